@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "erfurt_srp.accounts"
+    label = "accounts"
+    verbose_name = _("Konten")
+
+    def ready(self):
+        from erfurt_srp.core.registry import DemoSeeder, register_demo_seeder
+
+        from . import demo
+
+        register_demo_seeder(DemoSeeder(key="accounts", seed=demo.seed, order=10))

@@ -1,0 +1,54 @@
+"""Roles of the platform and the one place that derives them.
+
+The committee-member role comes from gremium memberships; gremium registers its check here
+(accounts must not import gremium, see DESIGN.md's dependency direction).
+"""
+
+from collections.abc import Callable
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administration")
+    STAFF = "staff", _("Geschäftsstelle")
+    MEMBER = "member", _("Gremiumsmitglied")
+    PUBLIC = "public", _("Registrierte Person")
+    ANONYMOUS = "anonymous", _("Nicht angemeldet")
+
+
+_member_checks: list[Callable] = []
+
+
+def register_member_check(check: Callable) -> None:
+    """Register a callable(user) -> bool that says whether a user holds an active membership."""
+    if check not in _member_checks:
+        _member_checks.append(check)
+
+
+def is_committee_member(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_srp_is_member", None)
+    if cached is None:
+        cached = any(check(user) for check in _member_checks)
+        user._srp_is_member = cached
+    return cached
+
+
+def is_staff(user) -> bool:
+    """Staff of the Geschäftsstelle or admin: may prepare meetings, rounds, events."""
+    return bool(user.is_authenticated and (user.is_staff or user.is_superuser) and user.is_active)
+
+
+def role_of(user) -> Role:
+    if not user.is_authenticated:
+        return Role.ANONYMOUS
+    if user.is_superuser:
+        return Role.ADMIN
+    if user.is_staff:
+        return Role.STAFF
+    if is_committee_member(user):
+        return Role.MEMBER
+    return Role.PUBLIC

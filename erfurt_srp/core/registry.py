@@ -1,0 +1,61 @@
+"""Extension points that the domain apps fill in their AppConfig.ready().
+
+The project package must not import the domain apps (DESIGN.md: every app -> erfurt_srp).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    visible: Callable  # visible(user) -> bool
+    order: int = 100
+    url_kwargs: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A block on the dashboard: render(request) returns HTML or "" when it has nothing to show."""
+
+    key: str
+    render: Callable
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class DemoSeeder:
+    """seed_demo calls each seeder in order; each must be idempotent."""
+
+    key: str
+    seed: Callable  # seed(stdout) -> list of (role, email, password) logins it created
+    order: int = 100
+
+
+nav_items: list[NavItem] = []
+dashboard_panels: list[DashboardPanel] = []
+demo_seeders: list[DemoSeeder] = []
+
+
+def _add(registry: list, item) -> None:
+    keys = [getattr(x, "key", None) or getattr(x, "url_name", None) for x in registry]
+    key = getattr(item, "key", None) or getattr(item, "url_name", None)
+    if key in keys:
+        registry[keys.index(key)] = item
+    else:
+        registry.append(item)
+    registry.sort(key=lambda x: x.order)
+
+
+def register_nav(item: NavItem) -> None:
+    _add(nav_items, item)
+
+
+def register_dashboard_panel(panel: DashboardPanel) -> None:
+    _add(dashboard_panels, panel)
+
+
+def register_demo_seeder(seeder: DemoSeeder) -> None:
+    _add(demo_seeders, seeder)

@@ -1,0 +1,39 @@
+"""Shared fixtures: one user per role (healthchecks' alice/bob/charlie idea), made cheaply."""
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from erfurt_srp.accounts.models import User
+
+PASSWORD = "correct-horse-battery-9"
+
+
+def make_user(email: str, **flags) -> User:
+    user = User.objects.create_user(email=email, password=PASSWORD, **flags)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("admin@example.org", is_staff=True, is_superuser=True, first_name="Ada", last_name="Admin")
+
+
+@pytest.fixture
+def staff_user(db):
+    return make_user("staff@example.org", is_staff=True, first_name="Sven", last_name="Staff")
+
+
+@pytest.fixture
+def public_user(db):
+    return make_user("public@example.org", first_name="Berta", last_name="Public")
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
