@@ -35,7 +35,9 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if raw.lower() in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}.")
+    raise ImproperlyConfigured(
+        f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}."
+    )
 
 
 def env_int(name: str, default: int) -> int:
@@ -228,7 +230,9 @@ if EMAIL_URL_HOST:
     EMAIL_TIMEOUT = 20
 else:
     EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Sozialraumplanung Erfurt <sozialraumplanung@erfurt.de>")
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL", "Sozialraumplanung Erfurt <sozialraumplanung@erfurt.de>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Internationalisation -------------------------------------------------------------------
@@ -255,7 +259,18 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
-UPLOAD_ALLOWED_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods", "png", "jpg", "jpeg", "txt", "csv"]
+UPLOAD_ALLOWED_EXTENSIONS = [
+    "pdf",
+    "docx",
+    "odt",
+    "xlsx",
+    "ods",
+    "png",
+    "jpg",
+    "jpeg",
+    "txt",
+    "csv",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
 # --- Security (production) ------------------------------------------------------------------

@@ -8,7 +8,12 @@ class GremiumConfig(AppConfig):
 
     def ready(self):
         from erfurt_srp.accounts.roles import register_member_check
+        from erfurt_srp.core.registry import DemoSeeder, register_demo_seeder
 
+        from .demo import committees, meetings, votes
         from .permissions import user_has_active_membership
 
         register_member_check(user_has_active_membership)
+        register_demo_seeder(DemoSeeder(key="gremium.committees", seed=committees.seed, order=20))
+        register_demo_seeder(DemoSeeder(key="gremium.meetings", seed=meetings.seed, order=30))
+        register_demo_seeder(DemoSeeder(key="gremium.votes", seed=votes.seed, order=40))

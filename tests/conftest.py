@@ -21,7 +21,9 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture
 def admin_user(db):
-    return make_user("admin@example.org", is_staff=True, is_superuser=True, first_name="Ada", last_name="Admin")
+    return make_user(
+        "admin@example.org", is_staff=True, is_superuser=True, first_name="Ada", last_name="Admin"
+    )
 
 
 @pytest.fixture
@@ -37,3 +39,43 @@ def public_user(db):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+@pytest.fixture
+def committee(db):
+    from tests.factories import CommitteeFactory
+
+    return CommitteeFactory(name="Begleitgremium Test", slug="begleitgremium-test")
+
+
+@pytest.fixture
+def member_membership(committee):
+    from tests.factories import MembershipFactory
+
+    return MembershipFactory(committee=committee, role="member")
+
+
+@pytest.fixture
+def member_user(member_membership):
+    return member_membership.person.user
+
+
+@pytest.fixture
+def deputy_user(member_membership):
+    from tests.factories import MembershipFactory
+
+    deputy = MembershipFactory(
+        committee=member_membership.committee,
+        institution=member_membership.institution,
+        role="deputy",
+    )
+    return deputy.person.user
+
+
+@pytest.fixture
+def outsider_user(db):
+    """A member of another committee: must not see this committee's non-public things."""
+    from tests.factories import CommitteeFactory, MembershipFactory
+
+    other = CommitteeFactory(name="Anderes Gremium", slug="anderes-gremium")
+    return MembershipFactory(committee=other).person.user

@@ -15,7 +15,8 @@ DEMO_USERS = [
 
 def ensure_demo_user(email: str, first_name: str, last_name: str, **flags) -> User:
     user, created = User.objects.get_or_create(
-        email=email, defaults={"first_name": first_name, "last_name": last_name, "is_demo": True, **flags}
+        email=email,
+        defaults={"first_name": first_name, "last_name": last_name, "is_demo": True, **flags},
     )
     if created:
         user.set_password(DEMO_PASSWORD)

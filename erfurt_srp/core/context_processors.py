@@ -17,5 +17,7 @@ def navigation(request):
             url = reverse(item.url_name, kwargs=item.url_kwargs or None)
         except NoReverseMatch:
             continue
-        items.append({"label": item.label, "url": url, "active": request.path.startswith(url) and url != "/"})
+        items.append(
+            {"label": item.label, "url": url, "active": request.path.startswith(url) and url != "/"}
+        )
     return {"nav_items": items, "user_role": role_of(user)}

@@ -23,7 +23,10 @@ def _claim(message_id: int) -> OutboxMessage | None:
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_id, status__in=[OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED])
+            .filter(
+                pk=message_id,
+                status__in=[OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED],
+            )
             .first()
         )
         if message is None:

@@ -53,7 +53,12 @@ def message_queue(
     attachments: list[Attachment] | tuple = (),
 ) -> OutboxMessage:
     """Queue one e-mail; return the existing row if this message was queued before."""
-    key = {"kind": kind, "recipient": recipient.lower(), "revision": str(revision), **_related_fields(related)}
+    key = {
+        "kind": kind,
+        "recipient": recipient.lower(),
+        "revision": str(revision),
+        **_related_fields(related),
+    }
     label = key.pop("related_label")
     existing = OutboxMessage.objects.filter(**key).first()
     if existing:
@@ -64,7 +69,9 @@ def message_queue(
                 **key, related_label=label, subject=subject[:255], body=body, html_body=html_body
             )
             OutboxAttachment.objects.bulk_create(
-                OutboxAttachment(message=message, filename=a.filename, mimetype=a.mimetype, content=a.content)
+                OutboxAttachment(
+                    message=message, filename=a.filename, mimetype=a.mimetype, content=a.content
+                )
                 for a in attachments
             )
     except IntegrityError:
@@ -105,10 +112,16 @@ def message_queue_bulk(messages: list[dict]) -> list[OutboxMessage]:
                 recipient=message.recipient,
                 revision=message.revision,
             ).first()
-            if stored is None or stored.attachments.exists() or stored.status != OutboxMessage.Status.PENDING:
+            if (
+                stored is None
+                or stored.attachments.exists()
+                or stored.status != OutboxMessage.Status.PENDING
+            ):
                 continue
             OutboxAttachment.objects.bulk_create(
-                OutboxAttachment(message=stored, filename=a.filename, mimetype=a.mimetype, content=a.content)
+                OutboxAttachment(
+                    message=stored, filename=a.filename, mimetype=a.mimetype, content=a.content
+                )
                 for a in attachments
             )
             created.append(stored)

@@ -14,7 +14,9 @@ from . import sending
 )
 def outbox_send(self, message_id: int) -> str:
     """Send one outbox message exactly once; safe to run any number of times."""
-    return sending.send_message(message_id=message_id, final_attempt=self.request.retries >= sending.MAX_ATTEMPTS)
+    return sending.send_message(
+        message_id=message_id, final_attempt=self.request.retries >= sending.MAX_ATTEMPTS
+    )
 
 
 @shared_task

@@ -22,7 +22,9 @@ class Committee(models.Model):
     description = models.TextField(_("Beschreibung"), blank=True)
     founded_on = models.DateField(_("gegründet am"), null=True, blank=True)
     is_public = models.BooleanField(
-        _("öffentlich sichtbar"), default=True, help_text=_("Name und öffentliche Sitzungen erscheinen öffentlich.")
+        _("öffentlich sichtbar"),
+        default=True,
+        help_text=_("Name und öffentliche Sitzungen erscheinen öffentlich."),
     )
 
     history = HistoricalRecords()
@@ -106,12 +108,17 @@ class Membership(models.Model):
         MEMBER = "member", _("Mitglied")
         DEPUTY = "deputy", _("Stellvertretung")
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("Person"))
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("Person")
+    )
     committee = models.ForeignKey(
         Committee, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("Gremium")
     )
     institution = models.ForeignKey(
-        Institution, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("Institution")
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("Institution"),
     )
     role = models.CharField(_("Rolle"), max_length=10, choices=Role.choices)
     start_date = models.DateField(_("Beginn"), default=timezone.localdate)

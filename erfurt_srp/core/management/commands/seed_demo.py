@@ -5,7 +5,9 @@ from erfurt_srp.core import registry
 
 
 class Command(BaseCommand):
-    help = "Load the demo data (idempotent) and print one line per demo login: role  e-mail  password."
+    help = (
+        "Load the demo data (idempotent) and print one line per demo login: role  e-mail  password."
+    )
 
     def handle(self, *args, **options):
         logins: list[tuple[str, str, str]] = []

@@ -1,0 +1,70 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Comment(models.Model):
+    """A comment (or a reply) on anything: an agenda item, a guideline paragraph, a proposal.
+
+    `anchor` narrows the target (e.g. a paragraph key "3" of a guideline version). Authors are
+    users, or people who came through a personal link (author_name/author_email, no account).
+    `body` is stored sanitised (nh3) and may hold a small set of inline HTML.
+    """
+
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    target_id = models.CharField(max_length=64)
+    target = GenericForeignKey("target_type", "target_id")
+    anchor = models.CharField(_("Bezug"), max_length=64, blank=True, default="")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("Antwort auf"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("Verfasst von"),
+    )
+    author_name = models.CharField(_("Name"), max_length=200, blank=True)
+    author_email = models.EmailField(_("E-Mail-Adresse"), blank=True)
+    author_group = models.CharField(
+        _("Zielgruppe / Institution"),
+        max_length=200,
+        blank=True,
+        help_text=_("z. B. Fraktion, Träger, Ortsteil"),
+    )
+    body = models.TextField(_("Kommentar"))
+    created_at = models.DateTimeField(_("verfasst am"), auto_now_add=True, db_index=True)
+    edited_at = models.DateTimeField(_("bearbeitet am"), null=True, blank=True)
+    hidden_at = models.DateTimeField(_("ausgeblendet am"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    hidden_reason = models.CharField(_("Grund der Ausblendung"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("Kommentar")
+        verbose_name_plural = _("Kommentare")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["target_type", "target_id", "anchor"])]
+
+    def __str__(self):
+        return f"{self.author_display}: {self.body[:60]}"
+
+    @property
+    def author_display(self) -> str:
+        if self.author_id:
+            return self.author.display_name
+        return self.author_name or str(_("Unbekannt"))
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None

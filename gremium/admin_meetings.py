@@ -1,0 +1,1 @@
+"""Admin for meetings, agenda items, papers, minutes."""

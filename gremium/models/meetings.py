@@ -1,0 +1,3 @@
+"""Meetings, agenda items, papers, consultations, attendance, minutes."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Votes, ballots, statement rounds and statements."""
+
+__all__: list[str] = []
