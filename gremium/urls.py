@@ -1,8 +1,9 @@
-from . import urls_votes
+from . import urls_invitations, urls_votes
 
 app_name = "gremium"
 
-# Meetings, agendas, papers, members (issue 3) — owned by urls_meetings-style entries below.
+# Meetings, agendas, papers, committees and members (issue 3).
 urlpatterns: list = []
 
+urlpatterns += urls_invitations.urlpatterns
 urlpatterns += urls_votes.urlpatterns

@@ -1,0 +1,1 @@
+"""Celery tasks for votes and statement rounds."""

@@ -1,0 +1,3 @@
+"""URLs for member invitations, included in the gremium namespace by gremium/urls.py."""
+
+urlpatterns: list = []
