@@ -155,7 +155,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
+# Tests run tasks eagerly even when REDIS_URL is set (same behaviour locally and in CI); the
+# worker tests in tests/notifications switch a real worker on for themselves.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL or TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -169,6 +171,7 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-retry-stuck": {
         "task": "erfurt_srp.notifications.tasks.outbox_retry_stuck",
         "schedule": crontab(minute="*/5"),
+        "options": {"expires": 240},
     },
 }
 

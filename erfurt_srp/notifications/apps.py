@@ -6,3 +6,16 @@ class NotificationsConfig(AppConfig):
     name = "erfurt_srp.notifications"
     label = "notifications"
     verbose_name = _("Nachrichten")
+
+    def ready(self):
+        from erfurt_srp.accounts.roles import is_staff
+        from erfurt_srp.core.registry import NavItem, register_nav
+
+        register_nav(
+            NavItem(
+                label=_("Postausgang"),
+                url_name="notifications:outbox_list",
+                visible=is_staff,
+                order=90,
+            )
+        )

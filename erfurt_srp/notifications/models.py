@@ -1,6 +1,8 @@
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,14 +11,22 @@ class OutboxMessage(models.Model):
 
     Unique per (kind, related object, recipient, revision): queueing the same message twice
     returns the existing row, and a re-run send task finds it already sent.
+
+    Life cycle: pending -> sending -> sent; a failed try goes to retrying (and back to sending
+    on the next try); after the last try it ends in failed, which staff can send again.
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("wartet")
         SENDING = "sending", _("wird gesendet")
+        RETRYING = "retrying", _("neuer Versuch geplant")
         SENT = "sent", _("gesendet")
         FAILED = "failed", _("fehlgeschlagen")
         CANCELLED = "cancelled", _("verworfen")
+
+    # States a send task may claim (sending only once it is stuck, see sending.claim).
+    SENDABLE = (Status.PENDING, Status.RETRYING)
+    OPEN = (Status.PENDING, Status.SENDING, Status.RETRYING)
 
     kind = models.CharField(_("Art"), max_length=80, db_index=True)
     recipient = models.EmailField(_("Empfänger"))
@@ -36,8 +46,12 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
     last_error = models.TextField(_("Letzter Fehler"), blank=True)
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True, db_index=True)
+    # When the next try is due: the beat job re-enqueues open rows whose time has long passed
+    # (an enqueue lost between commit and broker, a retry message lost with its worker).
+    next_attempt_at = models.DateTimeField(_("nächster Versuch"), default=timezone.now)
     sending_since = models.DateTimeField(_("in Versand seit"), null=True, blank=True)
     sent_at = models.DateTimeField(_("gesendet am"), null=True, blank=True)
+    resend_count = models.PositiveSmallIntegerField(_("erneut gesendet"), default=0)
 
     class Meta:
         verbose_name = _("Nachricht")
@@ -47,23 +61,37 @@ class OutboxMessage(models.Model):
             models.UniqueConstraint(
                 fields=["kind", "related_type", "related_id", "recipient", "revision"],
                 name="outbox_unique_message",
-            )
+            ),
+            # NULLs are distinct in a unique index: messages without an object need their own.
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "revision"],
+                condition=Q(related_type__isnull=True),
+                name="outbox_unique_message_no_object",
+            ),
         ]
-        indexes = [models.Index(fields=["related_type", "related_id"])]
+        indexes = [
+            models.Index(fields=["related_type", "related_id"]),
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_status_due_idx"),
+        ]
 
     def __str__(self):
         return f"{self.kind} → {self.recipient} ({self.get_status_display()})"
 
+    @property
+    def can_resend(self) -> bool:
+        return self.status == self.Status.FAILED
+
 
 class OutboxAttachment(models.Model):
     message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="attachments")
-    filename = models.CharField(max_length=255)
-    mimetype = models.CharField(max_length=100)
-    content = models.BinaryField()
+    filename = models.CharField(_("Dateiname"), max_length=255)
+    mimetype = models.CharField(_("Dateityp"), max_length=100)
+    content = models.BinaryField(_("Inhalt"))
 
     class Meta:
         verbose_name = _("Anhang")
         verbose_name_plural = _("Anhänge")
+        ordering = ["id"]
 
     def __str__(self):
         return self.filename

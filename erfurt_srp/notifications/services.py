@@ -3,15 +3,27 @@
     message_queue(kind="meeting.invitation", recipient="a@b.de", subject=..., body=...,
                   related=meeting, revision=meeting.revision, attachments=[ics])
 
-writes the row in the caller's transaction and enqueues the send on commit.
+writes the row in the caller's transaction and enqueues the send on commit: a rolled-back
+change queues nothing. For many recipients use message_queue_bulk (constant query count).
+Write mails as templates with erfurt_srp.notifications.rendering.render_message.
 """
 
+import logging
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from erfurt_srp.core.errors import DomainError
 
 from .models import OutboxAttachment, OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+# Keeps the IN lists of the duplicate look-up within every database's parameter limit.
+LOOKUP_CHUNK = 1000
 
 
 @dataclass(frozen=True)
@@ -32,13 +44,80 @@ def _related_fields(related) -> dict:
 
 
 def _enqueue(message_ids: list[int]) -> None:
-    from .tasks import outbox_send as outbox_send_task
+    """Enqueue the sends once the caller's transaction has committed.
+
+    A broker failure must not turn a committed change into an error page: the rows stay
+    pending and the beat job (outbox_retry_stuck) enqueues them later.
+    """
+    if not message_ids:
+        return
 
     def send():
-        for message_id in message_ids:
-            outbox_send_task.delay(message_id)
+        from .tasks import enqueue_sends
+
+        try:
+            enqueue_sends(message_ids)
+        except Exception:
+            logger.exception("outbox: enqueue of %d message(s) failed", len(message_ids))
 
     transaction.on_commit(send)
+
+
+def _new_message(spec: dict) -> tuple[OutboxMessage, tuple]:
+    related = _related_fields(spec.get("related"))
+    message = OutboxMessage(
+        kind=spec["kind"],
+        recipient=spec["recipient"].strip().lower(),
+        subject=" ".join(spec["subject"].split())[:255],
+        body=spec["body"],
+        html_body=spec.get("html_body", "") or "",
+        revision=str(spec.get("revision", "") or ""),
+        **related,
+    )
+    return message, tuple(spec.get("attachments", ()) or ())
+
+
+def _key(message: OutboxMessage) -> tuple:
+    return (
+        message.kind,
+        message.related_type_id,
+        message.related_id,
+        message.recipient,
+        message.revision,
+    )
+
+
+def _key_filter(message: OutboxMessage) -> dict:
+    return {
+        "kind": message.kind,
+        "related_type": message.related_type,
+        "related_id": message.related_id,
+        "recipient": message.recipient,
+        "revision": message.revision,
+    }
+
+
+def _attachment_rows(message: OutboxMessage, attachments) -> list[OutboxAttachment]:
+    return [
+        OutboxAttachment(
+            message=message, filename=a.filename, mimetype=a.mimetype, content=bytes(a.content)
+        )
+        for a in attachments
+    ]
+
+
+def _queue_one(message: OutboxMessage, attachments) -> tuple[OutboxMessage, bool]:
+    existing = OutboxMessage.objects.filter(**_key_filter(message)).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            message.save()
+            OutboxAttachment.objects.bulk_create(_attachment_rows(message, attachments))
+    except IntegrityError:
+        # A concurrent transaction queued the same message and committed first.
+        return OutboxMessage.objects.get(**_key_filter(message)), False
+    return message, True
 
 
 def message_queue(
@@ -53,78 +132,114 @@ def message_queue(
     attachments: list[Attachment] | tuple = (),
 ) -> OutboxMessage:
     """Queue one e-mail; return the existing row if this message was queued before."""
-    key = {
-        "kind": kind,
-        "recipient": recipient.lower(),
-        "revision": str(revision),
-        **_related_fields(related),
-    }
-    label = key.pop("related_label")
-    existing = OutboxMessage.objects.filter(**key).first()
-    if existing:
-        return existing
-    try:
-        with transaction.atomic():
-            message = OutboxMessage.objects.create(
-                **key, related_label=label, subject=subject[:255], body=body, html_body=html_body
-            )
-            OutboxAttachment.objects.bulk_create(
-                OutboxAttachment(
-                    message=message, filename=a.filename, mimetype=a.mimetype, content=a.content
-                )
-                for a in attachments
-            )
-    except IntegrityError:
-        return OutboxMessage.objects.get(**key)
-    _enqueue([message.pk])
+    message, attachments = _new_message(
+        {
+            "kind": kind,
+            "recipient": recipient,
+            "subject": subject,
+            "body": body,
+            "related": related,
+            "revision": revision,
+            "html_body": html_body,
+            "attachments": attachments,
+        }
+    )
+    message, created = _queue_one(message, attachments)
+    if created:
+        _enqueue([message.pk])
     return message
 
 
-def message_queue_bulk(messages: list[dict]) -> list[OutboxMessage]:
-    """Queue many messages (same arguments as message_queue) with a constant number of queries
-    per message batch; duplicates of already queued messages are skipped."""
-    created: list[OutboxMessage] = []
-    rows = []
-    for spec in messages:
-        related_fields = _related_fields(spec.get("related"))
-        rows.append(
-            (
-                OutboxMessage(
-                    kind=spec["kind"],
-                    recipient=spec["recipient"].lower(),
-                    subject=spec["subject"][:255],
-                    body=spec["body"],
-                    html_body=spec.get("html_body", ""),
-                    revision=str(spec.get("revision", "")),
-                    **related_fields,
-                ),
-                spec.get("attachments", ()),
-            )
+def _existing_keys(messages: list[OutboxMessage]) -> set[tuple]:
+    kinds = {m.kind for m in messages}
+    recipients = sorted({m.recipient for m in messages})
+    keys: set[tuple] = set()
+    for start in range(0, len(recipients), LOOKUP_CHUNK):
+        keys.update(
+            OutboxMessage.objects.filter(
+                kind__in=kinds, recipient__in=recipients[start : start + LOOKUP_CHUNK]
+            ).values_list("kind", "related_type_id", "related_id", "recipient", "revision")
         )
-    with transaction.atomic():
-        objs = OutboxMessage.objects.bulk_create([r[0] for r in rows], ignore_conflicts=True)
-        # ignore_conflicts leaves pk unset on some backends: look the rows up again.
-        for message, attachments in rows:
-            stored = OutboxMessage.objects.filter(
-                kind=message.kind,
-                related_type=message.related_type,
-                related_id=message.related_id,
-                recipient=message.recipient,
-                revision=message.revision,
-            ).first()
-            if (
-                stored is None
-                or stored.attachments.exists()
-                or stored.status != OutboxMessage.Status.PENDING
-            ):
-                continue
+    return keys
+
+
+def message_queue_bulk(messages: list[dict]) -> list[OutboxMessage]:
+    """Queue many messages (each dict takes message_queue's arguments) in a bounded number of
+    queries; messages queued before (or twice in the list) are skipped.
+
+    Return the newly queued messages. Their sends are enqueued on commit in batches.
+    """
+    rows: list[tuple[OutboxMessage, tuple]] = []
+    seen: set[tuple] = set()
+    for spec in messages:
+        message, attachments = _new_message(spec)
+        if _key(message) in seen:
+            continue
+        seen.add(_key(message))
+        rows.append((message, attachments))
+    if not rows:
+        return []
+    existing = _existing_keys([m for m, _a in rows])
+    rows = [(m, a) for m, a in rows if _key(m) not in existing]
+    try:
+        with transaction.atomic():
+            created = OutboxMessage.objects.bulk_create([m for m, _a in rows], batch_size=500)
             OutboxAttachment.objects.bulk_create(
-                OutboxAttachment(
-                    message=stored, filename=a.filename, mimetype=a.mimetype, content=a.content
-                )
-                for a in attachments
+                [att for m, a in rows for att in _attachment_rows(m, a)], batch_size=100
             )
-            created.append(stored)
-        del objs
+    except IntegrityError:
+        # Lost a race with a concurrent queueing of some of these messages: go one by one.
+        created = []
+        for message, attachments in rows:
+            message.pk = None
+            message._state.adding = True
+            stored, was_created = _queue_one(message, attachments)
+            if was_created:
+                created.append(stored)
     _enqueue([m.pk for m in created])
     return created
+
+
+def message_resend(*, message_id: int, actor=None) -> OutboxMessage:
+    """Send a failed message again (staff action): a fresh set of attempts, enqueued on commit."""
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
+        if message is None:
+            raise DomainError(_("Diese Nachricht gibt es nicht."), code="not_found")
+        if not message.can_resend:
+            raise DomainError(
+                _("Nur fehlgeschlagene Nachrichten können erneut gesendet werden."),
+                code="not_failed",
+            )
+        message.status = OutboxMessage.Status.PENDING
+        message.attempts = 0
+        message.resend_count += 1
+        message.next_attempt_at = timezone.now()
+        message.sending_since = None
+        message.save(
+            update_fields=["status", "attempts", "resend_count", "next_attempt_at", "sending_since"]
+        )
+        logger.info("outbox: message %s queued again by %s", message.pk, actor)
+        _enqueue([message.pk])
+    return message
+
+
+def messages_cancel_for_object(*, related, kind: str | None = None) -> int:
+    """Withdraw the not yet sent messages about an object (e.g. a cancelled registration).
+
+    Messages already handed to a worker ("sending") are left alone. Return how many were
+    cancelled.
+    """
+    related_fields = _related_fields(related)
+    with transaction.atomic():
+        rows = OutboxMessage.objects.select_for_update().filter(
+            related_type=related_fields["related_type"],
+            related_id=related_fields["related_id"],
+            status__in=OutboxMessage.SENDABLE,
+        )
+        if kind:
+            rows = rows.filter(kind=kind)
+        ids = list(rows.values_list("pk", flat=True))
+        return OutboxMessage.objects.filter(pk__in=ids).update(
+            status=OutboxMessage.Status.CANCELLED
+        )

@@ -1,25 +1,57 @@
+"""Celery tasks of the outbox; all routed to the `mail` queue (settings.CELERY_TASK_ROUTES).
+
+Thin: they take ids and call sending.py. Callers enqueue through enqueue_sends().
+"""
+
 from celery import shared_task
 
 from . import sending
 
+# Up to this many sends are published one by one; larger sets go out in batch tasks so that a
+# request queueing 2,000 invitations publishes a handful of broker messages, not 2,000.
+DIRECT_ENQUEUE_LIMIT = 50
+BATCH_SIZE = 250
+
 
 @shared_task(
     bind=True,
-    acks_late=True,
+    acks_late=True,  # safe: the send is idempotent (see sending.claim)
+    reject_on_worker_lost=True,  # a killed worker's message is redelivered
     autoretry_for=(sending.TransientSendError,),
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    retry_jitter=True,
+    retry_backoff=sending.RETRY_BACKOFF,
+    retry_backoff_max=sending.RETRY_BACKOFF_MAX,
+    retry_jitter=False,
     max_retries=sending.MAX_ATTEMPTS,
+    soft_time_limit=120,
+    time_limit=180,
+    ignore_result=True,
 )
 def outbox_send(self, message_id: int) -> str:
     """Send one outbox message exactly once; safe to run any number of times."""
-    return sending.send_message(
-        message_id=message_id, final_attempt=self.request.retries >= sending.MAX_ATTEMPTS
-    )
+    return sending.send_message(message_id=message_id)
 
 
-@shared_task
+@shared_task(ignore_result=True)
+def outbox_send_batch(message_ids: list[int]) -> int:
+    """Fan a batch of ids out into one send task each."""
+    for message_id in message_ids:
+        outbox_send.apply_async((message_id,))
+    return len(message_ids)
+
+
+@shared_task(ignore_result=True)
 def outbox_retry_stuck() -> int:
-    """Re-enqueue messages stuck in sending (a killed worker) or left pending."""
-    return sending.requeue_stuck()
+    """Beat job: re-enqueue messages stuck in sending (a killed worker) or whose enqueue was lost."""
+    message_ids = sending.due_message_ids()
+    enqueue_sends(message_ids)
+    return len(message_ids)
+
+
+def enqueue_sends(message_ids: list[int]) -> None:
+    """Publish send tasks for these ids now (call it from transaction.on_commit)."""
+    if len(message_ids) <= DIRECT_ENQUEUE_LIMIT:
+        for message_id in message_ids:
+            outbox_send.apply_async((message_id,))
+        return
+    for start in range(0, len(message_ids), BATCH_SIZE):
+        outbox_send_batch.apply_async((list(message_ids[start : start + BATCH_SIZE]),))

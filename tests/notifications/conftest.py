@@ -1,0 +1,33 @@
+import pytest
+
+from erfurt_srp.notifications.services import Attachment, message_queue
+
+
+@pytest.fixture
+def related(db):
+    """Any model instance can be the object a message is about; a user is the cheapest."""
+    from tests.factories import UserFactory
+
+    return UserFactory(email="meeting-stand-in@example.org")
+
+
+@pytest.fixture
+def queue(db):
+    """Queue a message with defaults; keyword arguments override them."""
+
+    def make(**overrides):
+        spec = {
+            "kind": "test.invitation",
+            "recipient": "person@example.org",
+            "subject": "Einladung",
+            "body": "Hallo,\nSie sind eingeladen.",
+        }
+        spec.update(overrides)
+        return message_queue(**spec)
+
+    return make
+
+
+@pytest.fixture
+def ics_attachment():
+    return Attachment("termin.ics", "text/calendar; method=REQUEST", b"BEGIN:VCALENDAR\r\n")

@@ -1,0 +1,221 @@
+"""message_queue / message_queue_bulk: unique, in the caller's transaction, enqueued on commit."""
+
+from unittest import mock
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from erfurt_srp.notifications import tasks
+from erfurt_srp.notifications.models import OutboxMessage
+from erfurt_srp.notifications.services import (
+    Attachment,
+    message_queue_bulk,
+    messages_cancel_for_object,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def enqueued():
+    """Record what gets published instead of running it."""
+    with (
+        mock.patch.object(tasks.outbox_send, "apply_async") as send,
+        mock.patch.object(tasks.outbox_send_batch, "apply_async") as batch,
+    ):
+        yield send, batch
+
+
+def test_queue_writes_a_pending_row_with_its_object_and_attachments(queue, related, ics_attachment):
+    message = queue(
+        related=related, revision=3, attachments=[ics_attachment], recipient=" Person@Example.org "
+    )
+
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.PENDING
+    assert message.recipient == "person@example.org"
+    assert message.related == related
+    assert message.related_label == str(related)
+    assert message.revision == "3"
+    assert message.attempts == 0
+    assert [(a.filename, bytes(a.content)) for a in message.attachments.all()] == [
+        ("termin.ics", b"BEGIN:VCALENDAR\r\n")
+    ]
+
+
+def test_the_same_message_queued_twice_is_one_row(queue, related, ics_attachment):
+    first = queue(related=related, revision="1", attachments=[ics_attachment])
+    second = queue(related=related, revision="1", attachments=[ics_attachment], subject="Anders")
+
+    assert second.pk == first.pk
+    assert OutboxMessage.objects.count() == 1
+    assert first.attachments.count() == 1
+
+
+def test_a_new_revision_or_recipient_or_kind_is_a_new_message(queue, related):
+    queue(related=related, revision="1")
+    queue(related=related, revision="2")
+    queue(related=related, revision="1", recipient="other@example.org")
+    queue(related=related, revision="1", kind="test.reminder")
+
+    assert OutboxMessage.objects.count() == 4
+
+
+def test_messages_without_an_object_are_unique_too(queue):
+    """NULL related_type must not defeat the unique constraint (NULLs are distinct in SQL)."""
+    first = queue(kind="account.welcome")
+    second = queue(kind="account.welcome")
+
+    assert first.pk == second.pk
+    assert OutboxMessage.objects.count() == 1
+
+
+def test_database_refuses_a_duplicate_without_an_object(queue):
+    from django.db import IntegrityError
+
+    queue(kind="account.welcome")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OutboxMessage.objects.create(
+            kind="account.welcome", recipient="person@example.org", subject="x", body="y"
+        )
+
+
+def test_send_is_enqueued_only_on_commit(
+    queue, related, enqueued, django_capture_on_commit_callbacks
+):
+    send, _batch = enqueued
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        message = queue(related=related)
+        assert send.call_count == 0  # not before the commit
+
+    assert len(callbacks) == 1
+    send.assert_called_once_with((message.pk,))
+
+
+def test_a_duplicate_enqueues_nothing(queue, related, enqueued, django_capture_on_commit_callbacks):
+    queue(related=related)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        queue(related=related)
+
+    assert callbacks == []
+
+
+def test_a_rolled_back_change_queues_and_enqueues_nothing(
+    queue, related, enqueued, django_capture_on_commit_callbacks
+):
+    send, _batch = enqueued
+
+    class Boom(Exception):
+        pass
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(Boom), transaction.atomic():
+            queue(related=related)
+            raise Boom
+
+    assert OutboxMessage.objects.count() == 0
+    assert callbacks == []
+    assert send.call_count == 0
+
+
+def test_a_broker_failure_after_commit_does_not_raise(
+    queue, related, django_capture_on_commit_callbacks
+):
+    """The change is committed; the row stays pending for the beat job."""
+    with mock.patch.object(tasks.outbox_send, "apply_async", side_effect=ConnectionError("down")):
+        with django_capture_on_commit_callbacks(execute=True):
+            message = queue(related=related)
+
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.PENDING
+
+
+def test_eager_mode_sends_on_commit(queue, related, mailoutbox, django_capture_on_commit_callbacks):
+    """Tests and `make run` run tasks eagerly: the mail goes out right after the commit."""
+    with django_capture_on_commit_callbacks(execute=True):
+        message = queue(related=related)
+
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["person@example.org"]
+
+
+def _specs(n, related, **extra):
+    return [
+        {
+            "kind": "event.invitation",
+            "recipient": f"guest{i}@example.org",
+            "subject": "Einladung zur Veranstaltung",
+            "body": f"Hallo Gast {i}",
+            "related": related,
+            "revision": 1,
+            **extra,
+        }
+        for i in range(n)
+    ]
+
+
+def test_bulk_queues_each_message_once(related, enqueued, django_capture_on_commit_callbacks):
+    attachment = Attachment("termin.ics", "text/calendar; method=REQUEST", b"ICS")
+    specs = _specs(5, related, attachments=[attachment])
+    with django_capture_on_commit_callbacks(execute=True):
+        created = message_queue_bulk(specs + specs[:2])  # duplicates inside the list too
+
+    assert len(created) == 5
+    assert OutboxMessage.objects.count() == 5
+    assert all(m.attachments.count() == 1 for m in OutboxMessage.objects.all())
+    send, _batch = enqueued
+    assert sorted(c.args[0][0] for c in send.call_args_list) == sorted(m.pk for m in created)
+
+    again = message_queue_bulk(_specs(7, related))
+    assert [m.recipient for m in again] == ["guest5@example.org", "guest6@example.org"]
+    assert OutboxMessage.objects.count() == 7
+
+
+@pytest.mark.parametrize("size", [10, 2000])
+def test_bulk_queueing_takes_a_bounded_number_of_queries(
+    size, related, enqueued, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    """Loomio timed out inviting 2,303 people; here 2,000 invitations are a handful of queries."""
+    ContentType.objects.get_for_model(related)  # warm the content type cache
+    attachment = Attachment("termin.ics", "text/calendar; method=REQUEST", b"ICS")
+    with django_assert_max_num_queries(40):
+        with django_capture_on_commit_callbacks(execute=True):
+            created = message_queue_bulk(_specs(size, related, attachments=[attachment]))
+
+    assert len(created) == size
+    send, batch = enqueued
+    # Large sets are published as a few batch tasks, not one broker message per recipient.
+    if size > tasks.DIRECT_ENQUEUE_LIMIT:
+        assert send.call_count == 0
+        assert batch.call_count == -(-size // tasks.BATCH_SIZE)
+        assert sum(len(c.args[0][0]) for c in batch.call_args_list) == size
+    else:
+        assert send.call_count == size
+
+
+def test_bulk_falls_back_to_one_by_one_when_it_loses_a_race(related, enqueued):
+    specs = _specs(3, related)
+    message_queue_bulk(specs[:1])
+    # Simulate a concurrent transaction: the duplicate look-up misses the existing row.
+    with mock.patch("erfurt_srp.notifications.services._existing_keys", return_value=set()):
+        created = message_queue_bulk(specs)
+
+    assert [m.recipient for m in created] == ["guest1@example.org", "guest2@example.org"]
+    assert OutboxMessage.objects.count() == 3
+
+
+def test_cancel_for_object_withdraws_only_unsent_messages(queue, related):
+    pending = queue(related=related)
+    sent = queue(related=related, recipient="sent@example.org")
+    OutboxMessage.objects.filter(pk=sent.pk).update(status=OutboxMessage.Status.SENT)
+    other_kind = queue(related=related, kind="test.other")
+
+    assert messages_cancel_for_object(related=related, kind="test.invitation") == 1
+
+    statuses = dict(OutboxMessage.objects.values_list("pk", "status"))
+    assert statuses[pending.pk] == OutboxMessage.Status.CANCELLED
+    assert statuses[sent.pk] == OutboxMessage.Status.SENT
+    assert statuses[other_kind.pk] == OutboxMessage.Status.PENDING
