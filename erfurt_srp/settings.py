@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "erfurt_srp.accounts.middleware.MfaRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -173,6 +174,22 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 240},
     },
+    "beteiligung-expire-unconfirmed": {
+        "task": "beteiligung.tasks.registrations_expire",
+        "schedule": crontab(minute="*/5"),
+    },
+    "beteiligung-reminders": {
+        "task": "beteiligung.tasks.event_reminders_send",
+        "schedule": crontab(minute="*/10"),
+    },
+    "beteiligung-followups": {
+        "task": "beteiligung.tasks.event_followups_send",
+        "schedule": crontab(minute="*/30"),
+    },
+    "beteiligung-shred": {
+        "task": "beteiligung.tasks.registrants_shred_due",
+        "schedule": crontab(minute=17, hour="*/6"),
+    },
 }
 
 if REDIS_URL and not TESTING:
@@ -220,6 +237,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Beteiligung (public events) ------------------------------------------------------------
+# Minutes a registration may wait for its e-mail confirmation (double opt-in) while it holds
+# its place; afterwards it expires and the place goes to the waiting list.
+BETEILIGUNG_OPT_IN_MINUTES = env_int("BETEILIGUNG_OPT_IN_MINUTES", 60)
+# Days after an event's end until its registrants' personal data is anonymised.
+BETEILIGUNG_RETENTION_DAYS = env_int("BETEILIGUNG_RETENTION_DAYS", 90)
+# Registration attempts per client address and window (0 switches the limit off).
+BETEILIGUNG_RATE_LIMIT = env_int("BETEILIGUNG_RATE_LIMIT", 10)
+BETEILIGUNG_RATE_WINDOW_SECONDS = env_int("BETEILIGUNG_RATE_WINDOW_SECONDS", 600)
 
 # --- Mail -----------------------------------------------------------------------------------
 EMAIL_URL_HOST = env("EMAIL_HOST")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import User
+from .models import Invitation, User
 
 
 @admin.register(User)
@@ -19,3 +19,11 @@ class UserAdmin(BaseUserAdmin):
         ("Daten", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "purpose", "created_at", "expires_at", "used_at", "send_count"]
+    list_filter = ["purpose"]
+    search_fields = ["email"]
+    readonly_fields = ["token_hash", "created_at", "used_at", "user", "send_count", "last_sent_at"]

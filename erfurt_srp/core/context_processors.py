@@ -1,23 +1,30 @@
 from django.urls import NoReverseMatch, reverse
 
-from erfurt_srp.accounts.roles import role_of
+from erfurt_srp.accounts.roles import is_staff, role_of
 
 from . import registry
 
 
 def navigation(request):
+    """Navigation entries the user may see, split into the main and the staff section."""
     user = getattr(request, "user", None)
     if user is None:
         return {}
-    items = []
+    main, staff = [], []
+    user_is_staff = is_staff(user)
     for item in registry.nav_items:
+        if item.section == "staff" and not user_is_staff:
+            continue
         if not item.visible(user):
             continue
         try:
             url = reverse(item.url_name, kwargs=item.url_kwargs or None)
         except NoReverseMatch:
             continue
-        items.append(
-            {"label": item.label, "url": url, "active": request.path.startswith(url) and url != "/"}
-        )
-    return {"nav_items": items, "user_role": role_of(user)}
+        entry = {
+            "label": item.label,
+            "url": url,
+            "active": request.path.startswith(url) and url != "/",
+        }
+        (staff if item.section == "staff" else main).append(entry)
+    return {"nav_items": main, "staff_nav_items": staff, "user_role": role_of(user)}

@@ -14,6 +14,8 @@ class NavItem:
     visible: Callable  # visible(user) -> bool
     order: int = 100
     url_kwargs: dict = field(default_factory=dict)
+    # "main" (top navigation) or "staff" (the Geschäftsstelle bar, shown to staff and admins)
+    section: str = "main"
 
 
 @dataclass(frozen=True)
