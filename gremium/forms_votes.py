@@ -1,0 +1,158 @@
+"""Forms for votes, ballots, show-of-hands results and statements. Rules live in services_votes."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import Committee, Vote
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class VoteOpenForm(forms.Form):
+    committee = forms.ModelChoiceField(
+        label=_("Gremium"), queryset=Committee.objects.order_by("name"), empty_label=None
+    )
+    question = forms.CharField(label=_("Frage"), max_length=500)
+    description = forms.CharField(
+        label=_("Erläuterung"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    kind = forms.ChoiceField(label=_("Art der Abstimmung"), choices=Vote.Kind.choices)
+    options = forms.CharField(
+        label=_("Optionen (eine je Zeile)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Nur bei Auswahl oder Rangfolge; bei Ja/Nein/Enthaltung leer lassen."),
+    )
+    ballot_unit = forms.ChoiceField(label=_("Stimmberechtigt"), choices=Vote.BallotUnit.choices)
+    secret = forms.BooleanField(
+        label=_("geheime Abstimmung"),
+        required=False,
+        help_text=_("Niemand sieht, wer wie abgestimmt hat; abgegebene Stimmen sind endgültig."),
+    )
+    deadline = forms.DateTimeField(
+        label=_("Frist für die Online-Abstimmung"),
+        required=False,
+        widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M"],
+    )
+    quorum = forms.IntegerField(
+        label=_("Beschlussfähig ab (Stimmen)"),
+        required=False,
+        min_value=1,
+        help_text=_("Leer lassen: mehr als die Hälfte der Stimmberechtigten."),
+    )
+    requires_round = forms.ChoiceField(
+        label=_("Stellungnahmerunde"),
+        choices=[
+            ("auto", _("vollständig, falls es eine Runde zum Gegenstand gibt")),
+            ("yes", _("muss vorliegen und vollständig sein")),
+            ("no", _("nicht erforderlich")),
+        ],
+        initial="auto",
+    )
+
+    def option_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data.get("options", "").splitlines()]
+
+    def requires_value(self):
+        return {"auto": None, "yes": True, "no": False}[self.cleaned_data["requires_round"]]
+
+
+class BallotForm(forms.Form):
+    """Single choice (radio buttons in a fieldset) or a rank per option (ranked votes)."""
+
+    def __init__(self, *args, vote: Vote, options, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.vote = vote
+        self.options = list(options)
+        if vote.kind == Vote.Kind.RANKED:
+            rank_choices = [("", _("kein Rang"))] + [
+                (str(i), str(i)) for i in range(1, len(self.options) + 1)
+            ]
+            for option in self.options:
+                self.fields[f"rank_{option.pk}"] = forms.ChoiceField(
+                    label=option.label, choices=rank_choices, required=False
+                )
+        else:
+            self.fields["choice"] = forms.ChoiceField(
+                label=vote.question,
+                choices=[(str(o.pk), o.label) for o in self.options],
+                widget=forms.RadioSelect,
+                error_messages={
+                    "invalid_choice": _("Diese Option gibt es in dieser Abstimmung nicht.")
+                },
+            )
+
+    def clean(self):
+        data = super().clean()
+        if self.vote.kind == Vote.Kind.RANKED:
+            ranks = {}
+            for option in self.options:
+                value = data.get(f"rank_{option.pk}")
+                if value:
+                    if value in ranks:
+                        raise forms.ValidationError(
+                            _("Jeder Rang darf nur einmal vergeben werden.")
+                        )
+                    ranks[value] = option.pk
+            if not ranks:
+                raise forms.ValidationError(_("Bitte vergeben Sie mindestens einen Rang."))
+            data["ranking"] = [ranks[k] for k in sorted(ranks, key=int)]
+        return data
+
+    def rank_fields(self):
+        return [self[f"rank_{o.pk}"] for o in self.options]
+
+
+class ShowOfHandsForm(forms.Form):
+    def __init__(self, *args, options, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options = list(options)
+        for option in self.options:
+            self.fields[f"option_{option.pk}"] = forms.IntegerField(
+                label=option.label, min_value=0, initial=0
+            )
+
+    def counts(self) -> dict:
+        return {o.pk: self.cleaned_data[f"option_{o.pk}"] for o in self.options}
+
+
+class StatementRoundOpenForm(forms.Form):
+    committee = forms.ModelChoiceField(
+        label=_("Gremium"), queryset=Committee.objects.order_by("name"), empty_label=None
+    )
+    title = forms.CharField(label=_("Titel"), max_length=255)
+    description = forms.CharField(
+        label=_("Erläuterung"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    deadline = forms.DateTimeField(
+        label=_("Frist"),
+        required=False,
+        widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M"],
+    )
+
+
+class StatementForm(forms.Form):
+    text = forms.CharField(
+        label=_("Fachliche Stellungnahme"), widget=forms.Textarea(attrs={"rows": 10})
+    )
+    file = forms.FileField(label=_("Datei (optional)"), required=False)
+    remove_file = forms.BooleanField(label=_("vorhandene Datei entfernen"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = ", ".join(settings.UPLOAD_ALLOWED_EXTENSIONS)
+        self.fields["file"].help_text = _("Erlaubt: %(types)s; höchstens %(mb)s MB.") % {
+            "types": allowed,
+            "mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+        }
+        self.fields["file"].widget.attrs["accept"] = ",".join(
+            f".{e}" for e in settings.UPLOAD_ALLOWED_EXTENSIONS
+        )

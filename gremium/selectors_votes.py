@@ -1,0 +1,287 @@
+"""Reads for votes and statement rounds.
+
+Public API: votes_for_subject(subject), vote_result(vote), statement_round_for_subject(subject),
+statement_completeness(statement_round). The result sheet never contains who voted what in a
+secret vote: for secret votes `vote_result(vote).ballots` is always empty.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.db.models import Count, Q
+
+from erfurt_srp.accounts.roles import is_staff
+
+from .models import Ballot, Institution, Membership, Participation, Statement, StatementRound, Vote
+from .permissions_votes import (
+    can_view_round,
+    can_view_vote,
+    subject_visibility,
+    user_vote_committee_ids,
+    voter_for,
+)
+
+
+def _subject_filter(subject) -> dict:
+    return {
+        "subject_type": ContentType.objects.get_for_model(subject),
+        "subject_id": str(subject.pk),
+    }
+
+
+def votes_for_subject(subject):
+    """All votes on a subject, newest first, options prefetched."""
+    return (
+        Vote.objects.filter(**_subject_filter(subject))
+        .select_related("committee")
+        .prefetch_related("options")
+    )
+
+
+def statement_round_for_subject(subject, committee=None) -> StatementRound | None:
+    qs = StatementRound.objects.filter(**_subject_filter(subject)).select_related("committee")
+    if committee is not None:
+        qs = qs.filter(committee=committee)
+    return qs.first()
+
+
+def vote_list_for_user(user, *, status: str | None = None):
+    """Votes the user may see (committee rule in SQL, subject rule after fetching a page)."""
+    qs = Vote.objects.select_related("committee").annotate(
+        cast_count=Count("ballots", distinct=True) + Count("participations", distinct=True)
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if not is_staff(user):
+        qs = qs.filter(committee_id__in=user_vote_committee_ids(user))
+    return qs.order_by("-opened_at", "-id")
+
+
+def statement_round_list_for_user(user, *, status: str | None = None):
+    qs = StatementRound.objects.select_related("committee").annotate(
+        given_count=Count("statements", distinct=True),
+        asked_count=Count("committee__institutions", distinct=True),
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if not is_staff(user):
+        qs = qs.filter(committee_id__in=user_vote_committee_ids(user))
+    return qs.order_by("-opened_at", "-id")
+
+
+def visible_page(user, objects, check) -> list:
+    """Drop the objects whose subject the user cannot see; subjects must be prefetched."""
+    objects = _with_subjects_list(objects)
+    return [obj for obj in objects if check(user, obj)]
+
+
+def _with_subjects_list(objects) -> list:
+    from django.db.models import prefetch_related_objects
+
+    objects = list(objects)
+    prefetch_related_objects(
+        objects, GenericPrefetch("subject", subject_visibility.prefetch_querysets())
+    )
+    return objects
+
+
+def visible_votes(user, objects) -> list:
+    return visible_page(user, objects, can_view_vote)
+
+
+def visible_rounds(user, objects) -> list:
+    return visible_page(user, objects, can_view_round)
+
+
+@dataclass
+class OptionRow:
+    option_id: int
+    label: str
+    count: int
+    points: int | None
+
+
+@dataclass
+class BallotRow:
+    institution: str
+    person: str
+    role: str
+    choice: str
+    changed_at: object
+
+
+@dataclass
+class VoteResult:
+    vote: Vote
+    closed: bool
+    options: list[OptionRow]
+    participants: int
+    eligible: int
+    quorum: int
+    result_label: str
+    ballots: list[BallotRow] = field(default_factory=list)  # open votes only
+    voted: list[str] = field(default_factory=list)  # who has voted (also for secret votes)
+
+
+def _voter_label(institution, person, ballot_unit) -> str:
+    if ballot_unit == Vote.BallotUnit.INSTITUTION and institution is not None:
+        return institution.name
+    return str(person)
+
+
+def vote_result(vote: Vote) -> VoteResult:
+    """The result sheet: options with counts (live counts while open), participation, and the
+    per-voter ballots for open (not secret) votes only."""
+    options = list(vote.options.all())
+    ranked = vote.kind == Vote.Kind.RANKED
+    if vote.is_open and vote.secret:
+        # No interim counts: watching them change as people vote would reveal their choices.
+        counts, points, participants = {}, {}, vote.participations.count()
+        label = str(Vote.Status.OPEN.label)
+    elif vote.is_open:
+        from .services_votes import compute_result
+
+        rows = (vote.secret_ballots.all() if vote.secret else vote.ballots.all()).values_list(
+            "choice_id", "ranking"
+        )
+        rows = list(rows)
+        computed = compute_result(
+            kind=vote.kind,
+            quorum=vote.quorum,
+            options=options,
+            choices=[c for c, _r in rows if c is not None],
+            rankings=[r for _c, r in rows if r],
+        )
+        counts, points, participants = (
+            computed["counts"],
+            computed["points"],
+            computed["participants"],
+        )
+        label = str(Vote.Status.OPEN.label)
+    else:
+        counts, points = vote.result_counts, vote.result_points
+        participants = vote.participants or 0
+        label = vote.get_result_display()
+    option_rows = [
+        OptionRow(
+            option_id=o.pk,
+            label=o.label,
+            count=int(counts.get(str(o.pk), 0)),
+            points=int(points.get(str(o.pk), 0)) if ranked else None,
+        )
+        for o in options
+    ]
+    if ranked:
+        option_rows.sort(key=lambda r: -(r.points or 0))
+    result = VoteResult(
+        vote=vote,
+        closed=not vote.is_open,
+        options=option_rows,
+        participants=participants,
+        eligible=vote.eligible_count,
+        quorum=vote.quorum,
+        result_label=label,
+    )
+    if vote.secret:
+        participations = Participation.objects.filter(vote=vote).select_related(
+            "institution", "person"
+        )
+        result.voted = sorted(
+            _voter_label(p.institution, p.person, vote.ballot_unit) for p in participations
+        )
+        return result
+    by_id = {o.pk: o.label for o in options}
+    ballots = Ballot.objects.filter(vote=vote).select_related("institution", "person")
+    for ballot in ballots:
+        if ranked:
+            choice = " > ".join(by_id.get(int(i), "?") for i in ballot.ranking)
+        else:
+            choice = by_id.get(ballot.choice_id, "")
+        result.ballots.append(
+            BallotRow(
+                institution=ballot.institution.name if ballot.institution_id else "",
+                person=str(ballot.person),
+                role=ballot.get_cast_role_display(),
+                choice=choice,
+                changed_at=ballot.changed_at,
+            )
+        )
+    result.ballots.sort(key=lambda b: (b.institution, b.person))
+    result.voted = sorted(_voter_label(b.institution, b.person, vote.ballot_unit) for b in ballots)
+    return result
+
+
+def my_ballot(user, vote: Vote):
+    """The user's own ballot in an open vote (None for secret votes: it is not linkable)."""
+    voter = voter_for(user, vote)
+    if voter is None:
+        return None, None
+    if vote.secret:
+        return voter, Participation.objects.filter(vote=vote, voter_key=voter.key).first()
+    return voter, Ballot.objects.filter(vote=vote, voter_key=voter.key).select_related(
+        "person"
+    ).first()
+
+
+@dataclass
+class CompletenessRow:
+    institution: Institution
+    statement: Statement | None
+    members: list[str]
+
+
+def statement_completeness(statement_round: StatementRound) -> list[CompletenessRow]:
+    """Every institution of the committee with its statement (or None) and its representatives."""
+    institutions = list(statement_round.committee.institutions.order_by("name"))
+    statements = {
+        s.institution_id: s
+        for s in Statement.objects.filter(round=statement_round).select_related("author")
+    }
+    people: dict[int, list[str]] = {}
+    for membership in (
+        Membership.objects.active()
+        .filter(committee_id=statement_round.committee_id)
+        .select_related("person")
+        .order_by("role")
+    ):
+        people.setdefault(membership.institution_id, []).append(
+            f"{membership.person} ({membership.get_role_display()})"
+        )
+    return [
+        CompletenessRow(institution=i, statement=statements.get(i.pk), members=people.get(i.pk, []))
+        for i in institutions
+    ]
+
+
+def open_items_for_member(user) -> dict:
+    """Open votes where the user's unit has not voted and open rounds missing their statement."""
+    committee_ids = user_vote_committee_ids(user)
+    if not committee_ids:
+        return {"votes": [], "rounds": []}
+    memberships = list(
+        Membership.objects.active()
+        .filter(person__user=user)
+        .values_list("committee_id", "institution_id", "person_id")
+    )
+    institution_keys = {f"institution:{i}" for _c, i, _p in memberships}
+    person_keys = {f"person:{p}" for _c, _i, p in memberships}
+    votes = visible_votes(
+        user,
+        Vote.objects.filter(status=Vote.Status.OPEN, committee_id__in=committee_ids)
+        .exclude(ballots__voter_key__in=institution_keys | person_keys)
+        .exclude(participations__voter_key__in=institution_keys | person_keys)
+        .select_related("committee")
+        .order_by("deadline", "id")[:20],
+    )
+    institution_ids = {i for _c, i, _p in memberships}
+    rounds = visible_rounds(
+        user,
+        StatementRound.objects.filter(
+            status=StatementRound.Status.OPEN, committee_id__in=committee_ids
+        )
+        .exclude(Q(statements__institution_id__in=institution_ids))
+        .select_related("committee")
+        .order_by("deadline", "id")[:20],
+    )
+    return {"votes": votes, "rounds": rounds}

@@ -1,0 +1,998 @@
+"""Writes for votes (Abstimmungen) and statement rounds (Fachliche Stellungnahmen).
+
+Public API for other apps (the subject is any model instance; gremium never imports them):
+
+    from gremium import services_votes, selectors_votes
+
+    vote = services_votes.vote_open(
+        committee=committee, subject=guideline_version, question="Fassung 3 annehmen?",
+        kind=Vote.Kind.YES_NO,            # or SINGLE / RANKED with options=["A", "B", ...]
+        options=None, ballot_unit=Vote.BallotUnit.INSTITUTION, secret=False,
+        deadline=aware_datetime_or_None, quorum=None,   # None: more than half of the voters
+        requires_complete_statement_round=None,         # None: required if a round exists
+        actor=staff_user)
+    services_votes.statement_round_open(committee=..., subject=..., title=..., deadline=...,
+                                        actor=staff_user)
+    services_votes.on_vote_closed.register(GuidelineVersion, callback)
+        # callback(vote) runs after the commit of the close; vote.result is one of
+        # Vote.Result (CARRIED, REJECTED, NO_QUORUM, DECIDED, TIED, RANKED)
+    services_votes.subject_visibility.register(Model, can_view(user, subject), queryset=None)
+    selectors_votes.votes_for_subject(subject), selectors_votes.vote_result(vote),
+    selectors_votes.statement_round_for_subject(subject, committee=None),
+    selectors_votes.statement_completeness(statement_round)
+
+Rules:
+- Ballot unit "institution": one ballot per institution. Its member or its deputy casts it.
+  A member's ballot takes precedence: a member's later ballot replaces the deputy's earlier one,
+  a deputy cannot change a ballot the member has cast. Either may change their own ballot until
+  the vote closes (open votes). Ballot unit "person": one ballot per person (members and deputies).
+- Secret votes store who took part (Participation) and, separately, an anonymous SecretBallot.
+  Since nothing links the two, a secret ballot is final once cast.
+- Online ballots are accepted while the vote is open and before its deadline. Every service
+  locks the vote row before checking, so a ballot can never land after the close; the unique
+  constraint (vote, voter_key) keeps one ballot per voter even without the lock.
+- Result: the quorum is the minimum number of ballots cast (abstentions count). Yes/no: carried
+  when yes > no, else rejected. Single choice: the option with most votes (tie: TIED). Ranked:
+  Borda count (n options: first place n-1 points ... last place 0, unranked 0).
+- Closing a vote on an agenda item writes the result into AgendaItem.result and, when the
+  meeting has minutes, into the item's MinutesEntry.result.
+"""
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from erfurt_srp.accounts.roles import is_staff
+from erfurt_srp.core.errors import DomainError
+from erfurt_srp.notifications.services import message_queue_bulk
+
+from .models import (
+    AgendaItem,
+    Ballot,
+    Committee,
+    Membership,
+    Minutes,
+    MinutesEntry,
+    Participation,
+    SecretBallot,
+    Statement,
+    StatementRound,
+    Vote,
+    VoteOption,
+)
+from .permissions_votes import subject_visibility, voter_for
+
+__all__ = [
+    "ballot_cast",
+    "compute_result",
+    "on_vote_closed",
+    "statement_round_close",
+    "statement_round_open",
+    "statement_round_remind",
+    "statement_submit",
+    "subject_visibility",
+    "vote_close",
+    "vote_open",
+    "vote_record_show_of_hands",
+    "vote_remind",
+    "votes_send_due",
+]
+
+REMINDER_BEFORE = timedelta(hours=24)
+
+
+class SubjectHooks:
+    """A registry of callables per subject model, called with the closed vote after commit."""
+
+    def __init__(self):
+        self._hooks: dict[type, list[Callable]] = {}
+
+    def register(self, model: type, callback: Callable) -> None:
+        callbacks = self._hooks.setdefault(model, [])
+        if callback not in callbacks:
+            callbacks.append(callback)
+
+    def callbacks_for(self, model: type) -> list[Callable]:
+        return list(self._hooks.get(model, []))
+
+
+on_vote_closed = SubjectHooks()
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _require_staff(actor) -> None:
+    if actor is None or not is_staff(actor):
+        raise DomainError(_("Nur die Geschäftsstelle darf das."), code="forbidden")
+
+
+def _subject_fields(subject) -> dict:
+    if subject is None or subject.pk is None:
+        raise DomainError(_("Bitte wählen Sie einen Gegenstand."), field="subject")
+    return {
+        "subject_type": ContentType.objects.get_for_model(subject),
+        "subject_id": str(subject.pk),
+        "subject_label": str(subject)[:255],
+    }
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _committee_recipients(committee: Committee, institution_ids=None) -> list[str]:
+    """E-mail addresses of the active members and deputies (optionally of some institutions)."""
+    memberships = Membership.objects.active().filter(committee=committee)
+    if institution_ids is not None:
+        memberships = memberships.filter(institution_id__in=institution_ids)
+    emails = memberships.values_list("person__email", flat=True).distinct()
+    return sorted({e.lower() for e in emails if e})
+
+
+def _eligible_count(committee: Committee, ballot_unit: str) -> int:
+    if ballot_unit == Vote.BallotUnit.PERSON:
+        return (
+            Membership.objects.active()
+            .filter(committee=committee)
+            .values("person_id")
+            .distinct()
+            .count()
+        )
+    return committee.institutions.count()
+
+
+def _queue(kind: str, recipients: list[str], subject: str, body: str, related, revision="") -> int:
+    messages = [
+        {
+            "kind": kind,
+            "recipient": r,
+            "subject": subject,
+            "body": body,
+            "related": related,
+            "revision": revision,
+        }
+        for r in recipients
+    ]
+    if messages:
+        message_queue_bulk(messages)
+    return len(messages)
+
+
+# --- votes -----------------------------------------------------------------------------------
+
+
+def _options_for(kind: str, options) -> list[tuple[str, str]]:
+    if kind == Vote.Kind.YES_NO:
+        return [("yes", _("Ja")), ("no", _("Nein")), ("abstain", _("Enthaltung"))]
+    labels = [str(o).strip() for o in (options or []) if str(o).strip()]
+    if len(labels) < 2:
+        raise DomainError(_("Bitte nennen Sie mindestens zwei Optionen."), field="options")
+    if len({label.lower() for label in labels}) != len(labels):
+        raise DomainError(_("Jede Option darf nur einmal vorkommen."), field="options")
+    if any(len(label) > 255 for label in labels):
+        raise DomainError(_("Eine Option ist länger als 255 Zeichen."), field="options")
+    return [("", label) for label in labels]
+
+
+def statement_round_is_complete(statement_round: StatementRound) -> bool:
+    asked = set(statement_round.committee.institutions.values_list("pk", flat=True))
+    given = set(statement_round.statements.values_list("institution_id", flat=True))
+    return asked <= given
+
+
+def vote_open(
+    *,
+    committee: Committee,
+    subject,
+    question: str,
+    kind: str = Vote.Kind.YES_NO,
+    options: list[str] | None = None,
+    ballot_unit: str = Vote.BallotUnit.INSTITUTION,
+    secret: bool = False,
+    deadline=None,
+    quorum: int | None = None,
+    requires_complete_statement_round: bool | None = None,
+    description: str = "",
+    actor,
+) -> Vote:
+    """Open a vote of a committee on a subject and tell its members and deputies.
+
+    quorum None means more than half of the voters. requires_complete_statement_round: True
+    requires a complete round of this committee on the same subject, None requires it when such
+    a round exists, False never.
+    """
+    _require_staff(actor)
+    question = (question or "").strip()
+    if not question:
+        raise DomainError(_("Bitte geben Sie die Frage ein."), field="question")
+    if kind not in Vote.Kind.values:
+        raise DomainError(_("Unbekannte Art der Abstimmung."), field="kind")
+    if ballot_unit not in Vote.BallotUnit.values:
+        raise DomainError(_("Unbekannte Art der Stimmberechtigung."), field="ballot_unit")
+    option_specs = _options_for(kind, options)
+    now = timezone.now()
+    if deadline is not None and deadline <= now:
+        raise DomainError(_("Die Frist muss in der Zukunft liegen."), field="deadline")
+    fields = _subject_fields(subject)
+
+    with transaction.atomic():
+        committee = Committee.objects.select_for_update().get(pk=committee.pk)
+        eligible = _eligible_count(committee, ballot_unit)
+        if eligible == 0:
+            raise DomainError(_("Dieses Gremium hat keine Stimmberechtigten."), field="committee")
+        if quorum is None:
+            quorum = eligible // 2 + 1
+        if quorum < 1:
+            raise DomainError(_("Die Beschlussfähigkeit muss mindestens 1 sein."), field="quorum")
+        if quorum > eligible:
+            raise DomainError(
+                _(
+                    "Die Beschlussfähigkeit (%(quorum)s) ist größer als die Zahl der "
+                    "Stimmberechtigten im Gremium (%(eligible)s)."
+                )
+                % {"quorum": quorum, "eligible": eligible},
+                field="quorum",
+            )
+        statement_round = StatementRound.objects.filter(
+            committee=committee,
+            subject_type=fields["subject_type"],
+            subject_id=fields["subject_id"],
+        ).first()
+        if requires_complete_statement_round is True and statement_round is None:
+            raise DomainError(
+                _("Zu diesem Gegenstand gibt es noch keine Stellungnahmerunde."),
+                field="requires_round",
+            )
+        required_round = None if requires_complete_statement_round is False else statement_round
+        if required_round is not None and not statement_round_is_complete(required_round):
+            raise DomainError(
+                _(
+                    "Die Abstimmung kann erst eröffnet werden, wenn alle Institutionen ihre "
+                    "Fachliche Stellungnahme abgegeben haben."
+                ),
+                field="requires_round",
+            )
+        remind_at = None
+        if deadline is not None and deadline - REMINDER_BEFORE > now:
+            remind_at = deadline - REMINDER_BEFORE
+        vote = Vote.objects.create(
+            committee=committee,
+            **fields,
+            question=question[:500],
+            description=description or "",
+            kind=kind,
+            ballot_unit=ballot_unit,
+            secret=bool(secret),
+            deadline=deadline,
+            quorum=quorum,
+            eligible_count=eligible,
+            requires_round=required_round,
+            opened_by=actor,
+            remind_at=remind_at,
+        )
+        VoteOption.objects.bulk_create(
+            VoteOption(vote=vote, position=i, key=key, label=label)
+            for i, (key, label) in enumerate(option_specs, start=1)
+        )
+        _notify_vote_opened(vote)
+    return vote
+
+
+def _vote_mail_context(vote: Vote) -> dict:
+    deadline = (
+        timezone.localtime(vote.deadline).strftime("%d.%m.%Y %H:%M") if vote.deadline else "–"
+    )
+    return {
+        "question": vote.question,
+        "committee": str(vote.committee),
+        "subject": vote.subject_label,
+        "deadline": deadline,
+        "url": _absolute(vote.get_absolute_url()),
+    }
+
+
+def _notify_vote_opened(vote: Vote) -> None:
+    with translation.override("de"):
+        ctx = _vote_mail_context(vote)
+        subject = _("Abstimmung eröffnet: %(question)s") % ctx
+        body = (
+            _(
+                "Guten Tag,\n\nim Gremium „%(committee)s“ ist eine Abstimmung eröffnet:\n\n"
+                "%(question)s\nGegenstand: %(subject)s\nFrist: %(deadline)s\n\n"
+                "Bitte stimmen Sie online ab: %(url)s\n\nIhre Geschäftsstelle Sozialraumplanung"
+            )
+            % ctx
+        )
+    _queue("gremium.vote.opened", _committee_recipients(vote.committee), subject, body, vote)
+
+
+def _validate_choice(vote: Vote, options: list[VoteOption], choice, ranking):
+    by_id = {str(o.pk): o for o in options}
+    if vote.kind == Vote.Kind.RANKED:
+        ranking = [str(r) for r in (ranking or []) if str(r).strip()]
+        if not ranking:
+            raise DomainError(
+                _("Bitte bringen Sie die Optionen in eine Rangfolge."), field="choice"
+            )
+        if any(r not in by_id for r in ranking):
+            raise DomainError(_("Diese Option gibt es in dieser Abstimmung nicht."), field="choice")
+        if len(set(ranking)) != len(ranking):
+            raise DomainError(_("Jeder Rang darf nur einmal vergeben werden."), field="choice")
+        return None, [by_id[r].pk for r in ranking]
+    if choice is None or str(choice) not in by_id:
+        if choice in (None, ""):
+            raise DomainError(_("Bitte wählen Sie eine Option."), field="choice")
+        raise DomainError(_("Diese Option gibt es in dieser Abstimmung nicht."), field="choice")
+    return by_id[str(choice)], []
+
+
+def _check_vote_accepts_ballots(vote: Vote) -> None:
+    if not vote.is_open:
+        raise DomainError(
+            _("Die Abstimmung ist bereits abgeschlossen. Ihre Stimme wurde nicht gezählt.")
+        )
+    if vote.deadline is not None and timezone.now() >= vote.deadline:
+        raise DomainError(
+            _(
+                "Die Frist für die Online-Abstimmung ist abgelaufen. Ihre Stimme wurde nicht gezählt."
+            )
+        )
+
+
+def ballot_cast(*, vote: Vote, actor, choice=None, ranking=None):
+    """Cast or change the actor's ballot (see the module docstring for member and deputy).
+
+    Returns the Ballot (open votes) or the Participation (secret votes).
+    """
+    with transaction.atomic():
+        vote = Vote.objects.select_for_update().select_related("committee").get(pk=vote.pk)
+        _check_vote_accepts_ballots(vote)
+        voter = voter_for(actor, vote)
+        if voter is None:
+            raise DomainError(_("Sie sind in dieser Abstimmung nicht stimmberechtigt."))
+        if not subject_visibility.can_view(actor, vote.subject):
+            raise DomainError(_("Sie sind in dieser Abstimmung nicht stimmberechtigt."))
+        option, ranked = _validate_choice(vote, list(vote.options.all()), choice, ranking)
+
+        if vote.secret:
+            if Participation.objects.filter(vote=vote, voter_key=voter.key).exists():
+                raise DomainError(
+                    _("Es wurde bereits geheim abgestimmt; geheime Stimmen sind endgültig.")
+                )
+            try:
+                with transaction.atomic():
+                    participation = Participation.objects.create(
+                        vote=vote,
+                        voter_key=voter.key,
+                        institution=voter.institution,
+                        person=voter.person,
+                        cast_role=voter.role,
+                    )
+                    SecretBallot.objects.create(vote=vote, choice=option, ranking=ranked)
+            except IntegrityError:
+                raise DomainError(
+                    _("Es wurde bereits geheim abgestimmt; geheime Stimmen sind endgültig.")
+                )
+            return participation
+
+        ballot = Ballot.objects.filter(vote=vote, voter_key=voter.key).first()
+        if ballot is None:
+            try:
+                with transaction.atomic():
+                    return Ballot.objects.create(
+                        vote=vote,
+                        voter_key=voter.key,
+                        institution=voter.institution,
+                        person=voter.person,
+                        cast_role=voter.role,
+                        choice=option,
+                        ranking=ranked,
+                    )
+            except IntegrityError:
+                # Only reachable without the row lock above: the other request won; update it.
+                ballot = Ballot.objects.select_for_update().get(vote=vote, voter_key=voter.key)
+        if (
+            ballot.cast_role == Ballot.CastRole.MEMBER
+            and voter.role == Ballot.CastRole.DEPUTY
+            and ballot.person_id != voter.person.pk
+        ):
+            raise DomainError(
+                _(
+                    "Das Mitglied Ihrer Institution hat bereits abgestimmt. Die Stellvertretung "
+                    "kann diese Stimme nicht ändern."
+                )
+            )
+        ballot.choice = option
+        ballot.ranking = ranked
+        ballot.person = voter.person
+        ballot.cast_role = voter.role
+        ballot.institution = voter.institution
+        ballot.save(
+            update_fields=["choice", "ranking", "person", "cast_role", "institution", "changed_at"]
+        )
+        return ballot
+
+
+def compute_result(
+    *, kind: str, quorum: int, options: list[VoteOption], choices: list, rankings: list[list]
+) -> dict:
+    """Return result, counts (option id -> votes), points (ranked), participants.
+
+    choices: the chosen option ids (one per ballot); rankings: lists of option ids (ranked).
+    """
+    counts = {str(o.pk): 0 for o in options}
+    points = {}
+    if kind == Vote.Kind.RANKED:
+        n = len(options)
+        points = {str(o.pk): 0 for o in options}
+        for ranking in rankings:
+            for position, option_id in enumerate(ranking):
+                if str(option_id) in points:
+                    points[str(option_id)] += n - 1 - position
+            if ranking and str(ranking[0]) in counts:
+                counts[str(ranking[0])] += 1
+        participants = len(rankings)
+    else:
+        for option_id in choices:
+            if str(option_id) in counts:
+                counts[str(option_id)] += 1
+        participants = len(choices)
+    return _decide(kind=kind, quorum=quorum, options=options, counts=counts, points=points) | {
+        "counts": counts,
+        "points": points,
+        "participants": participants,
+    }
+
+
+def _decide(*, kind, quorum, options, counts, points, participants=None) -> dict:
+    if participants is None:
+        participants = sum(counts.values())
+    if participants < quorum:
+        return {"result": Vote.Result.NO_QUORUM}
+    if kind == Vote.Kind.YES_NO:
+        by_key = {o.key: counts.get(str(o.pk), 0) for o in options}
+        carried = by_key.get("yes", 0) > by_key.get("no", 0)
+        return {"result": Vote.Result.CARRIED if carried else Vote.Result.REJECTED}
+    tally = points if kind == Vote.Kind.RANKED else counts
+    ordered = sorted(tally.values(), reverse=True)
+    if len(ordered) > 1 and ordered[0] == ordered[1]:
+        return {"result": Vote.Result.TIED}
+    return {"result": Vote.Result.RANKED if kind == Vote.Kind.RANKED else Vote.Result.DECIDED}
+
+
+def result_text(vote: Vote, options: list[VoteOption]) -> str:
+    """A German one-paragraph summary for the agenda item, the minutes and the e-mail."""
+    with translation.override("de"):
+        parts = []
+        tally = vote.result_points if vote.kind == Vote.Kind.RANKED else vote.result_counts
+        ordered = options
+        if vote.kind == Vote.Kind.RANKED:
+            ordered = sorted(options, key=lambda o: -int(tally.get(str(o.pk), 0)))
+            parts = [
+                _("%(label)s: %(points)s Punkte")
+                % {"label": o.label, "points": tally.get(str(o.pk), 0)}
+                for o in ordered
+            ]
+        else:
+            parts = [f"{o.label}: {tally.get(str(o.pk), 0)}" for o in ordered]
+        unit = (
+            _("Institutionen") if vote.ballot_unit == Vote.BallotUnit.INSTITUTION else _("Personen")
+        )
+        text = _(
+            "%(result)s (%(counts)s). %(participants)s von %(eligible)s %(unit)s haben "
+            "abgestimmt, beschlussfähig ab %(quorum)s."
+        ) % {
+            "result": Vote.Result(vote.result).label,
+            "counts": "; ".join(parts),
+            "participants": vote.participants or 0,
+            "eligible": vote.eligible_count,
+            "unit": unit,
+            "quorum": vote.quorum,
+        }
+        if vote.kind == Vote.Kind.SINGLE and vote.result == Vote.Result.DECIDED:
+            winner = max(options, key=lambda o: tally.get(str(o.pk), 0))
+            text = _("Gewählt: %(label)s. ") % {"label": winner.label} + text
+        if vote.method == Vote.Method.SHOW_OF_HANDS:
+            text += " " + _("Ergebnis per Handzeichen in der Sitzung.")
+        return str(text)
+
+
+def _finish_close(vote: Vote, *, actor, options: list[VoteOption]) -> Vote:
+    vote.status = Vote.Status.CLOSED
+    vote.closed_at = timezone.now()
+    vote.closed_by = actor if actor is not None and actor.is_authenticated else None
+    vote.result_text = result_text(vote, options)
+    vote.save()
+    _write_agenda_item_result(vote)
+    _notify_result(vote)
+    vote_id = vote.pk
+    transaction.on_commit(lambda: _run_close_hooks(vote_id))
+    return vote
+
+
+def vote_close(*, vote: Vote, actor=None) -> Vote:
+    """Close an open vote and compute its result from the ballots cast online.
+
+    actor None means the periodic job closes a vote whose deadline has passed.
+    """
+    if actor is not None:
+        _require_staff(actor)
+    with transaction.atomic():
+        vote = Vote.objects.select_for_update().select_related("committee").get(pk=vote.pk)
+        if not vote.is_open:
+            raise DomainError(_("Die Abstimmung ist bereits abgeschlossen."))
+        options = list(vote.options.all())
+        rows = vote.secret_ballots.all() if vote.secret else vote.ballots.all()
+        rows = list(rows.values_list("choice_id", "ranking"))
+        computed = compute_result(
+            kind=vote.kind,
+            quorum=vote.quorum,
+            options=options,
+            choices=[c for c, _r in rows if c is not None],
+            rankings=[r for _c, r in rows if r],
+        )
+        vote.method = Vote.Method.ONLINE
+        vote.result = computed["result"]
+        vote.result_counts = computed["counts"]
+        vote.result_points = computed["points"]
+        vote.participants = computed["participants"]
+        return _finish_close(vote, actor=actor, options=options)
+
+
+def vote_record_show_of_hands(*, vote: Vote, counts: dict, actor) -> Vote:
+    """Close the vote with the result of a show of hands in the meeting (counts per option id).
+
+    The show of hands replaces online ballots, which stay stored (and in their history).
+    """
+    _require_staff(actor)
+    with transaction.atomic():
+        vote = Vote.objects.select_for_update().select_related("committee").get(pk=vote.pk)
+        if not vote.is_open:
+            raise DomainError(_("Die Abstimmung ist bereits abgeschlossen."))
+        if vote.kind == Vote.Kind.RANKED:
+            raise DomainError(_("Eine Rangfolge kann nicht per Handzeichen erfasst werden."))
+        options = list(vote.options.all())
+        clean = {}
+        for option in options:
+            raw = counts.get(option.pk, counts.get(str(option.pk), 0))
+            try:
+                value = int(raw or 0)
+            except (TypeError, ValueError):
+                raise DomainError(
+                    _("Bitte geben Sie ganze Zahlen ein."), field=f"option_{option.pk}"
+                )
+            if value < 0:
+                raise DomainError(
+                    _("Stimmen können nicht negativ sein."), field=f"option_{option.pk}"
+                )
+            clean[str(option.pk)] = value
+        total = sum(clean.values())
+        if total > vote.eligible_count:
+            raise DomainError(
+                _(
+                    "Es wurden mehr Stimmen (%(total)s) erfasst als es Stimmberechtigte gibt (%(eligible)s)."
+                )
+                % {"total": total, "eligible": vote.eligible_count}
+            )
+        vote.method = Vote.Method.SHOW_OF_HANDS
+        vote.result_counts = clean
+        vote.result_points = {}
+        vote.participants = total
+        vote.result = _decide(
+            kind=vote.kind, quorum=vote.quorum, options=options, counts=clean, points={}
+        )["result"]
+        return _finish_close(vote, actor=actor, options=options)
+
+
+def _write_agenda_item_result(vote: Vote) -> None:
+    """When the subject is an agenda item: write the result to it and to its minutes entry."""
+    if vote.subject_type.model_class() is not AgendaItem:
+        return
+    item = AgendaItem.objects.select_for_update().filter(pk=vote.subject_id).first()
+    if item is None:
+        return
+    with translation.override("de"):
+        short = _("%(result)s (Abstimmung: %(question)s)") % {
+            "result": Vote.Result(vote.result).label,
+            "question": vote.question,
+        }
+    item.result = str(short)[:200]
+    item.save(update_fields=["result", "modified_at"])
+    minutes = Minutes.objects.filter(meeting_id=item.meeting_id).first()
+    if minutes is None:
+        return
+    entry, _created = MinutesEntry.objects.get_or_create(
+        agenda_item=item, defaults={"minutes": minutes}
+    )
+    line = f"{vote.question}: {vote.result_text}"
+    if line not in entry.result:
+        entry.result = f"{entry.result}\n{line}".strip()
+        entry.save(update_fields=["result", "modified_at"])
+
+
+def _notify_result(vote: Vote) -> None:
+    with translation.override("de"):
+        ctx = _vote_mail_context(vote) | {"result": vote.result_text}
+        subject = _("Ergebnis der Abstimmung: %(question)s") % ctx
+        body = (
+            _(
+                "Guten Tag,\n\ndie Abstimmung „%(question)s“ im Gremium „%(committee)s“ ist "
+                "abgeschlossen.\n\nErgebnis: %(result)s\n\nErgebnisblatt: %(url)s\n\n"
+                "Ihre Geschäftsstelle Sozialraumplanung"
+            )
+            % ctx
+        )
+    _queue("gremium.vote.result", _committee_recipients(vote.committee), subject, body, vote)
+
+
+def _run_close_hooks(vote_id: int) -> None:
+    vote = Vote.objects.select_related("committee", "subject_type").get(pk=vote_id)
+    model = vote.subject_type.model_class()
+    for callback in on_vote_closed.callbacks_for(model):
+        callback(vote)
+
+
+def vote_remind(*, vote: Vote, actor=None, revision: str = "") -> int:
+    """E-mail the members and deputies of the voters who have not voted yet; return the count."""
+    if actor is not None:
+        _require_staff(actor)
+    with transaction.atomic():
+        vote = Vote.objects.select_for_update().select_related("committee").get(pk=vote.pk)
+        if not vote.is_open:
+            raise DomainError(_("Die Abstimmung ist bereits abgeschlossen."))
+        voted = set(
+            (vote.participations if vote.secret else vote.ballots).values_list(
+                "voter_key", flat=True
+            )
+        )
+        memberships = Membership.objects.active().filter(committee=vote.committee)
+        recipients = set()
+        for person_id, institution_id, email in memberships.values_list(
+            "person_id", "institution_id", "person__email"
+        ):
+            key = (
+                f"person:{person_id}"
+                if vote.ballot_unit == Vote.BallotUnit.PERSON
+                else f"institution:{institution_id}"
+            )
+            if key not in voted and email:
+                recipients.add(email.lower())
+        with translation.override("de"):
+            ctx = _vote_mail_context(vote)
+            subject = _("Erinnerung: Abstimmung „%(question)s“ bis %(deadline)s") % ctx
+            body = (
+                _(
+                    "Guten Tag,\n\nfür Sie bzw. Ihre Institution liegt noch keine Stimme zur "
+                    "Abstimmung „%(question)s“ (Gremium „%(committee)s“) vor. Die Frist endet am "
+                    "%(deadline)s.\n\nZur Abstimmung: %(url)s\n\nIhre Geschäftsstelle "
+                    "Sozialraumplanung"
+                )
+                % ctx
+            )
+        revision = revision or timezone.now().strftime("manual-%Y%m%d%H%M%S")
+        sent = _queue("gremium.vote.reminder", sorted(recipients), subject, body, vote, revision)
+        vote.reminder_sent_at = timezone.now()
+        vote.save(update_fields=["reminder_sent_at"])
+        return sent
+
+
+# --- statement rounds ------------------------------------------------------------------------
+
+
+def statement_round_open(
+    *, committee: Committee, subject, title: str, deadline=None, description: str = "", actor
+) -> StatementRound:
+    """Ask every institution of the committee for its professional statement on a subject."""
+    _require_staff(actor)
+    title = (title or "").strip()
+    if not title:
+        raise DomainError(_("Bitte geben Sie einen Titel ein."), field="title")
+    now = timezone.now()
+    if deadline is not None and deadline <= now:
+        raise DomainError(_("Die Frist muss in der Zukunft liegen."), field="deadline")
+    fields = _subject_fields(subject)
+    if not committee.institutions.exists():
+        raise DomainError(_("Dem Gremium gehören keine Institutionen an."), field="committee")
+    remind_at = None
+    if deadline is not None and deadline - REMINDER_BEFORE > now:
+        remind_at = deadline - REMINDER_BEFORE
+    try:
+        with transaction.atomic():
+            statement_round = StatementRound.objects.create(
+                committee=committee,
+                **fields,
+                title=title[:255],
+                description=description or "",
+                deadline=deadline,
+                opened_by=actor,
+                remind_at=remind_at,
+            )
+            _notify_round_opened(statement_round)
+    except IntegrityError:
+        raise DomainError(
+            _("Für diesen Gegenstand gibt es in diesem Gremium bereits eine Stellungnahmerunde."),
+            field="subject",
+        )
+    return statement_round
+
+
+def _round_mail_context(statement_round: StatementRound) -> dict:
+    deadline = (
+        timezone.localtime(statement_round.deadline).strftime("%d.%m.%Y %H:%M")
+        if statement_round.deadline
+        else "–"
+    )
+    return {
+        "title": statement_round.title,
+        "committee": str(statement_round.committee),
+        "subject": statement_round.subject_label,
+        "deadline": deadline,
+        "url": _absolute(statement_round.get_absolute_url()),
+    }
+
+
+def _notify_round_opened(statement_round: StatementRound) -> None:
+    with translation.override("de"):
+        ctx = _round_mail_context(statement_round)
+        subject = _("Bitte um Fachliche Stellungnahme: %(title)s") % ctx
+        body = (
+            _(
+                "Guten Tag,\n\ndas Gremium „%(committee)s“ bittet jede Institution um ihre "
+                "Fachliche Stellungnahme zu: %(subject)s\nFrist: %(deadline)s\n\n"
+                "Zur Stellungnahme: %(url)s\n\nIhre Geschäftsstelle Sozialraumplanung"
+            )
+            % ctx
+        )
+    _queue(
+        "gremium.statements.opened",
+        _committee_recipients(statement_round.committee),
+        subject,
+        body,
+        statement_round,
+    )
+
+
+def _validate_upload(file) -> None:
+    if file is None:
+        return
+    extension = Path(file.name or "").suffix.lower().lstrip(".")
+    allowed = [e.lower() for e in settings.UPLOAD_ALLOWED_EXTENSIONS]
+    if extension not in allowed:
+        raise DomainError(
+            _("Dateien dieses Typs sind nicht erlaubt. Erlaubt: %(types)s.")
+            % {"types": ", ".join(allowed)},
+            field="file",
+        )
+    if file.size > settings.UPLOAD_MAX_BYTES:
+        raise DomainError(
+            _("Die Datei ist zu groß (höchstens %(mb)s MB).")
+            % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
+            field="file",
+        )
+
+
+def statement_submit(
+    *, statement_round: StatementRound, actor, text: str, file=None, remove_file: bool = False
+) -> tuple[Statement, bool]:
+    """Save the statement of the actor's institution; a second one edits the first.
+
+    Returns (statement, created).
+    """
+    from .permissions_votes import statement_author_for
+
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_("Bitte geben Sie Ihre Stellungnahme ein."), field="text")
+    _validate_upload(file)
+    with transaction.atomic():
+        statement_round = (
+            StatementRound.objects.select_for_update()
+            .select_related("committee")
+            .get(pk=statement_round.pk)
+        )
+        if statement_round.status != StatementRound.Status.OPEN:
+            raise DomainError(_("Die Stellungnahmerunde ist bereits abgeschlossen."))
+        membership = statement_author_for(actor, statement_round)
+        if membership is None or not subject_visibility.can_view(actor, statement_round.subject):
+            raise DomainError(_("Sie können für diese Runde keine Stellungnahme abgeben."))
+        if not statement_round.committee.institutions.filter(pk=membership.institution_id).exists():
+            raise DomainError(_("Ihre Institution ist in dieser Runde nicht gefragt."))
+        statement = Statement.objects.filter(
+            round=statement_round, institution_id=membership.institution_id
+        ).first()
+        created = statement is None
+        if created:
+            statement = Statement(round=statement_round, institution_id=membership.institution_id)
+        statement.text = text
+        statement.author = membership.person
+        if file is not None:
+            if statement.file:
+                statement.file.delete(save=False)
+            statement.file.save(Path(file.name).name, file, save=False)
+        elif remove_file and statement.file:
+            statement.file.delete(save=False)
+            statement.file = ""
+        statement.save()
+        return statement, created
+
+
+def statement_round_remind(
+    *, statement_round: StatementRound, actor=None, revision: str = ""
+) -> int:
+    """E-mail the members and deputies of the institutions without a statement; return the count."""
+    if actor is not None:
+        _require_staff(actor)
+    with transaction.atomic():
+        statement_round = (
+            StatementRound.objects.select_for_update()
+            .select_related("committee")
+            .get(pk=statement_round.pk)
+        )
+        if statement_round.status != StatementRound.Status.OPEN:
+            raise DomainError(_("Die Stellungnahmerunde ist bereits abgeschlossen."))
+        given = statement_round.statements.values_list("institution_id", flat=True)
+        missing = list(
+            statement_round.committee.institutions.exclude(pk__in=given).values_list(
+                "pk", flat=True
+            )
+        )
+        recipients = _committee_recipients(statement_round.committee, institution_ids=missing)
+        with translation.override("de"):
+            ctx = _round_mail_context(statement_round)
+            subject = _("Erinnerung: Fachliche Stellungnahme „%(title)s“") % ctx
+            body = (
+                _(
+                    "Guten Tag,\n\nvon Ihrer Institution liegt noch keine Fachliche Stellungnahme "
+                    "zu „%(subject)s“ (Gremium „%(committee)s“) vor. Frist: %(deadline)s.\n\n"
+                    "Zur Stellungnahme: %(url)s\n\nIhre Geschäftsstelle Sozialraumplanung"
+                )
+                % ctx
+            )
+        revision = revision or timezone.now().strftime("manual-%Y%m%d%H%M%S")
+        sent = _queue(
+            "gremium.statements.reminder", recipients, subject, body, statement_round, revision
+        )
+        statement_round.reminder_sent_at = timezone.now()
+        statement_round.save(update_fields=["reminder_sent_at"])
+        return sent
+
+
+def statement_round_close(*, statement_round: StatementRound, actor) -> StatementRound:
+    _require_staff(actor)
+    with transaction.atomic():
+        statement_round = StatementRound.objects.select_for_update().get(pk=statement_round.pk)
+        if statement_round.status != StatementRound.Status.OPEN:
+            raise DomainError(_("Die Stellungnahmerunde ist bereits abgeschlossen."))
+        statement_round.status = StatementRound.Status.CLOSED
+        statement_round.save(update_fields=["status"])
+        return statement_round
+
+
+# --- periodic job ----------------------------------------------------------------------------
+
+
+def votes_send_due(*, now=None) -> dict:
+    """Close votes whose deadline passed and send the reminders that are due (beat job).
+
+    Each item runs in its own transaction; rows another worker holds are skipped.
+    """
+    now = now or timezone.now()
+    done = {"closed": 0, "vote_reminders": 0, "round_reminders": 0}
+    due_close = Vote.objects.filter(status=Vote.Status.OPEN, deadline__lte=now).values_list(
+        "pk", flat=True
+    )
+    for vote_id in list(due_close):
+        with transaction.atomic():
+            vote = (
+                Vote.objects.select_for_update(skip_locked=True)
+                .filter(pk=vote_id, status=Vote.Status.OPEN)
+                .first()
+            )
+            if vote is None:
+                continue
+            vote_close(vote=vote, actor=None)
+            done["closed"] += 1
+    due_remind = Vote.objects.filter(
+        status=Vote.Status.OPEN, remind_at__lte=now, reminder_sent_at__isnull=True
+    ).values_list("pk", flat=True)
+    for vote_id in list(due_remind):
+        with transaction.atomic():
+            vote = (
+                Vote.objects.select_for_update(skip_locked=True)
+                .filter(pk=vote_id, reminder_sent_at__isnull=True, status=Vote.Status.OPEN)
+                .first()
+            )
+            if vote is None:
+                continue
+            vote_remind(vote=vote, actor=None, revision="auto")
+            done["vote_reminders"] += 1
+    due_rounds = StatementRound.objects.filter(
+        status=StatementRound.Status.OPEN, remind_at__lte=now, reminder_sent_at__isnull=True
+    ).values_list("pk", flat=True)
+    for round_id in list(due_rounds):
+        with transaction.atomic():
+            statement_round = (
+                StatementRound.objects.select_for_update(skip_locked=True)
+                .filter(pk=round_id, reminder_sent_at__isnull=True)
+                .first()
+            )
+            if statement_round is None:
+                continue
+            statement_round_remind(statement_round=statement_round, actor=None, revision="auto")
+            done["round_reminders"] += 1
+    return done
+
+
+# --- registration ----------------------------------------------------------------------------
+
+
+def _agenda_item_visible(user, item) -> bool:
+    from . import permissions
+
+    check = getattr(permissions, "can_view_agenda_item", None)
+    return True if check is None else check(user, item)
+
+
+def register() -> None:
+    """Called once from GremiumConfig.ready(): subject rules, dashboard panel."""
+    from django.utils.translation import gettext_lazy
+
+    from erfurt_srp.accounts.roles import is_committee_member
+    from erfurt_srp.core.registry import (
+        DashboardPanel,
+        NavItem,
+        register_dashboard_panel,
+        register_nav,
+    )
+
+    from .views_votes import dashboard_panel
+
+    def can_see(user):
+        return is_staff(user) or is_committee_member(user)
+
+    register_nav(
+        NavItem(
+            label=gettext_lazy("Abstimmungen"),
+            url_name="gremium:vote_list",
+            visible=can_see,
+            order=14,
+        )
+    )
+    register_nav(
+        NavItem(
+            label=gettext_lazy("Stellungnahmen"),
+            url_name="gremium:statement_round_list",
+            visible=can_see,
+            order=15,
+        )
+    )
+
+    subject_visibility.register(
+        AgendaItem,
+        _agenda_item_visible,
+        queryset=lambda: AgendaItem.objects.select_related("meeting__committee"),
+    )
+    register_dashboard_panel(DashboardPanel(key="gremium.votes", render=dashboard_panel, order=30))
+
+
+def vote_open_url(subject, committee: Committee | None = None) -> str:
+    """The staff page that opens a vote on a subject (for other apps' templates)."""
+    ct = ContentType.objects.get_for_model(subject)
+    url = reverse("gremium:vote_create") + f"?ct={ct.app_label}.{ct.model}&id={subject.pk}"
+    return url + (f"&committee={committee.pk}" if committee else "")
+
+
+def statement_round_open_url(subject, committee: Committee | None = None) -> str:
+    ct = ContentType.objects.get_for_model(subject)
+    url = (
+        reverse("gremium:statement_round_create") + f"?ct={ct.app_label}.{ct.model}&id={subject.pk}"
+    )
+    return url + (f"&committee={committee.pk}" if committee else "")
