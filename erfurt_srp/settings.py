@@ -169,6 +169,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Europe/Berlin"
 # One schedule for every periodic job; apps add their jobs here, nowhere else.
 CELERY_BEAT_SCHEDULE = {
+    "gremium-votes-send-due": {
+        "task": "gremium.tasks_votes.votes_send_due",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 240},
+    },
+    "gremium-meeting-reminders": {
+        "task": "gremium.tasks.meeting_reminders_send",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 540},
+    },
     "outbox-retry-stuck": {
         "task": "erfurt_srp.notifications.tasks.outbox_retry_stuck",
         "schedule": crontab(minute="*/5"),
@@ -230,6 +240,8 @@ MFA_TOTP_ISSUER = "Sozialraumplanung Erfurt"
 MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", not DEBUG)
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
+# Meeting reminders go out this many days before a meeting starts (gremium beat job).
+GREMIUM_REMINDER_DAYS = env_int("GREMIUM_REMINDER_DAYS", 2)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

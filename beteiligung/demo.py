@@ -1,0 +1,205 @@
+"""Demo data: the half-day public event of 02.12.2022 (Drucksache 1803/22) and a later workshop
+with open registration. Idempotent: events are found again by slug."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from .models import Event, EventTable, ProgrammeItem, Registration
+from .privacy import privacy_version
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+ACCESSIBILITY = (
+    "Der Festsaal ist über den Seiteneingang Fischmarkt stufenlos und mit Aufzug erreichbar; "
+    "ein barrierefreies WC ist im Erdgeschoss. Eine mobile Induktionsschleife steht bereit. "
+    "Gebärdensprachdolmetschung bestellen wir, wenn Sie sie bei der Anmeldung angeben."
+)
+
+DESCRIPTION_2022 = (
+    "Mit dem Stadtratsbeschluss 0966/21 hat die Landeshauptstadt Erfurt den Prozess der "
+    "integrierten Sozialraumplanung erneuert. Auf dieser halbtägigen Veranstaltung informieren "
+    "wir über die Ziele und das Vorgehen des Planungsprozesses und laden freie Träger, "
+    "Institutionen und weitere Akteure ein, an den sozialpolitischen Leitlinien mitzuarbeiten.\n\n"
+    "An Thementischen zu den Themenschwerpunkten, die das Begleitgremium benannt hat, sammeln "
+    "wir Ihre Hinweise. Die Ergebnisse fließen in die öffentliche Beteiligungsrunde zu den "
+    "Leitlinien und in den integrierten Sozialraumplan, der dem Stadtrat Mitte 2023 vorgelegt wird."
+)
+
+PROGRAMME_2022 = [
+    ("09:00", "09:30", "Ankommen und Anmeldung", "Kaffee, Namensschilder, Wahl des Thementischs"),
+    (
+        "09:30",
+        "09:45",
+        "Begrüßung",
+        "Beigeordnete für Soziales, Bildung, Jugend und Gesundheit",
+    ),
+    (
+        "09:45",
+        "10:30",
+        "Integrierte Sozialraumplanung in Erfurt: Ziele, Planungsebenen, Zeitplan",
+        "Geschäftsstelle Sozialraumplanung, Amt für Soziales; Sozialstrukturatlas 2020 und "
+        "Sozialindex",
+    ),
+    (
+        "10:30",
+        "10:50",
+        "Das Begleitgremium und seine Themenschwerpunkte",
+        "Rückblick auf sechs Sitzungen seit dem 28.09.2021; Beispiel ThINKA Erfurt",
+    ),
+    ("10:50", "11:05", "Pause", ""),
+    (
+        "11:05",
+        "12:20",
+        "Thementische: Leitlinien gemeinsam erarbeiten",
+        "Zwei Runden à 35 Minuten; Sie können nach der ersten Runde den Tisch wechseln",
+    ),
+    ("12:20", "12:50", "Ergebnisse aus den Thementischen", "Kurzberichte der Moderationen"),
+    (
+        "12:50",
+        "13:00",
+        "Ausblick und Verabschiedung",
+        "Öffentliche Beteiligungsrunde zu den Leitlinien, Beteiligung der Ortsteilbürgermeister",
+    ),
+]
+
+TABLES_2022 = [
+    (
+        "Bildung und Teilhabe von Kindern und Jugendlichen",
+        "Kita, Schule, Jugendarbeit im Sozialraum",
+        20,
+    ),
+    ("Wohnen und Nachbarschaft", "Mit den Wohnungsunternehmen: Segregation und Zusammenleben", 20),
+    ("Gesundheit und Pflege im Quartier", "Gesundheitsförderung, Pflege, Teilhabe im Alter", 15),
+    ("Arbeit und Existenzsicherung", "Mit dem Jobcenter: Wege aus Langzeitarbeitslosigkeit", 15),
+    ("Integration und Vielfalt", "Zuwanderung, Gleichstellung, Inklusion", 15),
+    (
+        "Quartiersarbeit und Beteiligung",
+        "Strategie für Quartiersarbeit/-management; Studie der BAG Soziale Stadtentwicklung",
+        15,
+    ),
+]
+
+DEMO_REGISTRANTS = [
+    ("Katrin Vogel", "StadtLiga der freien Wohlfahrtspflege", "provider", 0, True, False),
+    ("Jens Hartung", "Kommunale Wohnungsgesellschaft Erfurt mbH", "institution", 1, False, False),
+    ("Aylin Demir", "", "citizen", 4, False, True),
+    ("Thomas Richter", "Amt für Bildung", "administration", 0, False, False),
+    ("Sabine Krüger", "Ortsteilrat Erfurt-Nord", "council", 5, True, False),
+    ("Michael Brandt", "Thüringer Allgemeine", "press", 2, False, False),
+]
+
+
+def _at(date: dt.date, hhmm: str) -> dt.datetime:
+    hour, minute = map(int, hhmm.split(":"))
+    return dt.datetime(date.year, date.month, date.day, hour, minute, tzinfo=BERLIN)
+
+
+def _event(slug, defaults, programme, tables) -> Event:
+    event, created = Event.objects.get_or_create(slug=slug, defaults=defaults)
+    if created:
+        day = timezone.localtime(event.starts_at, BERLIN).date()
+        for start, end, title, description in programme:
+            ProgrammeItem.objects.create(
+                event=event,
+                starts_at=_at(day, start).time(),
+                ends_at=_at(day, end).time() if end else None,
+                title=title,
+                description=description,
+            )
+        for position, (title, description, capacity) in enumerate(tables):
+            EventTable.objects.create(
+                event=event,
+                title=title,
+                description=description,
+                capacity=capacity,
+                position=position,
+            )
+    return event
+
+
+def seed(stdout=None):
+    day = dt.date(2022, 12, 2)
+    kickoff = _event(
+        "auftakt-sozialraumplanung-2022",
+        {
+            "title": "Integrierte Sozialraumplanung Erfurt: Informations- und "
+            "Beteiligungsveranstaltung",
+            "summary": "Halbtägige Veranstaltung: Ziele und Vorgehen des Planungsprozesses, "
+            "Mitarbeit an den sozialpolitischen Leitlinien.",
+            "description": DESCRIPTION_2022,
+            "starts_at": _at(day, "09:00"),
+            "ends_at": _at(day, "13:00"),
+            "venue": "Rathaus Erfurt, Festsaal",
+            "address": "Fischmarkt 1, 99084 Erfurt",
+            "accessibility_notes": ACCESSIBILITY,
+            "capacity": 100,
+            "registration_opens_at": _at(dt.date(2022, 10, 24), "08:00"),
+            "registration_closes_at": _at(dt.date(2022, 11, 28), "23:59"),
+            "access": Event.Access.PUBLIC,
+            "published": True,
+            "reminder_days_before": 3,
+            "documentation_url": "https://www.erfurt.de/ef/de/leben/soziales/sozialraumplanung/",
+        },
+        PROGRAMME_2022,
+        TABLES_2022,
+    )
+    if not kickoff.registrations.exists():
+        tables = list(kickoff.tables.all())
+        when = _at(dt.date(2022, 11, 7), "10:00")
+        for i, (name, org, kind, table, step_free, loop) in enumerate(DEMO_REGISTRANTS):
+            Registration.objects.create(
+                event=kickoff,
+                table=tables[table],
+                status=Registration.Status.CONFIRMED,
+                name=name,
+                email=f"teilnahme{i + 1}@demo.erfurt-srp.de",
+                organisation=org,
+                kind=kind,
+                needs_step_free=step_free,
+                needs_induction_loop=loop,
+                privacy_version=privacy_version(),
+                consent_at=when,
+                email_confirmed_at=when,
+                confirmed_at=when,
+                checked_in_at=_at(day, "09:10") if i % 3 else None,
+                created_at=when,
+            )
+
+    # A later event that is open for registration, so the demo can be tried end to end.
+    soon = timezone.localdate() + dt.timedelta(days=30)
+    workshop = _event(
+        "werkstatt-ortsteilbuergermeister",
+        {
+            "title": "Werkstatt mit den Ortsteilbürgermeistern: Leitlinien im Ortsteil",
+            "summary": "Die Entwürfe der sozialpolitischen Leitlinien aus Sicht der Ortsteile.",
+            "description": "Die Drucksache 1803/22 sieht eine Beteiligung der "
+            "Ortsteilbürgermeister vor. In dieser Werkstatt prüfen wir die Entwürfe der "
+            "Leitlinien gemeinsam auf ihre Umsetzung in den Ortsteilen.",
+            "starts_at": _at(soon, "16:00"),
+            "ends_at": _at(soon, "19:00"),
+            "venue": "Rathaus Erfurt, Raum 225",
+            "address": "Fischmarkt 1, 99084 Erfurt",
+            "accessibility_notes": ACCESSIBILITY,
+            "capacity": 40,
+            "registration_opens_at": timezone.now() - dt.timedelta(days=1),
+            "registration_closes_at": _at(soon - dt.timedelta(days=2), "23:59"),
+            "access": Event.Access.PUBLIC,
+            "published": True,
+            "reminder_days_before": 2,
+        },
+        [
+            ("16:00", "16:20", "Begrüßung und Stand der Leitlinien", ""),
+            ("16:20", "18:20", "Arbeit an den Thementischen", ""),
+            ("18:20", "19:00", "Ergebnisse und nächste Schritte", ""),
+        ],
+        [
+            ("Nördliche Ortsteile", "Berliner Platz, Moskauer Platz, Roter Berg, Rieth", 15),
+            ("Südöstliche Ortsteile", "Herrenberg, Wiesenhügel, Melchendorf", 15),
+            ("Ländliche Ortsteile", "Dörfer am Stadtrand", 10),
+        ],
+    )
+    if stdout is not None:
+        stdout.write(f"beteiligung: events {kickoff.slug}, {workshop.slug}\n")
+    return []

@@ -1,0 +1,264 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from beteiligung import services
+from beteiligung.models import Registration
+from beteiligung.privacy import privacy_version
+from erfurt_srp.core.errors import DomainError
+from erfurt_srp.notifications.models import OutboxMessage
+from tests.beteiligung.factories import EventFactory, InvitationCodeFactory, RegistrationFactory
+
+S = Registration.Status
+pytestmark = pytest.mark.django_db
+
+
+def register(event, table=None, **kwargs):
+    data = {
+        "event_id": event.pk,
+        "name": "Erika Muster",
+        "email": "erika@example.org",
+        "kind": Registration.Kind.CITIZEN,
+        "consent": True,
+        "table_id": table.pk if table else None,
+    }
+    data.update(kwargs)
+    return services.registration_create(**data)
+
+
+def test_registration_holds_a_place_until_confirmed_and_stores_consent_version(event, tables):
+    registration = register(event, tables[0], needs_sign_language=True)
+    assert registration.status == S.PENDING
+    assert registration.holds_place
+    assert registration.privacy_version == privacy_version()
+    assert registration.expires_at > timezone.now()
+    message = OutboxMessage.objects.get(kind="beteiligung.opt_in")
+    assert message.recipient == "erika@example.org"
+    assert registration.get_confirm_url() in message.body
+
+    confirmed, changed = services.registration_confirm(registration_id=registration.pk)
+    assert changed and confirmed.status == S.CONFIRMED
+    mail = OutboxMessage.objects.get(kind="beteiligung.confirmation")
+    assert mail.attachments.get().filename.endswith(".ics")
+    assert b"BEGIN:VEVENT" in bytes(mail.attachments.get().content)
+    assert registration.get_manage_url() in mail.body
+
+
+def test_confirming_twice_changes_nothing_the_second_time(event, tables):
+    registration = register(event, tables[0])
+    services.registration_confirm(registration_id=registration.pk)
+    again, changed = services.registration_confirm(registration_id=registration.pk)
+    assert not changed and again.status == S.CONFIRMED
+    assert OutboxMessage.objects.filter(kind="beteiligung.confirmation").count() == 1
+
+
+def test_full_table_is_refused_without_waiting_list_and_queued_with_it(event, tables):
+    register(event, tables[0], email="a@example.org")
+    register(event, tables[0], email="b@example.org")
+    with pytest.raises(DomainError) as error:
+        register(event, tables[0], email="c@example.org")
+    assert error.value.field == "table" and error.value.code == "table_full"
+    waiting = register(event, tables[0], email="c@example.org", join_waiting_list=True)
+    assert waiting.status == S.WAITING
+    # the other table still has room
+    assert register(event, tables[1], email="d@example.org").status == S.PENDING
+
+
+def test_full_event_is_refused_without_waiting_list(event, tables):
+    for i, table in enumerate([tables[0], tables[0], tables[1], tables[1]]):
+        register(event, table, email=f"p{i}@example.org")
+    with pytest.raises(DomainError) as error:
+        register(event, tables[1], email="late@example.org")
+    assert error.value.code == "full"
+
+
+def test_closed_and_not_yet_open_windows_are_refused(event, tables):
+    event.registration_closes_at = timezone.now() - timedelta(minutes=1)
+    event.registration_opens_at = timezone.now() - timedelta(days=3)
+    event.save()
+    with pytest.raises(DomainError) as error:
+        register(event, tables[0])
+    assert error.value.code == "closed"
+    event.registration_opens_at = timezone.now() + timedelta(days=1)
+    event.registration_closes_at = timezone.now() + timedelta(days=2)
+    event.save()
+    with pytest.raises(DomainError, match="noch nicht geöffnet"):
+        register(event, tables[0])
+
+
+def test_same_email_cannot_hold_two_registrations_even_in_other_case(event, tables):
+    register(event, tables[0], email="Erika@Example.org")
+    with pytest.raises(DomainError) as error:
+        register(event, tables[1], email="erika@example.org")
+    assert error.value.code == "duplicate" and error.value.field == "email"
+    assert Registration.objects.count() == 1
+
+
+def test_database_constraint_rejects_a_second_active_registration(event):
+    from django.db import IntegrityError, transaction
+
+    RegistrationFactory(event=event, email="x@example.org")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RegistrationFactory(event=event, email="X@example.org")
+    # a cancelled registration does not block a new one
+    RegistrationFactory(event=event, email="y@example.org", status=S.CANCELLED)
+    RegistrationFactory(event=event, email="y@example.org")
+
+
+def test_consent_is_required(event, tables):
+    with pytest.raises(DomainError) as error:
+        register(event, tables[0], consent=False)
+    assert error.value.field == "consent"
+
+
+def test_table_is_required_when_the_event_has_tables(event):
+    with pytest.raises(DomainError) as error:
+        register(event, None)
+    assert error.value.field == "table"
+
+
+def test_invited_only_event_needs_a_valid_unused_code(db):
+    code = InvitationCodeFactory(max_uses=1)
+    event = code.event
+    with pytest.raises(DomainError) as error:
+        register(event, invitation_code="WRONG")
+    assert error.value.field == "invitation_code"
+    registration = register(event, invitation_code=code.code.lower())
+    assert registration.invitation == code
+    with pytest.raises(DomainError, match="bereits"):
+        register(event, email="other@example.org", invitation_code=code.code)
+
+
+def test_cancellation_moves_the_first_confirmed_waiting_person_up_and_tells_them(event, tables):
+    holders = [register(event, tables[0], email=f"h{i}@example.org") for i in range(2)]
+    for h in holders:
+        services.registration_confirm(registration_id=h.pk)
+    first = register(event, tables[0], email="w1@example.org", join_waiting_list=True)
+    second = register(event, tables[0], email="w2@example.org", join_waiting_list=True)
+    unconfirmed = register(event, tables[0], email="w0@example.org", join_waiting_list=True)
+    services.registration_confirm(registration_id=first.pk)
+    services.registration_confirm(registration_id=second.pk)
+    assert OutboxMessage.objects.filter(kind="beteiligung.waiting").count() == 2
+
+    services.registration_cancel(registration_id=holders[0].pk)
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    unconfirmed.refresh_from_db()
+    assert first.status == S.CONFIRMED
+    assert second.status == S.WAITING and unconfirmed.status == S.WAITING
+    promoted = OutboxMessage.objects.get(kind="beteiligung.promoted")
+    assert promoted.recipient == "w1@example.org"
+    assert promoted.attachments.exists()
+    assert OutboxMessage.objects.filter(kind="beteiligung.cancellation").count() == 1
+
+
+def test_waiting_person_for_a_full_table_is_skipped_for_one_that_fits(event, tables):
+    for i, table in enumerate([tables[0], tables[0], tables[1]]):
+        r = register(event, table, email=f"h{i}@example.org")
+        services.registration_confirm(registration_id=r.pk)
+    last = register(event, tables[1], email="h3@example.org")
+    services.registration_confirm(registration_id=last.pk)
+    wants_full = register(event, tables[0], email="w1@example.org", join_waiting_list=True)
+    wants_other = register(event, tables[1], email="w2@example.org", join_waiting_list=True)
+    services.registration_confirm(registration_id=wants_full.pk)
+    services.registration_confirm(registration_id=wants_other.pk)
+    services.registration_cancel(registration_id=last.pk)  # frees a place at table 2
+    wants_full.refresh_from_db()
+    wants_other.refresh_from_db()
+    assert wants_full.status == S.WAITING
+    assert wants_other.status == S.CONFIRMED
+
+
+def test_late_confirmation_after_hold_expired_queues_behind_the_waiting_list(event, tables):
+    late = register(event, tables[0], email="late@example.org")
+    Registration.objects.filter(pk=late.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    other = register(event, tables[0], email="o@example.org")
+    services.registration_confirm(registration_id=other.pk)
+    # table 0 has one place left (late's hold ran out): late confirms and gets it
+    late, changed = services.registration_confirm(registration_id=late.pk)
+    assert changed and late.status == S.CONFIRMED
+
+
+def test_expired_unconfirmed_registrations_are_anonymised_and_free_their_place(event, tables):
+    holder = register(event, tables[0], email="h@example.org")
+    register(event, tables[0], email="h2@example.org")
+    waiter = register(event, tables[0], email="w@example.org", join_waiting_list=True)
+    services.registration_confirm(registration_id=waiter.pk)
+    Registration.objects.filter(pk=holder.pk).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
+
+    assert services.registrations_expire() == 1
+
+    holder.refresh_from_db()
+    waiter.refresh_from_db()
+    assert holder.status == S.EXPIRED and holder.email == "" and holder.public_id is None
+    assert waiter.status == S.CONFIRMED
+    assert not OutboxMessage.objects.filter(recipient="h@example.org").exists()
+    with pytest.raises(DomainError) as error:
+        services.registration_confirm(registration_id=holder.pk)
+    assert error.value.code == "expired"
+
+
+def test_change_table_checks_capacity_and_frees_the_old_seat(event, tables):
+    a = register(event, tables[0], email="a@example.org")
+    b = register(event, tables[1], email="b@example.org")
+    c = register(event, tables[1], email="c@example.org")
+    for r in (a, b, c):
+        services.registration_confirm(registration_id=r.pk)
+    with pytest.raises(DomainError) as error:
+        services.registration_change_table(registration_id=a.pk, table_id=tables[1].pk)
+    assert error.value.field == "table"
+    services.registration_change_table(registration_id=b.pk, table_id=tables[0].pk)
+    b.refresh_from_db()
+    assert b.table == tables[0]
+    assert OutboxMessage.objects.filter(kind="beteiligung.table_changed").count() == 1
+
+
+def test_registrant_deletion_anonymises_frees_the_place_and_revokes_the_link(event, tables):
+    a = register(event, tables[0], email="a@example.org", organisation="Träger e.V.")
+    services.registration_confirm(registration_id=a.pk)
+    token = a.make_token()
+    services.registration_delete(registration_id=a.pk)
+    a.refresh_from_db()
+    assert (a.name, a.email, a.organisation, a.public_id) == ("", "", "", None)
+    assert a.status == S.CANCELLED and a.anonymised_at
+    assert not OutboxMessage.objects.filter(recipient="a@example.org").exists()
+    from beteiligung.selectors import registration_by_token
+
+    assert registration_by_token(token) is None
+
+
+def test_more_places_on_save_move_the_waiting_list_up(event, tables):
+    from beteiligung.forms import EventForm, ProgrammeFormSet, TableFormSet
+
+    for i in range(2):
+        r = register(event, tables[0], email=f"h{i}@example.org")
+        services.registration_confirm(registration_id=r.pk)
+    waiter = register(event, tables[0], email="w@example.org", join_waiting_list=True)
+    services.registration_confirm(registration_id=waiter.pk)
+    tables[0].capacity = 3
+    tables[0].save()
+    services.waiting_list_promote(event_id=event.pk)
+    waiter.refresh_from_db()
+    assert waiter.status == S.CONFIRMED
+    assert EventForm and ProgrammeFormSet and TableFormSet
+
+
+def test_signature_protects_personal_links(event):
+    from beteiligung.selectors import registration_by_token
+
+    registration = RegistrationFactory(event=event)
+    token = registration.make_token()
+    assert registration_by_token(token) == registration
+    assert registration_by_token(registration.public_id + ".0000") is None
+    assert registration_by_token("") is None
+    assert registration_by_token("nonsense") is None
+
+
+def test_event_without_published_flag_takes_no_registrations(db):
+    event = EventFactory(published=False)
+    with pytest.raises(DomainError):
+        register(event)
