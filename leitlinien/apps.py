@@ -5,3 +5,44 @@ from django.utils.translation import gettext_lazy as _
 class LeitlinienConfig(AppConfig):
     name = "leitlinien"
     verbose_name = _("Leitlinien")
+
+    def ready(self):
+        from erfurt_srp.accounts.roles import is_staff
+        from erfurt_srp.core.registry import (
+            DashboardPanel,
+            DemoSeeder,
+            NavItem,
+            register_dashboard_panel,
+            register_demo_seeder,
+            register_nav,
+        )
+
+        from . import adoption, demo, panels
+        from .permissions import is_any_insider
+
+        register_nav(
+            NavItem(
+                label=_("Leitlinien"), url_name="leitlinien:index", visible=lambda u: True, order=30
+            )
+        )
+        register_nav(
+            NavItem(
+                label=_("Maßnahmen"),
+                url_name="leitlinien:measure_list",
+                visible=lambda u: True,
+                order=31,
+            )
+        )
+        register_nav(
+            NavItem(
+                label=_("Sozialraumplan"),
+                url_name="leitlinien:plan_index",
+                visible=lambda u: u.is_authenticated and (is_staff(u) or is_any_insider(u)),
+                order=32,
+            )
+        )
+        register_dashboard_panel(
+            DashboardPanel(key="leitlinien.rounds", render=panels.rounds_panel, order=30)
+        )
+        register_demo_seeder(DemoSeeder(key="leitlinien", seed=demo.seed, order=60))
+        adoption.register()

@@ -1,3 +1,35 @@
+from django.urls import path
+
+from . import views
+
 app_name = "leitlinien"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("themen/neu/", views.theme_create, name="theme_create"),
+    path("leitlinie/<slug:slug>/", views.guideline_detail, name="guideline_detail"),
+    path("leitlinie/<slug:slug>/neue-fassung/", views.version_create, name="version_create"),
+    path("leitlinie/<slug:slug>/vergleich/", views.version_compare, name="version_compare"),
+    path("fassung/<int:pk>/", views.version_detail, name="version_detail"),
+    path("fassung/<int:pk>/bearbeiten/", views.version_edit, name="version_edit"),
+    path("fassung/<int:pk>/beschluss/", views.version_adopt, name="version_adopt"),
+    path("fassung/<int:pk>/runde/neu/", views.round_create, name="round_create"),
+    path("runde/<int:pk>/", views.round_detail, name="round_detail"),
+    path("runde/<int:pk>/kommentieren/", views.round_comment, name="round_comment"),
+    path("runde/<int:pk>/einladungen/", views.round_invitations, name="round_invitations"),
+    path("runde/<int:pk>/abwaegung/", views.round_abwaegung, name="round_abwaegung"),
+    path("runde/<int:pk>/abschliessen/", views.round_close, name="round_close"),
+    path("runde/<int:pk>/beenden/", views.round_end, name="round_end"),
+    path("runde/<int:pk>/abwaegungstabelle.<str:fmt>", views.round_export, name="round_export"),
+    path("kommentar/<int:pk>/ausblenden/", views.comment_hide, name="comment_hide"),
+    path("kommentar/<int:pk>/abwaegung/", views.comment_disposition, name="comment_disposition"),
+    path("link/<str:token>/", views.invitation, name="invitation"),
+    path("massnahmen/", views.measure_list, name="measure_list"),
+    path("massnahmen/neu/", views.measure_create, name="measure_create"),
+    path("massnahmen/<int:pk>/", views.measure_detail, name="measure_detail"),
+    path("massnahmen/<int:pk>/bearbeiten/", views.measure_edit, name="measure_edit"),
+    path("sozialraumplan/", views.plan_index, name="plan_index"),
+    path("sozialraumplan/erstellen/", views.plan_request, name="plan_request"),
+    path("sozialraumplan/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("sozialraumplan/<int:pk>/<str:fmt>/", views.plan_download, name="plan_download"),
+]

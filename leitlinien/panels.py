@@ -1,0 +1,21 @@
+"""Dashboard panel: open rounds the user can comment in; for staff the rounds awaiting Abwägung."""
+
+from django.template.loader import render_to_string
+
+from erfurt_srp.accounts.roles import is_staff
+
+from .selectors import round_comment_counts, rounds_for_dashboard
+
+
+def rounds_panel(request) -> str:
+    rounds = rounds_for_dashboard(request.user)
+    if not rounds:
+        return ""
+    counts = round_comment_counts(rounds)
+    for round in rounds:
+        round.comment_count = counts.get(round.pk, 0)
+    return render_to_string(
+        "leitlinien/_dashboard_panel.html",
+        {"rounds": rounds, "is_staff": is_staff(request.user)},
+        request=request,
+    )

@@ -1,0 +1,159 @@
+"""Who may see and do what in the guideline process. Views and selectors use these predicates.
+
+- Insiders (staff, admins, active members of the theme's committee) see everything, drafts too.
+- Everyone else sees adopted and superseded versions, versions in an open/ended public round,
+  and the rounds they take part in. Drafts never reach them.
+- A round's audience decides who may comment: see `can_comment_as_user`.
+"""
+
+from allauth.account.models import EmailAddress
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from erfurt_srp.accounts.roles import is_staff
+from erfurt_srp.core.errors import DomainError
+from gremium.models import Institution, Membership
+
+from .models import Audience, ConsultationRound, GuidelineVersion, RoundInvitation
+
+
+def _cache(user) -> dict:
+    cache = getattr(user, "_leitlinien_perm_cache", None)
+    if cache is None:
+        cache = {}
+        user._leitlinien_perm_cache = cache
+    return cache
+
+
+def _active_memberships(user) -> list[tuple[int, str]]:
+    """(committee id, institution kind) of the user's active memberships; one query per request."""
+    if not user.is_authenticated:
+        return []
+    cache = _cache(user)
+    if "memberships" not in cache:
+        cache["memberships"] = list(
+            Membership.objects.active()
+            .filter(person__user=user)
+            .values_list("committee_id", "institution__kind")
+        )
+    return cache["memberships"]
+
+
+def is_insider(user, committee_id: int) -> bool:
+    """Staff, admins and active members of the committee that owns the theme."""
+    if is_staff(user):
+        return True
+    return any(cid == committee_id for cid, _kind in _active_memberships(user))
+
+
+def is_any_insider(user) -> bool:
+    return is_staff(user) or bool(_active_memberships(user))
+
+
+def has_verified_email(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    cache = _cache(user)
+    if "verified" not in cache:
+        cache["verified"] = EmailAddress.objects.filter(user=user, verified=True).exists()
+    return cache["verified"]
+
+
+def _invited_round_ids(user) -> set[int]:
+    """Rounds the user was personally invited to under one of their verified addresses."""
+    if not user.is_authenticated:
+        return set()
+    cache = _cache(user)
+    if "invited" not in cache:
+        emails = EmailAddress.objects.filter(user=user, verified=True).values("email")
+        cache["invited"] = set(
+            RoundInvitation.objects.filter(email__in=emails, revoked_at__isnull=True).values_list(
+                "round_id", flat=True
+            )
+        )
+    return cache["invited"]
+
+
+def in_audience(user, round: ConsultationRound, committee_id: int) -> bool:
+    """Does this logged-in user belong to the round's audience?"""
+    if not user.is_authenticated:
+        return False
+    if is_staff(user):
+        return True
+    if round.audience == Audience.PUBLIC:
+        return has_verified_email(user)
+    if round.audience == Audience.COMMITTEE and is_insider(user, committee_id):
+        return True
+    if round.audience == Audience.ADMINISTRATION and any(
+        cid == committee_id and kind == Institution.Kind.ADMINISTRATION
+        for cid, kind in _active_memberships(user)
+    ):
+        return True
+    return round.pk in _invited_round_ids(user)
+
+
+def committee_id_of_round(round: ConsultationRound) -> int:
+    return round.version.guideline.theme.committee_id
+
+
+def can_view_round(user, round: ConsultationRound) -> bool:
+    committee_id = committee_id_of_round(round)
+    if is_insider(user, committee_id):
+        return True
+    if round.version.state == GuidelineVersion.State.DRAFT:
+        return False
+    if round.phase() == ConsultationRound.Phase.PLANNED:
+        return False
+    if round.audience == Audience.PUBLIC:
+        return True
+    return in_audience(user, round, committee_id)
+
+
+def can_view_dispositions(user, round: ConsultationRound) -> bool:
+    """Insiders see every answer; the public sees the answers in public rounds; participants theirs."""
+    if is_insider(user, committee_id_of_round(round)):
+        return True
+    return round.audience == Audience.PUBLIC or in_audience(
+        user, round, committee_id_of_round(round)
+    )
+
+
+def can_view_version(user, version: GuidelineVersion, rounds=None) -> bool:
+    if is_insider(user, version.guideline.theme.committee_id):
+        return True
+    if version.state == GuidelineVersion.State.DRAFT:
+        return False
+    if version.is_frozen:
+        return True
+    rounds = version.rounds.all() if rounds is None else rounds
+    for round in rounds:
+        round.version = version
+        if can_view_round(user, round):
+            return True
+    return False
+
+
+def can_comment_as_user(user, round: ConsultationRound) -> bool:
+    """A logged-in user may comment under their name in an open round of their audience."""
+    return round.is_open() and in_audience(user, round, committee_id_of_round(round))
+
+
+def require_staff(user) -> None:
+    if not is_staff(user):
+        raise DomainError(_("Das darf nur die Geschäftsstelle."), code="forbidden")
+
+
+def get_round_for_user(user, pk: int) -> ConsultationRound:
+    round = (
+        ConsultationRound.objects.select_related("version__guideline__theme").filter(pk=pk).first()
+    )
+    if round is None or not can_view_round(user, round):
+        raise Http404
+    return round
+
+
+def get_version_for_user(user, pk: int) -> GuidelineVersion:
+    version = GuidelineVersion.objects.select_related("guideline__theme").filter(pk=pk).first()
+    if version is None or not can_view_version(user, version):
+        raise Http404
+    return version

@@ -1,0 +1,177 @@
+"""Compile the integrated Sozialraumplan (PDF with table of contents and page numbers, DOCX).
+
+`plan_build(export_id)` runs in a Celery worker (or the management command) and writes progress
+to the PlanExport row outside any long transaction, so the status page sees it while it runs.
+"""
+
+import logging
+import traceback
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from erfurt_srp.exports.docx import add_table, document_bytes, new_document
+
+from .models import PlanExport
+from .selectors import ABWAEGUNG_HEADER, plan_content
+
+logger = logging.getLogger(__name__)
+
+
+def _progress(export_id: int, progress: int, step: str, **extra) -> None:
+    PlanExport.objects.filter(pk=export_id).update(progress=progress, step=step[:200], **extra)
+
+
+def plan_pdf(content: dict, *, title: str, generated_on: str) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "leitlinien/plan_pdf.html", {**content, "title": title, "generated_on": generated_on}
+    )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def _field(paragraph, instruction: str) -> None:
+    """Insert a Word field (PAGE, TOC) that Word fills in when the document is opened."""
+    run = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = instruction
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    for element in (begin, code, separate, end):
+        run._r.append(element)
+
+
+def plan_docx(content: dict, *, title: str, generated_on: str) -> bytes:
+    document = new_document()
+    document.add_heading(title, level=0)
+    document.add_paragraph(_("Landeshauptstadt Erfurt · Amt für Soziales"))
+    document.add_paragraph(_("Stand: %(d)s") % {"d": generated_on})
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    document.add_heading(_("Inhaltsverzeichnis"), level=1)
+    _field(document.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u')
+    document.add_paragraph(
+        _("(Das Verzeichnis wird beim Öffnen in Word über „Felder aktualisieren“ gefüllt.)")
+    )
+    footer = document.sections[0].footer.paragraphs[0]
+    footer.add_run(_("Seite "))
+    _field(footer, "PAGE")
+
+    document.add_heading(_("1 Sozialpolitische Leitlinien"), level=1)
+    for index, version in enumerate(content["versions"], start=1):
+        document.add_heading(f"1.{index} {version.guideline.title}", level=2)
+        document.add_paragraph(
+            _("Fassung %(n)s, beschlossen am %(d)s (%(ref)s)")
+            % {
+                "n": version.number,
+                "d": date_format(version.adopted_on, "DATE_FORMAT"),
+                "ref": version.adoption_reference,
+            }
+        )
+        for number, text in version.numbered_paragraphs():
+            document.add_paragraph(f"§ {number} {text}")
+    document.add_heading(_("2 Maßnahmen nach Planungsebene"), level=1)
+    for index, level in enumerate(content["measures_by_level"], start=1):
+        document.add_heading(f"2.{index} {level['label']}", level=2)
+        if not level["measures"]:
+            document.add_paragraph(_("Keine Maßnahmen auf dieser Ebene."))
+            continue
+        add_table(
+            document,
+            [
+                _("Maßnahme"),
+                _("Leitlinie"),
+                _("Federführung"),
+                _("Partner"),
+                _("Sozialräume"),
+                _("Zeitrahmen"),
+                _("Status"),
+            ],
+            [
+                [
+                    f"{m.title}\n{m.description}",
+                    m.guideline.theme.title,
+                    m.responsible_office,
+                    m.partners,
+                    m.social_areas,
+                    m.time_frame,
+                    m.get_status_display(),
+                ]
+                for m in level["measures"]
+            ],
+        )
+    document.add_heading(_("Anlage: Abwägungstabellen"), level=1)
+    for index, table in enumerate(content["tables"], start=1):
+        round = table["round"]
+        document.add_heading(
+            f"A.{index} {round.version.guideline.title}, {_('Fassung')} {round.version.number}: "
+            f"{round.title} ({round.get_audience_display()})",
+            level=2,
+        )
+        if table["rows"]:
+            add_table(document, ABWAEGUNG_HEADER, table["rows"])
+        else:
+            document.add_paragraph(_("In dieser Runde gingen keine Kommentare ein."))
+    return document_bytes(document)
+
+
+def plan_build(export_id: int) -> PlanExport | None:
+    """Build one export; return None when another process already took it."""
+    claimed = PlanExport.objects.filter(pk=export_id, status=PlanExport.Status.QUEUED).update(
+        status=PlanExport.Status.RUNNING,
+        started_at=timezone.now(),
+        progress=5,
+        step=_("Inhalte werden zusammengestellt"),
+    )
+    if not claimed:
+        return None
+    try:
+        with override(settings.LANGUAGE_CODE):
+            content = plan_content()
+            title = _("Integrierter Sozialraumplan der Landeshauptstadt Erfurt")
+            generated_on = date_format(timezone.localdate(), "DATE_FORMAT")
+            _progress(
+                export_id,
+                20,
+                _("PDF wird gesetzt (%(n)s Kommentare in den Abwägungstabellen)")
+                % {"n": content["comment_count"]},
+                guideline_count=len(content["versions"]),
+                measure_count=content["measure_count"],
+                comment_count=content["comment_count"],
+            )
+            pdf = plan_pdf(content, title=title, generated_on=generated_on)
+            _progress(export_id, 70, _("DOCX wird erstellt"))
+            docx = plan_docx(content, title=title, generated_on=generated_on)
+            _progress(export_id, 90, _("Dateien werden gespeichert"))
+        export = PlanExport.objects.get(pk=export_id)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        export.pdf.save(f"sozialraumplan-{stamp}.pdf", ContentFile(pdf), save=False)
+        export.docx.save(f"sozialraumplan-{stamp}.docx", ContentFile(docx), save=False)
+        export.status = PlanExport.Status.DONE
+        export.progress = 100
+        export.step = _("fertig")
+        export.finished_at = timezone.now()
+        export.save(update_fields=["pdf", "docx", "status", "progress", "step", "finished_at"])
+        return export
+    except Exception:
+        logger.exception("Sozialraumplan export %s failed", export_id)
+        PlanExport.objects.filter(pk=export_id).update(
+            status=PlanExport.Status.FAILED,
+            step=_("fehlgeschlagen"),
+            error=traceback.format_exc()[-4000:],
+            finished_at=timezone.now(),
+        )
+        raise

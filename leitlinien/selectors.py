@@ -1,0 +1,354 @@
+"""Reads of the guideline process: page data in a fixed number of queries, lists, export rows.
+
+Public function for other apps: `open_public_round()` / `open_public_rounds()` return the public
+consultation round(s) open right now (the events app links to them).
+"""
+
+import html
+from dataclasses import dataclass, field
+
+import nh3
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from erfurt_srp.discussion.models import Comment
+
+from .models import (
+    Audience,
+    ConsultationRound,
+    Disposition,
+    Guideline,
+    GuidelineVersion,
+    Measure,
+    Theme,
+)
+from .permissions import can_view_version, is_any_insider, is_insider
+
+State = GuidelineVersion.State
+
+
+# --- for other apps ---------------------------------------------------------------------------
+
+
+def open_public_rounds(now=None):
+    """Public consultation rounds taking comments now, soonest ending first."""
+    now = now or timezone.now()
+    return (
+        ConsultationRound.objects.filter(
+            audience=Audience.PUBLIC,
+            starts_at__lte=now,
+            ends_at__gt=now,
+            evaluated_at__isnull=True,
+        )
+        .exclude(version__state=State.DRAFT)
+        .select_related("version__guideline__theme")
+        .order_by("ends_at", "pk")
+    )
+
+
+def open_public_round(now=None) -> ConsultationRound | None:
+    """The open public consultation round (the one ending first), or None.
+
+    Use `round.get_absolute_url()` for the link and `round.version.guideline.title` for its name.
+    """
+    return open_public_rounds(now).first()
+
+
+# --- overview ---------------------------------------------------------------------------------
+
+
+def theme_list_for_user(user) -> list[Theme]:
+    """Themes with their guideline and the versions this user may see (3 queries)."""
+    themes = list(
+        Theme.objects.select_related("guideline", "committee").prefetch_related(
+            Prefetch(
+                "guideline__versions",
+                queryset=GuidelineVersion.objects.order_by("number").prefetch_related("rounds"),
+            )
+        )
+    )
+    for theme in themes:
+        versions = []
+        guideline = getattr(theme, "guideline", None)
+        if guideline is not None:
+            for version in guideline.versions.all():
+                version.guideline = guideline
+                guideline.theme = theme
+                if can_view_version(user, version, rounds=version.rounds.all()):
+                    versions.append(version)
+        theme.visible_versions = versions
+        theme.current_version = versions[-1] if versions else None
+        theme.adopted_version = next((v for v in versions if v.state == State.ADOPTED), None)
+        theme.is_insider = is_insider(user, theme.committee_id)
+    return themes
+
+
+def guideline_versions_for_user(user, guideline: Guideline) -> list[GuidelineVersion]:
+    versions = list(
+        guideline.versions.order_by("number").prefetch_related(
+            Prefetch("rounds", queryset=ConsultationRound.objects.order_by("starts_at"))
+        )
+    )
+    visible = []
+    for version in versions:
+        version.guideline = guideline
+        if can_view_version(user, version, rounds=version.rounds.all()):
+            visible.append(version)
+    counts = round_comment_counts([r for v in visible for r in v.rounds.all()])
+    for version in visible:
+        for round in version.rounds.all():
+            round.comment_count = counts.get(round.pk, 0)
+    return visible
+
+
+def round_comment_counts(rounds) -> dict[int, int]:
+    """Visible comments per round, one query."""
+    round_type = ContentType.objects.get_for_model(ConsultationRound)
+    rows = (
+        Comment.objects.filter(
+            target_type=round_type,
+            target_id__in=[str(r.pk) for r in rounds],
+            hidden_at__isnull=True,
+        )
+        .values("target_id")
+        .annotate(n=Count("pk"))
+    )
+    return {int(row["target_id"]): row["n"] for row in rows}
+
+
+# --- the round page ---------------------------------------------------------------------------
+
+
+@dataclass
+class Section:
+    anchor: str
+    number: int | None
+    text: str
+    threads: list = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"§ {self.number}" if self.number else _("Gesamter Text")
+
+    @property
+    def comment_count(self) -> int:
+        return sum(1 + len(replies) for _top, replies in self.threads)
+
+
+def round_comments(round: ConsultationRound, *, with_dispositions: bool = True) -> list[Comment]:
+    """All comments of a round, authors joined, dispositions attached (2 queries)."""
+    round_type = ContentType.objects.get_for_model(ConsultationRound)  # cached after the first
+    comments = list(
+        Comment.objects.filter(target_type=round_type, target_id=str(round.pk))
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+    dispositions = {}
+    if with_dispositions:
+        dispositions = {
+            d.comment_id: d
+            for d in Disposition.objects.filter(round=round).select_related("taken_up_in")
+        }
+    for comment in comments:
+        comment.disposition = dispositions.get(comment.pk)
+        comment.needs_answer = (
+            comment.hidden_at is None
+            and comment.disposition is None
+            and not (comment.author_id and comment.author.is_staff)
+        )
+    return comments
+
+
+def round_sections(round: ConsultationRound, comments: list[Comment]) -> list[Section]:
+    """The version's paragraphs, each with its comment threads; the whole text first."""
+    version = round.version
+    sections = [Section(anchor="", number=None, text="")]
+    sections += [Section(anchor=str(n), number=n, text=t) for n, t in version.numbered_paragraphs()]
+    by_anchor = {s.anchor: s for s in sections}
+    replies: dict[int, list[Comment]] = {}
+    tops = []
+    for comment in comments:
+        if comment.parent_id:
+            replies.setdefault(comment.parent_id, []).append(comment)
+        else:
+            tops.append(comment)
+    for top in tops:
+        # A comment's anchor always exists in its own version; keep a fallback for safety.
+        section = by_anchor.get(top.anchor) or by_anchor[""]
+        section.threads.append((top, replies.get(top.pk, [])))
+    return sections
+
+
+def round_stats(comments: list[Comment]) -> dict:
+    visible = [c for c in comments if c.hidden_at is None]
+    return {
+        "total": len(comments),
+        "visible": len(visible),
+        "hidden": len(comments) - len(visible),
+        "answered": sum(1 for c in comments if c.disposition is not None),
+        "open": sum(1 for c in comments if c.needs_answer),
+    }
+
+
+def rounds_for_dashboard(user, now=None) -> list[ConsultationRound]:
+    """Open rounds this user can comment in; for staff every round that is open or needs Abwägung."""
+    from .permissions import can_comment_as_user, is_staff
+
+    now = now or timezone.now()
+    qs = ConsultationRound.objects.filter(evaluated_at__isnull=True).select_related(
+        "version__guideline__theme"
+    )
+    if is_staff(user):
+        return list(qs.filter(starts_at__lte=now).order_by("ends_at")[:20])
+    return [
+        r for r in qs.filter(starts_at__lte=now, ends_at__gt=now) if can_comment_as_user(user, r)
+    ][:20]
+
+
+# --- Abwägungstabelle --------------------------------------------------------------------------
+
+
+def plain_text(body: str) -> str:
+    """A sanitised comment body as plain text (for CSV, DOCX, PDF tables)."""
+    return html.unescape(
+        nh3.clean(body.replace("<br>", "\n").replace("</p>", "\n"), tags=set())
+    ).strip()
+
+
+def comment_author_label(comment: Comment, round: ConsultationRound) -> str:
+    if comment.author_id:
+        name = comment.author.display_name
+    else:
+        name = comment.author_name or _("Unbekannt")
+    group = comment.author_group or round.get_audience_display()
+    return f"{name} ({group})" if group else name
+
+
+ABWAEGUNG_HEADER = [
+    "Absatz",
+    "Kommentar",
+    "Verfasst von / Zielgruppe",
+    "Abwägungsergebnis",
+    "Begründung",
+    "Aufgenommen in",
+]
+
+
+def abwaegung_rows(round: ConsultationRound, comments: list[Comment] | None = None) -> list[list]:
+    """Rows of the consideration table: visible comments in paragraph order."""
+    if comments is None:
+        comments = round_comments(round)
+    rows = []
+    ordered = sorted(
+        (c for c in comments if c.hidden_at is None),
+        key=lambda c: (int(c.anchor) if c.anchor.isdigit() else 0, c.created_at, c.pk),
+    )
+    for comment in ordered:
+        disposition = comment.disposition
+        rows.append(
+            [
+                f"§ {comment.anchor}" if comment.anchor else _("Gesamter Text"),
+                plain_text(comment.body),
+                comment_author_label(comment, round),
+                disposition.get_decision_display() if disposition else _("offen"),
+                disposition.reason if disposition else "",
+                (
+                    _("Fassung %(n)s") % {"n": disposition.taken_up_in.number}
+                    if disposition and disposition.taken_up_in
+                    else ""
+                ),
+            ]
+        )
+    return rows
+
+
+# --- measures ---------------------------------------------------------------------------------
+
+
+def measure_list(*, planning_level="", status="", guideline="", q="", page=1, per_page=25):
+    qs = Measure.objects.select_related("guideline__theme", "source_version").filter(
+        source_version__state__in=[State.ADOPTED, State.SUPERSEDED]
+    )
+    if planning_level:
+        qs = qs.filter(planning_level=planning_level)
+    if status:
+        qs = qs.filter(status=status)
+    if guideline:
+        qs = qs.filter(guideline__slug=guideline)
+    if q:
+        qs = qs.filter(
+            Q(title__icontains=q)
+            | Q(description__icontains=q)
+            | Q(responsible_office__icontains=q)
+            | Q(social_areas__icontains=q)
+            | Q(partners__icontains=q)
+        )
+    return Paginator(qs, per_page).get_page(page)
+
+
+def guidelines_with_adopted_version():
+    return (
+        Guideline.objects.filter(versions__state=State.ADOPTED).select_related("theme").distinct()
+    )
+
+
+# --- plan -------------------------------------------------------------------------------------
+
+
+def plan_content() -> dict:
+    """Everything the Sozialraumplan contains, loaded in a fixed number of queries."""
+    adopted = list(
+        GuidelineVersion.objects.filter(state=State.ADOPTED)
+        .select_related("guideline__theme")
+        .order_by("guideline__theme__position", "guideline__title")
+    )
+    measures = list(
+        Measure.objects.filter(source_version__state__in=[State.ADOPTED, State.SUPERSEDED])
+        .select_related("guideline__theme")
+        .order_by("guideline__theme__position", "title")
+    )
+    by_level = []
+    for value, label in Measure.PlanningLevel.choices:
+        items = [m for m in measures if m.planning_level == value]
+        by_level.append({"value": value, "label": label, "measures": items})
+    guideline_ids = [v.guideline_id for v in adopted]
+    rounds = list(
+        ConsultationRound.objects.filter(
+            version__guideline_id__in=guideline_ids, evaluated_at__isnull=False
+        )
+        .select_related("version__guideline__theme")
+        .order_by("version__guideline__theme__position", "version__number", "starts_at")
+    )
+    round_type = ContentType.objects.get_for_model(ConsultationRound)
+    all_comments = list(
+        Comment.objects.filter(
+            target_type=round_type,
+            target_id__in=[str(r.pk) for r in rounds],
+            hidden_at__isnull=True,
+        )
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+    dispositions = {
+        d.comment_id: d
+        for d in Disposition.objects.filter(round__in=rounds).select_related("taken_up_in")
+    }
+    per_round: dict[str, list[Comment]] = {}
+    for comment in all_comments:
+        comment.disposition = dispositions.get(comment.pk)
+        per_round.setdefault(comment.target_id, []).append(comment)
+    tables = [{"round": r, "rows": abwaegung_rows(r, per_round.get(str(r.pk), []))} for r in rounds]
+    return {
+        "versions": adopted,
+        "measures_by_level": by_level,
+        "measure_count": len(measures),
+        "tables": tables,
+        "comment_count": len(all_comments),
+    }
+
+
+def insider_anywhere(user) -> bool:
+    return is_any_insider(user)

@@ -1,0 +1,679 @@
+"""Writes of the guideline process. Each function is one transaction, locks before it checks,
+takes keyword-only arguments and the acting user as `actor=`."""
+
+import re
+import secrets
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from erfurt_srp.core.errors import DomainError
+from erfurt_srp.discussion.models import Comment
+from erfurt_srp.discussion.services import comment_create, comment_hide
+from erfurt_srp.notifications.services import message_queue_bulk
+
+from .models import (
+    Audience,
+    ConsultationRound,
+    Disposition,
+    Guideline,
+    GuidelineVersion,
+    Measure,
+    PlanExport,
+    RoundInvitation,
+    Theme,
+    hash_token,
+)
+from .permissions import can_comment_as_user, require_staff
+
+MAX_PARAGRAPHS = 200
+MAX_PARAGRAPH_CHARS = 5000
+MAX_COMMENT_CHARS = 10000
+State = GuidelineVersion.State
+
+
+# --- text -------------------------------------------------------------------------------------
+
+_NUMBER_PREFIX = re.compile(r"^\s*(§\s*)?\d+[.)]?\s+")
+
+
+def parse_paragraphs(text: str) -> list[str]:
+    """Split text into paragraphs at blank lines; a leading "§ 3" or "3." number is dropped,
+    because paragraphs are numbered by their position."""
+    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())
+    paragraphs = []
+    for block in blocks:
+        cleaned = _NUMBER_PREFIX.sub("", " ".join(line.strip() for line in block.splitlines()))
+        if cleaned.strip():
+            paragraphs.append(cleaned.strip())
+    return paragraphs
+
+
+def paragraphs_to_text(paragraphs: list[str]) -> str:
+    return "\n\n".join(paragraphs)
+
+
+def _validate_paragraphs(paragraphs: list[str]) -> None:
+    if not paragraphs:
+        raise DomainError(_("Bitte geben Sie mindestens einen Absatz ein."), field="text")
+    if len(paragraphs) > MAX_PARAGRAPHS:
+        raise DomainError(
+            _("Eine Fassung kann höchstens %(n)s Absätze haben.") % {"n": MAX_PARAGRAPHS},
+            field="text",
+        )
+    for number, paragraph in enumerate(paragraphs, start=1):
+        if len(paragraph) > MAX_PARAGRAPH_CHARS:
+            raise DomainError(
+                _("Absatz %(n)s ist länger als %(max)s Zeichen.")
+                % {"n": number, "max": MAX_PARAGRAPH_CHARS},
+                field="text",
+            )
+
+
+def _unique_slug(model, base: str) -> str:
+    base = slugify(base)[:70] or "leitlinie"
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+# --- themes and versions ----------------------------------------------------------------------
+
+
+def theme_create(
+    *,
+    committee,
+    title: str,
+    actor,
+    description: str = "",
+    decided_on: date | None = None,
+    position: int = 0,
+    is_demo: bool = False,
+) -> Theme:
+    """Record a theme named by the committee and create its (still empty) guideline."""
+    require_staff(actor)
+    title = title.strip()
+    if not title:
+        raise DomainError(_("Bitte geben Sie einen Titel an."), field="title")
+    with transaction.atomic():
+        if Theme.objects.filter(title__iexact=title).exists():
+            raise DomainError(_("Diesen Themenschwerpunkt gibt es schon."), field="title")
+        theme = Theme.objects.create(
+            committee=committee,
+            title=title,
+            slug=_unique_slug(Theme, title),
+            description=description,
+            decided_on=decided_on,
+            position=position,
+            is_demo=is_demo,
+        )
+        Guideline.objects.create(
+            theme=theme,
+            title=_("Leitlinie „%(theme)s“") % {"theme": title},
+            slug=_unique_slug(Guideline, title),
+        )
+    return theme
+
+
+def version_create(
+    *,
+    guideline: Guideline,
+    actor,
+    text: str | None = None,
+    title: str = "",
+    change_note: str = "",
+    based_on: GuidelineVersion | None = None,
+) -> GuidelineVersion:
+    """Start a new draft; without text it copies the latest version (or `based_on`)."""
+    require_staff(actor)
+    with transaction.atomic():
+        guideline = Guideline.objects.select_for_update().get(pk=guideline.pk)
+        latest = guideline.versions.order_by("-number").first()
+        source = based_on or latest
+        if source is not None and source.guideline_id != guideline.pk:
+            raise DomainError(_("Die Vorlage gehört zu einer anderen Leitlinie."))
+        if text is not None:
+            paragraphs = parse_paragraphs(text)
+        else:
+            paragraphs = list(source.paragraphs) if source else []
+        _validate_paragraphs(paragraphs)
+        number = (guideline.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+        return GuidelineVersion.objects.create(
+            guideline=guideline,
+            number=number,
+            title=title.strip() or (source.title if source else guideline.title),
+            paragraphs=paragraphs,
+            change_note=change_note.strip(),
+            based_on=source,
+            created_by=actor,
+        )
+
+
+def version_update(
+    *, version: GuidelineVersion, actor, title: str, text: str, change_note: str = ""
+) -> GuidelineVersion:
+    require_staff(actor)
+    paragraphs = parse_paragraphs(text)
+    _validate_paragraphs(paragraphs)
+    if not title.strip():
+        raise DomainError(_("Bitte geben Sie einen Titel an."), field="title")
+    with transaction.atomic():
+        version = GuidelineVersion.objects.select_for_update().get(pk=version.pk)
+        if version.state != State.DRAFT:
+            raise DomainError(
+                _("Diese Fassung ist kein Entwurf mehr; ihr Text kann nicht geändert werden."),
+                code="frozen",
+            )
+        version.title = title.strip()
+        version.paragraphs = paragraphs
+        version.change_note = change_note.strip()
+        version.save(update_fields=["title", "paragraphs", "change_note", "updated_at"])
+    return version
+
+
+def version_adopt(
+    *,
+    version: GuidelineVersion,
+    actor,
+    decided_on: date,
+    reference: str,
+    vote_id: int | None = None,
+) -> GuidelineVersion:
+    """Record the committee's adoption: freeze and date the version, supersede the older ones.
+
+    Called by the vote hook when the committee's vote on the version closes with a majority, or by
+    staff recording a decision taken elsewhere (actor None only for the vote hook)."""
+    if actor is not None:
+        require_staff(actor)
+    if not reference.strip():
+        raise DomainError(_("Bitte geben Sie den Beschluss an."), field="reference")
+    if decided_on > timezone.localdate():
+        raise DomainError(_("Das Beschlussdatum liegt in der Zukunft."), field="decided_on")
+    with transaction.atomic():
+        Guideline.objects.select_for_update().get(pk=version.guideline_id)
+        version = GuidelineVersion.objects.select_for_update().get(pk=version.pk)
+        if version.state not in (State.DRAFT, State.CONSULTATION):
+            raise DomainError(
+                _("Fassung %(n)s ist %(state)s und kann nicht beschlossen werden.")
+                % {"n": version.number, "state": version.get_state_display()}
+            )
+        if version.rounds.filter(evaluated_at__isnull=True).exists():
+            raise DomainError(
+                _(
+                    "Zu dieser Fassung ist eine Beteiligungsrunde noch nicht abgewogen. "
+                    "Schließen Sie erst die Abwägung ab."
+                )
+            )
+        older = GuidelineVersion.objects.filter(guideline_id=version.guideline_id).exclude(
+            pk=version.pk
+        )
+        for other in older.filter(
+            Q(state=State.ADOPTED)
+            | Q(number__lt=version.number, state__in=[State.DRAFT, State.CONSULTATION])
+        ):
+            other.state = State.SUPERSEDED
+            other.save(update_fields=["state", "updated_at"])
+        version.state = State.ADOPTED
+        version.adopted_on = decided_on
+        version.adoption_reference = reference.strip()[:300]
+        version.adoption_vote_id = vote_id
+        version.save(
+            update_fields=[
+                "state",
+                "adopted_on",
+                "adoption_reference",
+                "adoption_vote_id",
+                "updated_at",
+            ]
+        )
+    return version
+
+
+# --- rounds -----------------------------------------------------------------------------------
+
+
+def round_create(
+    *,
+    version: GuidelineVersion,
+    audience: str,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    actor,
+    description: str = "",
+) -> ConsultationRound:
+    """Open a version to one audience; a draft becomes "in consultation"."""
+    require_staff(actor)
+    if audience not in Audience.values:
+        raise DomainError(_("Bitte wählen Sie eine Zielgruppe."), field="audience")
+    if ends_at <= starts_at:
+        raise DomainError(_("Das Ende muss nach dem Beginn liegen."), field="ends_at")
+    if not title.strip():
+        raise DomainError(_("Bitte geben Sie einen Titel an."), field="title")
+    with transaction.atomic():
+        version = GuidelineVersion.objects.select_for_update().get(pk=version.pk)
+        if version.state not in (State.DRAFT, State.CONSULTATION):
+            raise DomainError(
+                _("Eine %(state)se Fassung kann nicht mehr in die Beteiligung gehen.")
+                % {"state": version.get_state_display()}
+            )
+        if version.state == State.DRAFT:
+            version.state = State.CONSULTATION
+            version.save(update_fields=["state", "updated_at"])
+        return ConsultationRound.objects.create(
+            version=version,
+            audience=audience,
+            title=title.strip(),
+            description=description.strip(),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            created_by=actor,
+        )
+
+
+def _invitation_url(token: str) -> str:
+    return settings.SITE_URL + reverse("leitlinien:invitation", kwargs={"token": token})
+
+
+def round_invite(
+    *, round: ConsultationRound, recipients: list[dict], actor
+) -> tuple[list[RoundInvitation], list[str]]:
+    """Create personal links for people without an account and queue their e-mails in bulk.
+
+    recipients: dicts with name, email, group. Addresses already invited are skipped and returned.
+    The token is only in the e-mail; the database keeps its SHA-256.
+    """
+    require_staff(actor)
+    with transaction.atomic():
+        round = (
+            ConsultationRound.objects.select_for_update()
+            .select_related("version__guideline")
+            .get(pk=round.pk)
+        )
+        if round.phase() in (ConsultationRound.Phase.ENDED, ConsultationRound.Phase.EVALUATED):
+            raise DomainError(
+                _("Die Runde ist beendet; es können keine Links mehr versandt werden.")
+            )
+        existing = {e.lower() for e in round.invitations.values_list("email", flat=True)}
+        rows, tokens, skipped = [], [], []
+        for spec in recipients:
+            email = spec["email"].strip().lower()
+            if email in existing:
+                skipped.append(email)
+                continue
+            existing.add(email)
+            token = secrets.token_urlsafe(32)
+            tokens.append(token)
+            rows.append(
+                RoundInvitation(
+                    round=round,
+                    name=spec["name"].strip()[:200],
+                    email=email,
+                    group=spec.get("group", "").strip()[:200],
+                    token_hash=hash_token(token),
+                    expires_at=round.ends_at,
+                )
+            )
+        created = RoundInvitation.objects.bulk_create(rows)
+        guideline = round.version.guideline
+        messages = []
+        for invitation, token in zip(created, tokens, strict=True):
+            body = _(
+                "Guten Tag %(name)s,\n\n"
+                "die Landeshauptstadt Erfurt lädt Sie zur Beteiligung an der %(guideline)s ein "
+                "(Fassung %(number)s, Beteiligungsrunde „%(round)s“).\n\n"
+                "Über Ihren persönlichen Link können Sie vom %(start)s bis zum %(end)s Absätze "
+                "kommentieren und auf Kommentare antworten:\n\n%(url)s\n\n"
+                "Der Link gilt nur für diese Runde und nur für Sie. Bitte leiten Sie ihn nicht "
+                "weiter.\n\nMit freundlichen Grüßen\nGeschäftsstelle Sozialraumplanung\n"
+            ) % {
+                "name": invitation.name,
+                "guideline": guideline.title,
+                "number": round.version.number,
+                "round": round.title,
+                "start": date_format(timezone.localtime(round.starts_at), "DATETIME_FORMAT"),
+                "end": date_format(timezone.localtime(round.ends_at), "DATETIME_FORMAT"),
+                "url": _invitation_url(token),
+            }
+            messages.append(
+                {
+                    "kind": "leitlinien.round_invitation",
+                    "recipient": invitation.email,
+                    "subject": _("Einladung zur Beteiligung: %(t)s") % {"t": guideline.title},
+                    "body": body,
+                    "related": round,
+                    "revision": invitation.token_hash[:16],
+                }
+            )
+        message_queue_bulk(messages)
+    return created, skipped
+
+
+class LinkState:
+    VALID = "valid"
+    NOT_STARTED = "not_started"
+    EXPIRED = "expired"
+    ROUND_CLOSED = "round_closed"
+    REVOKED = "revoked"
+
+
+def invitation_state(invitation: RoundInvitation, now=None) -> str:
+    now = now or timezone.now()
+    round = invitation.round
+    if invitation.revoked_at:
+        return LinkState.REVOKED
+    if round.evaluated_at or now >= round.ends_at:
+        return LinkState.ROUND_CLOSED
+    if now >= invitation.expires_at:
+        return LinkState.EXPIRED
+    if now < round.starts_at:
+        return LinkState.NOT_STARTED
+    return LinkState.VALID
+
+
+def link_state_message(state: str, invitation: RoundInvitation) -> str:
+    round = invitation.round
+    fmt = {
+        "start": date_format(timezone.localtime(round.starts_at), "DATETIME_FORMAT"),
+        "end": date_format(timezone.localtime(round.ends_at), "DATETIME_FORMAT"),
+        "expires": date_format(timezone.localtime(invitation.expires_at), "DATETIME_FORMAT"),
+    }
+    return {
+        LinkState.VALID: "",
+        LinkState.NOT_STARTED: _(
+            "Die Beteiligungsrunde beginnt am %(start)s. Ab dann können Sie hier kommentieren."
+        ),
+        LinkState.EXPIRED: _(
+            "Ihr persönlicher Link ist am %(expires)s abgelaufen. Bitte wenden Sie sich an die "
+            "Geschäftsstelle Sozialraumplanung, wenn Sie noch kommentieren möchten."
+        ),
+        LinkState.ROUND_CLOSED: _(
+            "Diese Beteiligungsrunde ist am %(end)s zu Ende gegangen. Ihr Link kann nicht mehr zum "
+            "Kommentieren genutzt werden; Ihre Kommentare bleiben erhalten und werden abgewogen."
+        ),
+        LinkState.REVOKED: _("Dieser Link wurde von der Geschäftsstelle widerrufen."),
+    }[state] % fmt
+
+
+def round_comment_create(
+    *,
+    round: ConsultationRound,
+    body: str,
+    anchor: str = "",
+    parent_id: int | None = None,
+    actor=None,
+    invitation: RoundInvitation | None = None,
+    author_name: str = "",
+) -> Comment:
+    """Comment (or reply) in a round, as a logged-in user of its audience or through a personal link."""
+    anchor = (anchor or "").strip()
+    if len(body) > MAX_COMMENT_CHARS:
+        raise DomainError(
+            _("Der Kommentar ist länger als %(n)s Zeichen.") % {"n": MAX_COMMENT_CHARS},
+            field="body",
+        )
+    with transaction.atomic():
+        round = (
+            ConsultationRound.objects.select_for_update(of=("self",))
+            .select_related("version__guideline__theme")
+            .get(pk=round.pk)
+        )
+        now = timezone.now()
+        if not round.is_open(now):
+            if now < round.starts_at:
+                raise DomainError(_("Diese Beteiligungsrunde hat noch nicht begonnen."))
+            raise DomainError(
+                _("Diese Beteiligungsrunde ist beendet; sie nimmt keine Kommentare mehr an.")
+            )
+        author_fields: dict = {}
+        if invitation is not None:
+            invitation = RoundInvitation.objects.select_for_update().get(pk=invitation.pk)
+            if invitation.round_id != round.pk:
+                raise DomainError(_("Ihr Link gilt nicht für diese Beteiligungsrunde."))
+            invitation.round = round
+            state = invitation_state(invitation, now)
+            if state != LinkState.VALID:
+                raise DomainError(link_state_message(state, invitation))
+            author_fields = {
+                "author_name": (author_name.strip() or invitation.name)[:200],
+                "author_email": invitation.email,
+                "author_group": invitation.group or round.get_audience_display(),
+            }
+        elif actor is not None and actor.is_authenticated:
+            if not can_comment_as_user(actor, round):
+                if round.is_public:
+                    raise DomainError(
+                        _(
+                            "Um öffentlich zu kommentieren, bestätigen Sie bitte zuerst Ihre "
+                            "E-Mail-Adresse."
+                        )
+                    )
+                raise DomainError(_("Sie gehören nicht zur Zielgruppe dieser Runde."))
+            author_fields = {"author": actor, "author_group": round.get_audience_display()}
+        else:
+            raise DomainError(_("Bitte melden Sie sich an, um zu kommentieren."))
+        parent = None
+        if parent_id:
+            parent = Comment.objects.filter(pk=parent_id).first()
+            if parent is None or parent.target_id != str(round.pk) or parent.is_hidden:
+                raise DomainError(
+                    _("Der Kommentar, auf den Sie antworten, ist hier nicht (mehr) vorhanden."),
+                    field="parent",
+                )
+            if parent.parent_id:
+                parent = Comment.objects.get(pk=parent.parent_id)
+        elif anchor and not round.version.has_paragraph(anchor):
+            raise DomainError(
+                _(
+                    "Absatz %(a)s gibt es in Fassung %(n)s nicht. Bitte wählen Sie einen Absatz "
+                    "oder „Gesamter Text“; Ihr Text bleibt erhalten."
+                )
+                % {"a": anchor, "n": round.version.number},
+                field="anchor",
+            )
+        comment = comment_create(
+            target=round, body=body, anchor=anchor, parent=parent, **author_fields
+        )
+        if invitation is not None:
+            invitation.last_used_at = now
+            invitation.save(update_fields=["last_used_at"])
+    return comment
+
+
+def _round_of_comment(comment: Comment, *, lock: bool) -> ConsultationRound:
+    qs = ConsultationRound.objects.select_related("version__guideline__theme")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    round = qs.filter(pk=comment.target_id).first()
+    if round is None or comment.target_type.model_class() is not ConsultationRound:
+        raise DomainError(_("Dieser Kommentar gehört zu keiner Beteiligungsrunde."))
+    return round
+
+
+def round_comment_hide(*, comment: Comment, reason: str, actor) -> Comment:
+    require_staff(actor)
+    with transaction.atomic():
+        _round_of_comment(comment, lock=True)
+        return comment_hide(comment=comment, reason=reason, actor=actor)
+
+
+def disposition_set(
+    *,
+    comment: Comment,
+    decision: str,
+    reason: str,
+    actor,
+    taken_up_in: GuidelineVersion | None = None,
+) -> Disposition:
+    """Answer one comment in the Abwägung (create or change the answer until the round is closed)."""
+    require_staff(actor)
+    if decision not in Disposition.Decision.values:
+        raise DomainError(_("Bitte wählen Sie ein Abwägungsergebnis."), field="decision")
+    if not reason.strip():
+        raise DomainError(_("Bitte begründen Sie die Abwägung."), field="reason")
+    with transaction.atomic():
+        round = _round_of_comment(comment, lock=True)
+        if round.evaluated_at:
+            raise DomainError(
+                _(
+                    "Die Abwägung dieser Runde ist abgeschlossen und kann nicht mehr geändert werden."
+                )
+            )
+        if taken_up_in is not None and taken_up_in.guideline_id != round.version.guideline_id:
+            raise DomainError(
+                _("Die Fassung gehört zu einer anderen Leitlinie."), field="taken_up_in"
+            )
+        disposition, _created = Disposition.objects.update_or_create(
+            comment=comment,
+            defaults={
+                "round": round,
+                "decision": decision,
+                "reason": reason.strip(),
+                "taken_up_in": taken_up_in,
+                "answered_by": actor,
+                "answered_at": timezone.now(),
+            },
+        )
+    return disposition
+
+
+def comments_needing_answer(round: ConsultationRound):
+    """Visible comments of participants (not of staff) in the round; each needs a disposition."""
+    return Comment.objects.filter(
+        target_type__app_label="leitlinien",
+        target_type__model="consultationround",
+        target_id=str(round.pk),
+        hidden_at__isnull=True,
+    ).exclude(author__is_staff=True)
+
+
+def round_close(*, round: ConsultationRound, actor) -> ConsultationRound:
+    """Close a round as evaluated: only after its end and when every comment has an answer."""
+    require_staff(actor)
+    with transaction.atomic():
+        round = ConsultationRound.objects.select_for_update().get(pk=round.pk)
+        if round.evaluated_at:
+            raise DomainError(_("Diese Runde ist bereits abgeschlossen."))
+        if timezone.now() < round.ends_at:
+            raise DomainError(
+                _("Die Runde läuft noch bis %(end)s.")
+                % {"end": date_format(timezone.localtime(round.ends_at), "DATETIME_FORMAT")}
+            )
+        open_count = (
+            comments_needing_answer(round).filter(leitlinien_disposition__isnull=True).count()
+        )
+        if open_count:
+            raise DomainError(
+                _(
+                    "Die Runde kann nicht abgeschlossen werden: %(n)s Kommentar(e) haben noch "
+                    "keine Abwägung."
+                )
+                % {"n": open_count}
+            )
+        round.evaluated_at = timezone.now()
+        round.evaluated_by = actor
+        round.save(update_fields=["evaluated_at", "evaluated_by"])
+    return round
+
+
+def round_end_now(*, round: ConsultationRound, actor) -> ConsultationRound:
+    """End an open round early (e.g. after the public event); it then takes no more comments."""
+    require_staff(actor)
+    with transaction.atomic():
+        round = ConsultationRound.objects.select_for_update().get(pk=round.pk)
+        now = timezone.now()
+        if round.phase(now) != ConsultationRound.Phase.OPEN:
+            raise DomainError(_("Nur eine laufende Runde kann beendet werden."))
+        round.ends_at = now
+        round.save(update_fields=["ends_at"])
+        round.invitations.filter(expires_at__gt=now).update(expires_at=now)
+    return round
+
+
+# --- measures ---------------------------------------------------------------------------------
+
+MEASURE_FIELDS = (
+    "title",
+    "description",
+    "planning_level",
+    "responsible_office",
+    "partners",
+    "social_areas",
+    "time_frame",
+    "status",
+)
+
+
+def measure_create(*, guideline: Guideline, actor, is_demo: bool = False, **data) -> Measure:
+    """Derive a measure from the guideline's adopted version."""
+    require_staff(actor)
+    with transaction.atomic():
+        adopted = (
+            GuidelineVersion.objects.select_for_update()
+            .filter(guideline=guideline, state=State.ADOPTED)
+            .first()
+        )
+        if adopted is None:
+            raise DomainError(
+                _("Maßnahmen können nur aus einer beschlossenen Leitlinie abgeleitet werden."),
+                field="guideline",
+            )
+        measure = Measure(
+            guideline=guideline,
+            source_version=adopted,
+            is_demo=is_demo,
+            **{k: v for k, v in data.items() if k in MEASURE_FIELDS},
+        )
+        measure.full_clean()
+        measure.save()
+    return measure
+
+
+def measure_update(*, measure: Measure, actor, **data) -> Measure:
+    require_staff(actor)
+    with transaction.atomic():
+        measure = Measure.objects.select_for_update().get(pk=measure.pk)
+        for key, value in data.items():
+            if key in MEASURE_FIELDS:
+                setattr(measure, key, value)
+        measure.full_clean()
+        measure.save()
+    return measure
+
+
+# --- the plan ---------------------------------------------------------------------------------
+
+
+def plan_export_request(*, actor, enqueue: bool = True) -> PlanExport:
+    """Queue a build of the Sozialraumplan; a build already waiting or running is reused.
+
+    actor None means the management command (it builds in its own process, enqueue=False)."""
+    if actor is not None:
+        require_staff(actor)
+    from .tasks import plan_export_build as plan_export_build_task
+
+    with transaction.atomic():
+        recent = timezone.now() - timedelta(minutes=30)
+        running = (
+            PlanExport.objects.select_for_update()
+            .filter(
+                status__in=[PlanExport.Status.QUEUED, PlanExport.Status.RUNNING],
+                created_at__gte=recent,
+            )
+            .first()
+        )
+        if running and enqueue:
+            return running
+        export = PlanExport.objects.create(requested_by=actor, step=_("wartet auf den Start"))
+        export_id = export.pk
+        if enqueue:
+            transaction.on_commit(lambda: plan_export_build_task.delay(export_id))
+    return export

@@ -1,0 +1,18 @@
+"""Celery tasks of the guideline process: thin, they take ids and call leitlinien.plan."""
+
+from celery import shared_task
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=1800,
+    time_limit=1900,
+    ignore_result=True,
+)
+def plan_export_build(export_id: int) -> str:
+    """Build the Sozialraumplan of one PlanExport row; a row already taken is skipped."""
+    from .plan import plan_build
+
+    export = plan_build(export_id)
+    return "skipped" if export is None else export.status

@@ -1,0 +1,704 @@
+"""Thin views: check access, validate the form, call one service or selector, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from erfurt_srp.accounts.roles import is_staff
+from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
+from erfurt_srp.discussion.models import Comment
+from erfurt_srp.exports import CSV, DOCX, PDF
+from erfurt_srp.exports.csv import csv_bytes
+from erfurt_srp.exports.docx import add_table, document_bytes, new_document
+from erfurt_srp.exports.pdf import render_pdf
+
+from . import selectors, services
+from .diff import diff_summary, paragraph_diff
+from .forms import (
+    AdoptForm,
+    CommentForm,
+    DispositionForm,
+    HideForm,
+    InvitationForm,
+    MeasureFilterForm,
+    MeasureForm,
+    RoundForm,
+    ThemeForm,
+    VersionForm,
+)
+from .models import (
+    ConsultationRound,
+    Guideline,
+    GuidelineVersion,
+    Measure,
+    PlanExport,
+    RoundInvitation,
+    hash_token,
+)
+from .permissions import (
+    can_comment_as_user,
+    can_view_dispositions,
+    get_round_for_user,
+    get_version_for_user,
+    has_verified_email,
+    is_any_insider,
+    is_insider,
+)
+
+
+def staff_required(view):
+    """Staff only: anonymous users go to the login page, everyone else gets 403."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not is_staff(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+# --- overview, themes, guidelines -------------------------------------------------------------
+
+
+def index(request):
+    themes = selectors.theme_list_for_user(request.user)
+    return render(
+        request,
+        "leitlinien/index.html",
+        {
+            "themes": themes,
+            "open_rounds": list(selectors.open_public_rounds()),
+            "is_staff": is_staff(request.user),
+        },
+    )
+
+
+@staff_required
+def theme_create(request):
+    form = ThemeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            theme = services.theme_create(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error_to_form(form, error)
+        else:
+            messages.success(request, _("Der Themenschwerpunkt wurde angelegt."))
+            return redirect(theme.guideline)
+    return render(
+        request, "leitlinien/form.html", {"form": form, "title": _("Neuer Themenschwerpunkt")}
+    )
+
+
+def guideline_detail(request, slug):
+    guideline = get_object_or_404(Guideline.objects.select_related("theme__committee"), slug=slug)
+    versions = selectors.guideline_versions_for_user(request.user, guideline)
+    insider = is_insider(request.user, guideline.theme.committee_id)
+    return render(
+        request,
+        "leitlinien/guideline_detail.html",
+        {
+            "guideline": guideline,
+            "theme": guideline.theme,
+            "versions": versions,
+            "is_insider": insider,
+            "is_staff": is_staff(request.user),
+            "measure_count": guideline.measures.count(),
+        },
+    )
+
+
+@staff_required
+def version_create(request, slug):
+    guideline = get_object_or_404(Guideline, slug=slug)
+    latest = guideline.versions.order_by("-number").first()
+    initial = {
+        "title": latest.title if latest else guideline.title,
+        "text": services.paragraphs_to_text(latest.paragraphs) if latest else "",
+    }
+    form = VersionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.version_create(
+                guideline=guideline, actor=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            add_domain_error_to_form(form, error)
+        else:
+            messages.success(
+                request, _("Fassung %(n)s wurde als Entwurf angelegt.") % {"n": version.number}
+            )
+            return redirect(version)
+    return render(
+        request,
+        "leitlinien/form.html",
+        {
+            "form": form,
+            "title": _("Neue Fassung: %(g)s") % {"g": guideline.title},
+            "back": guideline,
+        },
+    )
+
+
+def version_detail(request, pk):
+    version = get_version_for_user(request.user, pk)
+    guideline = version.guideline
+    insider = is_insider(request.user, guideline.theme.committee_id)
+    siblings = selectors.guideline_versions_for_user(request.user, guideline)
+    rounds = next((v.rounds.all() for v in siblings if v.pk == version.pk), [])
+    return render(
+        request,
+        "leitlinien/version_detail.html",
+        {
+            "version": version,
+            "guideline": guideline,
+            "siblings": siblings,
+            "rounds": rounds,
+            "previous": next((v for v in reversed(siblings) if v.number < version.number), None),
+            "is_insider": insider,
+            "is_staff": is_staff(request.user),
+            "vote_available": services_votes_available(),
+        },
+    )
+
+
+def services_votes_available() -> bool:
+    from . import adoption
+
+    return adoption.votes_available()
+
+
+@staff_required
+def version_edit(request, pk):
+    version = get_object_or_404(GuidelineVersion.objects.select_related("guideline"), pk=pk)
+    if not version.is_draft:
+        messages.error(
+            request, _("Diese Fassung ist kein Entwurf mehr; ihr Text kann nicht geändert werden.")
+        )
+        return redirect(version)
+    initial = {
+        "title": version.title,
+        "text": services.paragraphs_to_text(version.paragraphs),
+        "change_note": version.change_note,
+    }
+    form = VersionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.version_update(version=version, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error_to_form(form, error)
+        else:
+            messages.success(request, _("Der Entwurf wurde gespeichert."))
+            return redirect(version)
+    return render(
+        request,
+        "leitlinien/form.html",
+        {"form": form, "title": _("Entwurf bearbeiten: %(v)s") % {"v": version}, "back": version},
+    )
+
+
+def version_compare(request, slug):
+    guideline = get_object_or_404(Guideline.objects.select_related("theme"), slug=slug)
+    versions = selectors.guideline_versions_for_user(request.user, guideline)
+    by_pk = {str(v.pk): v for v in versions}
+    if len(versions) < 2:
+        messages.info(request, _("Zum Vergleichen braucht es mindestens zwei Fassungen."))
+        return redirect(guideline)
+    old = by_pk.get(request.GET.get("a", ""), versions[-2])
+    new = by_pk.get(request.GET.get("b", ""), versions[-1])
+    if old.number > new.number:
+        old, new = new, old
+    rows = paragraph_diff(old.paragraphs, new.paragraphs)
+    return render(
+        request,
+        "leitlinien/compare.html",
+        {
+            "guideline": guideline,
+            "versions": versions,
+            "old": old,
+            "new": new,
+            "rows": rows,
+            "summary": diff_summary(rows),
+        },
+    )
+
+
+# --- adoption ---------------------------------------------------------------------------------
+
+
+@staff_required
+def version_adopt(request, pk):
+    from . import adoption
+
+    version = get_object_or_404(GuidelineVersion.objects.select_related("guideline__theme"), pk=pk)
+    form = AdoptForm(request.POST or None, initial={"decided_on": timezone.localdate()})
+    if request.method == "POST":
+        if request.POST.get("action") == "vote":
+            try:
+                adoption.put_to_vote(version=version, actor=request.user)
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Die Abstimmung im Gremium wurde eröffnet."))
+            return redirect(version)
+        if form.is_valid():
+            try:
+                services.version_adopt(version=version, actor=request.user, **form.cleaned_data)
+            except DomainError as error:
+                add_domain_error_to_form(form, error)
+            else:
+                messages.success(
+                    request, _("Der Beschluss wurde eingetragen; die Fassung ist eingefroren.")
+                )
+                return redirect(version)
+    return render(
+        request,
+        "leitlinien/adopt.html",
+        {"form": form, "version": version, "vote_available": adoption.votes_available()},
+    )
+
+
+# --- rounds -----------------------------------------------------------------------------------
+
+
+@staff_required
+def round_create(request, pk):
+    version = get_object_or_404(GuidelineVersion.objects.select_related("guideline"), pk=pk)
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round = services.round_create(version=version, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error_to_form(form, error)
+        else:
+            messages.success(request, _("Die Beteiligungsrunde wurde angelegt."))
+            return redirect(round)
+    return render(
+        request,
+        "leitlinien/form.html",
+        {"form": form, "title": _("Beteiligungsrunde zu %(v)s") % {"v": version}, "back": version},
+    )
+
+
+def _round_context(
+    request, round, *, form=None, invitation=None, link_message="", can_comment=None
+):
+    user = request.user
+    insider = is_insider(user, round.version.guideline.theme.committee_id)
+    show_dispositions = can_view_dispositions(user, round) or invitation is not None
+    comments = selectors.round_comments(round, with_dispositions=show_dispositions)
+    if can_comment is None:
+        can_comment = can_comment_as_user(user, round)
+    if form is None and can_comment:
+        initial = {"anchor": request.GET.get("absatz", "")}
+        reply_to = request.GET.get("antwort", "")
+        if reply_to.isdigit():
+            initial["parent"] = int(reply_to)
+        form = CommentForm(
+            initial=initial,
+            version=round.version,
+            author_name=invitation.name if invitation else None,
+        )
+    parent_id = form["parent"].value() if form is not None else None
+    reply_to = (
+        next((c for c in comments if str(c.pk) == str(parent_id)), None) if parent_id else None
+    )
+    return {
+        "round": round,
+        "version": round.version,
+        "guideline": round.version.guideline,
+        "sections": selectors.round_sections(round, comments),
+        "stats": selectors.round_stats(comments),
+        "form": form if can_comment else None,
+        "reply_to": reply_to,
+        "can_comment": can_comment,
+        "invitation": invitation,
+        "link_message": link_message,
+        "is_insider": insider,
+        "is_staff": is_staff(user),
+        "show_dispositions": show_dispositions,
+        "needs_verified_email": round.is_public
+        and round.is_open()
+        and user.is_authenticated
+        and not has_verified_email(user),
+    }
+
+
+def round_detail(request, pk):
+    round = get_round_for_user(request.user, pk)
+    return render(request, "leitlinien/round_detail.html", _round_context(request, round))
+
+
+@require_POST
+def round_comment(request, pk):
+    round = get_round_for_user(request.user, pk)
+    if not request.user.is_authenticated:
+        messages.error(request, _("Bitte melden Sie sich an, um zu kommentieren."))
+        return redirect(f"{reverse('account_login')}?next={round.get_absolute_url()}")
+    form = CommentForm(request.POST, version=round.version)
+    if form.is_valid():
+        try:
+            comment = services.round_comment_create(
+                round=round,
+                actor=request.user,
+                body=form.cleaned_data["body"],
+                anchor=form.cleaned_data["anchor"],
+                parent_id=form.cleaned_data["parent"],
+            )
+        except DomainError as error:
+            add_domain_error_to_form(form, error)
+        else:
+            messages.success(request, _("Vielen Dank, Ihr Kommentar wurde veröffentlicht."))
+            return redirect(f"{round.get_absolute_url()}#kommentar-{comment.pk}")
+    context = _round_context(request, round, form=form, can_comment=True)
+    return render(request, "leitlinien/round_detail.html", context, status=400)
+
+
+def invitation(request, token):
+    """The page behind a personal link: the round's text and comments, and a form while valid."""
+    invitation = (
+        RoundInvitation.objects.select_related("round__version__guideline__theme")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if invitation is None:
+        return render(request, "leitlinien/link_invalid.html", status=404)
+    round = invitation.round
+    state = services.invitation_state(invitation)
+    link_message = services.link_state_message(state, invitation)
+    valid = state == services.LinkState.VALID
+    form = None
+    if request.method == "POST":
+        form = CommentForm(request.POST, version=round.version, author_name=invitation.name)
+        if not valid:
+            messages.error(request, link_message)
+        elif form.is_valid():
+            try:
+                comment = services.round_comment_create(
+                    round=round,
+                    invitation=invitation,
+                    body=form.cleaned_data["body"],
+                    anchor=form.cleaned_data["anchor"],
+                    parent_id=form.cleaned_data["parent"],
+                    author_name=form.cleaned_data["author_name"],
+                )
+            except DomainError as error:
+                add_domain_error_to_form(form, error)
+            else:
+                messages.success(request, _("Vielen Dank, Ihr Kommentar wurde veröffentlicht."))
+                return redirect(f"{request.path}#kommentar-{comment.pk}")
+    context = _round_context(
+        request,
+        round,
+        form=form,
+        invitation=invitation,
+        link_message=link_message,
+        can_comment=valid,
+    )
+    status = 200 if request.method == "GET" else 400
+    if not valid and state != services.LinkState.NOT_STARTED:
+        status = 410
+    return render(request, "leitlinien/round_detail.html", context, status=status)
+
+
+@staff_required
+def round_invitations(request, pk):
+    round = get_object_or_404(ConsultationRound.objects.select_related("version__guideline"), pk=pk)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created, skipped = services.round_invite(
+                round=round, recipients=form.cleaned_data["recipients"], actor=request.user
+            )
+        except DomainError as error:
+            add_domain_error_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(n)s persönliche Links wurden versandt.") % {"n": len(created)}
+                + (
+                    " " + _("Bereits eingeladen (übersprungen): %(e)s") % {"e": ", ".join(skipped)}
+                    if skipped
+                    else ""
+                ),
+            )
+            return redirect("leitlinien:round_invitations", pk=round.pk)
+    return render(
+        request,
+        "leitlinien/round_invitations.html",
+        {"round": round, "form": form, "invitations": round.invitations.all()},
+    )
+
+
+@staff_required
+def round_abwaegung(request, pk):
+    round = get_object_or_404(
+        ConsultationRound.objects.select_related("version__guideline__theme"), pk=pk
+    )
+    comments = selectors.round_comments(round)
+    versions = list(round.version.guideline.versions.order_by("number"))
+    for comment in comments:
+        d = comment.disposition
+        comment.form = DispositionForm(
+            prefix=f"c{comment.pk}",
+            versions=versions,
+            initial={
+                "decision": d.decision if d else "",
+                "reason": d.reason if d else "",
+                "taken_up_in": d.taken_up_in_id if d else None,
+            },
+        )
+    return render(
+        request,
+        "leitlinien/round_abwaegung.html",
+        {
+            "round": round,
+            "comments": comments,
+            "stats": selectors.round_stats(comments),
+            "is_closed": round.evaluated_at is not None,
+        },
+    )
+
+
+@staff_required
+@require_POST
+def comment_disposition(request, pk):
+    comment = get_object_or_404(Comment, pk=pk)
+    round = get_object_or_404(
+        ConsultationRound.objects.select_related("version__guideline"), pk=comment.target_id
+    )
+    versions = list(round.version.guideline.versions.order_by("number"))
+    form = DispositionForm(request.POST, prefix=f"c{comment.pk}", versions=versions)
+    target = (
+        f"{reverse('leitlinien:round_abwaegung', kwargs={'pk': round.pk})}#abwaegung-{comment.pk}"
+    )
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        return redirect(target)
+    try:
+        services.disposition_set(comment=comment, actor=request.user, **form.cleaned_data)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Die Abwägung wurde gespeichert."))
+    return redirect(target)
+
+
+@staff_required
+@require_POST
+def round_close(request, pk):
+    round = get_object_or_404(ConsultationRound, pk=pk)
+    try:
+        services.round_close(round=round, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Die Runde ist abgewogen und abgeschlossen."))
+    return redirect("leitlinien:round_abwaegung", pk=round.pk)
+
+
+@staff_required
+@require_POST
+def round_end(request, pk):
+    round = get_object_or_404(ConsultationRound, pk=pk)
+    try:
+        services.round_end_now(round=round, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Die Runde wurde beendet; sie nimmt keine Kommentare mehr an."))
+    return redirect(round)
+
+
+@staff_required
+def comment_hide(request, pk):
+    comment = get_object_or_404(Comment.objects.select_related("author"), pk=pk)
+    round = get_object_or_404(ConsultationRound, pk=comment.target_id)
+    form = HideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.round_comment_hide(
+                comment=comment, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except DomainError as error:
+            add_domain_error_to_form(form, error)
+        else:
+            messages.success(request, _("Der Kommentar wurde ausgeblendet."))
+            return redirect(f"{round.get_absolute_url()}#kommentar-{comment.pk}")
+    return render(
+        request, "leitlinien/comment_hide.html", {"form": form, "comment": comment, "round": round}
+    )
+
+
+def round_export(request, pk, fmt):
+    round = get_round_for_user(request.user, pk)
+    if not can_view_dispositions(request.user, round):
+        raise Http404
+    comments = selectors.round_comments(round)
+    rows = selectors.abwaegung_rows(round, comments)
+    name = (
+        f"abwaegungstabelle-{round.version.guideline.slug}-f{round.version.number}-runde{round.pk}"
+    )
+    title = _("Abwägungstabelle: %(g)s, Fassung %(n)s – %(r)s") % {
+        "g": round.version.guideline.title,
+        "n": round.version.number,
+        "r": round.title,
+    }
+    if fmt == "csv":
+        content, mimetype = csv_bytes(selectors.ABWAEGUNG_HEADER, rows), CSV
+    elif fmt == "docx":
+        document = new_document(title)
+        document.add_paragraph(
+            _("Zielgruppe: %(a)s · %(s)s bis %(e)s")
+            % {
+                "a": round.get_audience_display(),
+                "s": timezone.localtime(round.starts_at).strftime("%d.%m.%Y"),
+                "e": timezone.localtime(round.ends_at).strftime("%d.%m.%Y"),
+            }
+        )
+        add_table(document, selectors.ABWAEGUNG_HEADER, rows)
+        content, mimetype = document_bytes(document), DOCX
+    elif fmt == "pdf":
+        content = render_pdf(
+            "leitlinien/abwaegung_pdf.html",
+            {"round": round, "rows": rows, "header": selectors.ABWAEGUNG_HEADER, "title": title},
+        )
+        mimetype = PDF
+    else:
+        raise Http404
+    response = HttpResponse(content, content_type=mimetype)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+# --- measures ---------------------------------------------------------------------------------
+
+
+def measure_list(request):
+    form = MeasureFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = selectors.measure_list(page=request.GET.get("seite", 1), **filters)
+    query = request.GET.copy()
+    query.pop("seite", None)
+    return render(
+        request,
+        "leitlinien/measure_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "is_staff": is_staff(request.user),
+        },
+    )
+
+
+def measure_detail(request, pk):
+    measure = get_object_or_404(
+        Measure.objects.select_related("guideline__theme", "source_version"), pk=pk
+    )
+    if measure.source_version.state not in ("adopted", "superseded"):
+        raise Http404
+    return render(
+        request,
+        "leitlinien/measure_detail.html",
+        {"measure": measure, "is_staff": is_staff(request.user)},
+    )
+
+
+@staff_required
+def measure_create(request):
+    form = MeasureForm(request.POST or None, initial={"guideline": request.GET.get("leitlinie")})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        guideline = data.pop("guideline")
+        try:
+            measure = services.measure_create(guideline=guideline, actor=request.user, **data)
+        except DomainError as error:
+            add_domain_error_to_form(form, error)
+        else:
+            messages.success(request, _("Die Maßnahme wurde angelegt."))
+            return redirect(measure)
+    return render(request, "leitlinien/form.html", {"form": form, "title": _("Neue Maßnahme")})
+
+
+@staff_required
+def measure_edit(request, pk):
+    measure = get_object_or_404(Measure, pk=pk)
+    form = MeasureForm(request.POST or None, instance=measure)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("guideline", None)
+        try:
+            services.measure_update(measure=measure, actor=request.user, **data)
+        except DomainError as error:
+            add_domain_error_to_form(form, error)
+        else:
+            messages.success(request, _("Die Maßnahme wurde gespeichert."))
+            return redirect(measure)
+    return render(
+        request,
+        "leitlinien/form.html",
+        {"form": form, "title": _("Maßnahme bearbeiten"), "back": measure},
+    )
+
+
+# --- the plan ---------------------------------------------------------------------------------
+
+
+def _require_plan_reader(request):
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+    if not is_any_insider(request.user):
+        raise PermissionDenied
+    return None
+
+
+def plan_index(request):
+    denied = _require_plan_reader(request)
+    if denied:
+        return denied
+    return render(
+        request,
+        "leitlinien/plan_index.html",
+        {"exports": PlanExport.objects.all()[:20], "is_staff": is_staff(request.user)},
+    )
+
+
+@staff_required
+@require_POST
+def plan_request(request):
+    export = services.plan_export_request(actor=request.user)
+    messages.success(request, _("Der Sozialraumplan wird im Hintergrund erstellt."))
+    return redirect(export)
+
+
+def plan_detail(request, pk):
+    denied = _require_plan_reader(request)
+    if denied:
+        return denied
+    export = get_object_or_404(PlanExport, pk=pk)
+    template = "leitlinien/_plan_status.html" if request.htmx else "leitlinien/plan_detail.html"
+    return render(request, template, {"export": export})
+
+
+def plan_download(request, pk, fmt):
+    denied = _require_plan_reader(request)
+    if denied:
+        return denied
+    export = get_object_or_404(PlanExport, pk=pk, status=PlanExport.Status.DONE)
+    field = {"pdf": export.pdf, "docx": export.docx}.get(fmt)
+    if not field:
+        raise Http404
+    return FileResponse(
+        field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1]
+    )
