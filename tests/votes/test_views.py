@@ -1,0 +1,315 @@
+"""Pages: permission matrix, ballot form, bad input, secret votes in pages/exports/admin, queries."""
+
+import pytest
+from django.urls import reverse
+
+from gremium import services_votes
+from gremium.models import Ballot, Vote
+from tests.votes.factories import add_institutions, open_vote, option
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "anonymous",
+    "public_user",
+    "outsider_user",
+    "member_user",
+    "deputy_user",
+    "staff_user",
+    "admin_user",
+]
+
+
+def _client_for(role, request, client):
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    return client
+
+
+READ_EXPECTED = {
+    "anonymous": 302,
+    "public_user": 404,
+    "outsider_user": 404,
+    "member_user": 200,
+    "deputy_user": 200,
+    "staff_user": 200,
+    "admin_user": 200,
+}
+STAFF_EXPECTED = READ_EXPECTED | {"member_user": 403, "deputy_user": 403}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", ["vote_detail", "vote_result_csv"])
+def test_vote_pages_by_role(role, name, vote, request, client):
+    response = _client_for(role, request, client).get(reverse(f"gremium:{name}", args=[vote.pk]))
+    assert response.status_code == READ_EXPECTED[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_show_of_hands_page_is_for_staff(role, vote, request, client):
+    url = reverse("gremium:vote_show_of_hands", args=[vote.pk])
+    assert _client_for(role, request, client).get(url).status_code == STAFF_EXPECTED[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_close_is_for_staff(role, vote, request, client):
+    response = _client_for(role, request, client).post(
+        reverse("gremium:vote_close", args=[vote.pk])
+    )
+    expected = STAFF_EXPECTED[role]
+    assert response.status_code == (302 if expected == 200 else expected)
+    vote.refresh_from_db()
+    assert vote.is_open == (expected != 200)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_vote_create_is_for_staff(role, agenda_item, committee, request, client):
+    url = reverse("gremium:vote_create") + f"?ct=gremium.agendaitem&id={agenda_item.pk}"
+    expected = {"anonymous": 302, "staff_user": 200, "admin_user": 200}.get(role, 403)
+    assert _client_for(role, request, client).get(url).status_code == expected
+
+
+def test_vote_list_for_anonymous_redirects_and_for_outsider_is_empty(vote, client, outsider_user):
+    assert client.get(reverse("gremium:vote_list")).status_code == 302
+    client.force_login(outsider_user)
+    response = client.get(reverse("gremium:vote_list"))
+    assert response.status_code == 200
+    assert vote.question not in response.content.decode()
+
+
+def test_staff_opens_a_vote_through_the_form(
+    staff_user, member_user, agenda_item, committee, client
+):
+    client.force_login(staff_user)
+    url = reverse("gremium:vote_create") + f"?ct=gremium.agendaitem&id={agenda_item.pk}"
+    response = client.post(
+        url,
+        {
+            "committee": committee.pk,
+            "question": "Standort <b>Nord</b> empfehlen?",
+            "kind": "yes_no",
+            "ballot_unit": "institution",
+            "requires_round": "auto",
+            "quorum": "7",
+        },
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "größer als die Zahl der Stimmberechtigten" in body
+    assert 'value="Standort &lt;b&gt;Nord&lt;/b&gt; empfehlen?"' in body  # input kept, escaped
+    response = client.post(
+        url,
+        {
+            "committee": committee.pk,
+            "question": "Standort <b>Nord</b> empfehlen?",
+            "kind": "yes_no",
+            "ballot_unit": "institution",
+            "requires_round": "auto",
+        },
+        follow=True,
+    )
+    vote = Vote.objects.get()
+    assert response.redirect_chain[-1][0] == vote.get_absolute_url()
+    assert "Die Abstimmung ist eröffnet" in response.content.decode()
+    assert "<b>Nord</b>" not in response.content.decode()
+
+
+def test_member_votes_through_the_page_with_fieldset_and_legend(vote, member_user, client):
+    client.force_login(member_user)
+    page = client.get(vote.get_absolute_url()).content.decode()
+    assert "<fieldset" in page and "<legend>" in page
+    assert "Stimme abgeben" in page
+    response = client.post(
+        reverse("gremium:vote_ballot", args=[vote.pk]),
+        {"choice": option(vote, "yes").pk},
+        follow=True,
+    )
+    assert "Ihre Stimme wurde gespeichert." in response.content.decode()
+    assert Ballot.objects.get(vote=vote).choice.key == "yes"
+    assert "Stimme ändern" in response.content.decode()
+
+
+def test_unknown_option_shows_a_message_next_to_the_field(vote, member_user, client):
+    client.force_login(member_user)
+    response = client.post(reverse("gremium:vote_ballot", args=[vote.pk]), {"choice": "999999"})
+    assert response.status_code == 400
+    assert "Diese Option gibt es in dieser Abstimmung nicht." in response.content.decode()
+    assert not Ballot.objects.exists()
+
+
+def test_ballot_after_close_shows_a_clear_message(vote, member_user, staff_user, client):
+    services_votes.vote_close(vote=vote, actor=staff_user)
+    client.force_login(member_user)
+    response = client.post(
+        reverse("gremium:vote_ballot", args=[vote.pk]), {"choice": option(vote, "yes").pk}
+    )
+    assert response.status_code == 400
+    assert "bereits abgeschlossen" in response.content.decode()
+    assert not Ballot.objects.exists()
+
+
+def test_staff_enters_show_of_hands(vote, staff_user, client):
+    client.force_login(staff_user)
+    url = reverse("gremium:vote_show_of_hands", args=[vote.pk])
+    data = {f"option_{o.pk}": 0 for o in vote.options.all()}
+    data[f"option_{option(vote, 'yes').pk}"] = 5
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "mehr Stimmen" in response.content.decode()
+    data[f"option_{option(vote, 'yes').pk}"] = 1
+    response = client.post(url, data, follow=True)
+    assert "Handzeichen ist gespeichert" in response.content.decode()
+    vote.refresh_from_db()
+    assert vote.result == "carried"
+    assert vote.method == "show_of_hands"
+
+
+def test_open_vote_result_sheet_lists_ballots_per_institution(
+    vote, member_user, staff_user, client
+):
+    services_votes.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "no").pk)
+    services_votes.vote_close(vote=vote, actor=staff_user)
+    client.force_login(staff_user)
+    csv = client.get(reverse("gremium:vote_result_csv", args=[vote.pk])).content.decode("utf-8-sig")
+    institution = member_user.person.memberships.first().institution.name
+    assert vote.question in csv
+    assert "abgelehnt" in csv
+    assert f"{institution};Nein" in csv
+    pdf = client.get(reverse("gremium:vote_result_pdf", args=[vote.pk]))
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_secret_vote_never_shows_who_voted_what(
+    secret_vote, member_user, staff_user, admin_user, client
+):
+    services_votes.ballot_cast(
+        vote=secret_vote, actor=member_user, choice=option(secret_vote, "no").pk
+    )
+    person = str(member_user.person)
+    institution = member_user.person.memberships.first().institution.name
+
+    client.force_login(admin_user)
+    open_page = client.get(secret_vote.get_absolute_url()).content.decode()
+    assert institution in open_page  # who has voted is visible
+    assert "Nein: " not in open_page and ">Nein<" not in open_page  # no interim counts
+
+    services_votes.vote_close(vote=secret_vote, actor=staff_user)
+    for user in (member_user, staff_user, admin_user):
+        client.force_login(user)
+        page = client.get(secret_vote.get_absolute_url()).content.decode()
+        assert "Stimmen je Institution" not in page
+        csv = client.get(reverse("gremium:vote_result_csv", args=[secret_vote.pk])).content.decode(
+            "utf-8-sig"
+        )
+        assert person not in csv and institution not in csv
+        assert ";1;" in csv  # the count is there, without a name
+    client.force_login(admin_user)
+    pages = [
+        reverse("admin:gremium_vote_change", args=[secret_vote.pk]),
+        reverse("admin:gremium_vote_history", args=[secret_vote.pk]),
+        reverse("admin:gremium_participation_changelist"),
+        reverse("admin:gremium_ballot_changelist"),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert not ("Nein" in body and person in body), url
+    from django.urls import NoReverseMatch
+
+    with pytest.raises(NoReverseMatch):
+        reverse("admin:gremium_secretballot_changelist")
+
+
+def test_staff_sees_the_history_of_ballot_changes(
+    vote, member_user, deputy_user, staff_user, client
+):
+    services_votes.ballot_cast(vote=vote, actor=deputy_user, choice=option(vote, "no").pk)
+    services_votes.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "yes").pk)
+    services_votes.vote_close(vote=vote, actor=staff_user)
+    client.force_login(staff_user)
+    page = client.get(vote.get_absolute_url()).content.decode()
+    assert "Stimme: Nein" in page and "Stimme: Ja" in page
+    assert "abgeschlossen" in page
+
+
+def _make_votes(committee, staff_user, n):
+    for i in range(n):
+        open_vote(committee=committee, actor=staff_user, question=f"Frage {i}")
+
+
+@pytest.mark.parametrize("user_fixture", ["staff_user", "member_user"])
+def test_vote_list_queries_do_not_grow_with_rows(
+    user_fixture, committee, member_user, staff_user, request, client, django_assert_max_num_queries
+):
+    user = request.getfixturevalue(user_fixture)
+    client.force_login(user)
+    _make_votes(committee, staff_user, 1)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse("gremium:vote_list")).status_code == 200
+    _make_votes(committee, staff_user, 19)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(reverse("gremium:vote_list"))
+    assert response.content.decode().count("Frage ") >= 20
+
+
+def test_round_list_queries_do_not_grow_with_rows(
+    committee, member_user, staff_user, client, django_assert_max_num_queries
+):
+    from tests.votes.factories import AgendaItemFactory, MeetingFactory
+
+    meeting = MeetingFactory(committee=committee)
+
+    def make(n):
+        for _ in range(n):
+            services_votes.statement_round_open(
+                committee=committee,
+                subject=AgendaItemFactory(meeting=meeting),
+                title="Runde",
+                actor=staff_user,
+            )
+
+    client.force_login(member_user)
+    make(1)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse("gremium:statement_round_list")).status_code == 200
+    make(19)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(reverse("gremium:statement_round_list"))
+    assert response.content.decode().count("Runde</a>") == 20
+
+
+def test_dashboard_panel_tells_members_what_is_missing(vote, member_user, staff_user, client):
+    client.force_login(member_user)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Ihre Stimme fehlt noch" in page and vote.question in page
+    services_votes.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "yes").pk)
+    assert "Ihre Stimme fehlt noch" not in client.get(reverse("dashboard")).content.decode()
+    client.force_login(staff_user)
+    assert "Offene Abstimmungen" in client.get(reverse("dashboard")).content.decode()
+
+
+def test_person_unit_vote_page_for_many_institutions(committee, staff_user, client):
+    memberships = add_institutions(committee, 3)
+    vote = open_vote(committee=committee, actor=staff_user, kind="ranked", options=["A", "B", "C"])
+    user = memberships[0].person.user
+    client.force_login(user)
+    a, b = option(vote, "A").pk, option(vote, "B").pk
+    response = client.post(
+        reverse("gremium:vote_ballot", args=[vote.pk]), {f"rank_{a}": "1", f"rank_{b}": "1"}
+    )
+    assert response.status_code == 400
+    assert "nur einmal" in response.content.decode()
+    response = client.post(
+        reverse("gremium:vote_ballot", args=[vote.pk]), {f"rank_{a}": "2", f"rank_{b}": "1"}
+    )
+    assert response.status_code == 302
+    assert Ballot.objects.get(vote=vote).ranking == [b, a]
