@@ -249,6 +249,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if TESTING:
+    # Fast hashing keeps the suite quick; production keeps Django's PBKDF2 default.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # --- Beteiligung (public events) ------------------------------------------------------------
 # Minutes a registration may wait for its e-mail confirmation (double opt-in) while it holds
