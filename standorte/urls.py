@@ -1,3 +1,23 @@
+from django.urls import path
+
+from . import views
+
 app_name = "standorte"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.area_list, name="area_list"),
+    path("sozialraum/<int:pk>/", views.area_detail, name="area_detail"),
+    path("import/", views.data_import, name="data_import"),
+    path("projekte/", views.project_list, name="project_list"),
+    path("projekte/neu/", views.project_edit, name="project_create"),
+    path("projekte/<slug:slug>/", views.project_detail, name="project_detail"),
+    path("projekte/<slug:slug>/bearbeiten/", views.project_edit, name="project_edit"),
+    path("projekte/<slug:slug>/vorschlag/", views.proposal_create, name="proposal_create"),
+    path("projekte/<slug:slug>/vergleich/", views.proposal_compare, name="proposal_compare"),
+    path("empfehlungen/", views.recommendation_list, name="recommendation_list"),
+    path("empfehlungen/<int:pk>/", views.recommendation_detail, name="recommendation_detail"),
+    path("exporte/", views.export_page, name="export"),
+    path("exporte/<int:pk>/", views.export_detail, name="export_detail"),
+    path("exporte/<int:pk>/download/", views.export_download, name="export_download"),
+    path("exporte/<int:pk>/wiederholen/", views.export_retry, name="export_retry"),
+]

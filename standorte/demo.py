@@ -1,0 +1,208 @@
+"""Demo data for standorte. Idempotent.
+
+Real: the 53 Ortsteile (number, name, area), the boundaries of the four ThINKA Ortsteile and the
+four ThINKA sites (standorte/data, see its README for sources and licence).
+Invented and marked as such: the grouping into social areas and every indicator value.
+"""
+
+import csv
+import hashlib
+from decimal import Decimal
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from .models import (
+    GEOPORTAL_ATTRIBUTION,
+    District,
+    Indicator,
+    IndicatorValue,
+    NeighbourhoodProject,
+    SiteProposal,
+    SocialArea,
+)
+
+DATA = Path(__file__).resolve().parent / "data"
+DEMO_SOURCE = "Demo-Werte (erfunden, keine amtlichen Daten)"
+DEMO_YEARS = range(2018, 2023)
+
+# Demo grouping of the 53 Ortsteile into social areas (not an official division).
+DEMO_AREAS = [
+    (1, "Innenstadt", [1, 2, 3, 4, 7, 8], 0.2),
+    (2, "Großwohnsiedlungen Nord", [5, 6, 10, 23, 25], 1.6),
+    (3, "Nördliche Vorstädte und Ortschaften", [22, 24, 26, 27, 28, 41, 42, 45], 0.0),
+    (4, "Großwohnsiedlungen Südost", [13, 14, 15], 1.1),
+    (
+        5,
+        "Östliche Stadtteile und Ortschaften",
+        [9, 11, 12, 29, 30, 31, 32, 33, 34, 46, 48, 52, 53],
+        -0.4,
+    ),
+    (6, "Südliche Stadtteile und Ortschaften", [16, 17, 18, 35, 36, 37, 49], -0.6),
+    (7, "Westliche Ortschaften", [19, 20, 21, 38, 39, 40, 43, 44, 47, 50, 51], -0.7),
+]
+# The Sozialstrukturatlas 2020 names these two as the least favourable; demo values follow that.
+LEAST_FAVOURABLE = {5: 0.6, 6: 0.7}
+
+
+def _noise(*parts) -> float:
+    digest = hashlib.sha256("|".join(map(str, parts)).encode()).digest()
+    return (digest[0] / 255.0) - 0.5
+
+
+def seed_districts() -> None:
+    with (DATA / "ortsteile.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            District.objects.update_or_create(
+                number=int(row["nr"]),
+                defaults={"name": row["name"], "area_km2": Decimal(row["flaeche_km2"])},
+            )
+
+
+def seed_areas() -> None:
+    for number, name, district_numbers, _level in DEMO_AREAS:
+        area, _created = SocialArea.objects.update_or_create(
+            number=number,
+            defaults={
+                "name": name,
+                "is_demo": True,
+                "description": _(
+                    "Demo-Zuordnung der Ortsteile zu einem Sozialraum (keine amtliche Gliederung)."
+                ),
+            },
+        )
+        District.objects.filter(number__in=district_numbers).update(social_area=area)
+
+
+def seed_values() -> None:
+    indicators = {i.key: i for i in Indicator.objects.all()}
+    if IndicatorValue.objects.filter(is_demo=False).exists():
+        return  # real data was imported: never mix demo values into it
+    level_by_district = {}
+    for _number, _name, district_numbers, level in DEMO_AREAS:
+        for n in district_numbers:
+            level_by_district[n] = level + LEAST_FAVOURABLE.get(n, 0)
+    existing = set(IndicatorValue.objects.values_list("district_id", "indicator_id", "year"))
+    rows = []
+    for district in District.objects.all():
+        level = level_by_district.get(district.number, 0.0)
+        for year in DEMO_YEARS:
+            drift = (year - 2018) * 0.03 * (1 if level > 0.5 else -1)
+            base = level + drift + 0.3 * _noise(district.number, year)
+            values = {
+                "sozialindex": 100 + 25 * base,
+                "sgb_ii_quote": max(1.0, 9 + 9 * base + _noise("sgb", district.number, year)),
+                "kinderarmut": max(2.0, 15 + 16 * base + 2 * _noise("k", district.number, year)),
+                "arbeitslosenquote": max(1.0, 6 + 4 * base + _noise("a", district.number, year)),
+                "anteil_aeltere": 24 + 4 * _noise("ae", district.number) - 2 * base,
+            }
+            for key, value in values.items():
+                indicator = indicators.get(key)
+                if indicator is None or (district.pk, indicator.pk, year) in existing:
+                    continue
+                rows.append(
+                    IndicatorValue(
+                        district=district,
+                        indicator=indicator,
+                        year=year,
+                        value=Decimal(str(round(value, 1))),
+                        is_demo=True,
+                        source=DEMO_SOURCE,
+                    )
+                )
+    IndicatorValue.objects.bulk_create(rows, batch_size=1000)
+
+
+def seed_shapes() -> None:
+    from .services import district_shapes_import
+
+    if District.objects.filter(geometry__isnull=False).exists():
+        return
+    district_shapes_import(
+        actor=None,
+        data=(DATA / "ortsteile_thinka.geojson").read_bytes(),
+        source=GEOPORTAL_ATTRIBUTION,
+    )
+
+
+def _begleitgremium():
+    from gremium.models import Committee
+
+    committee = Committee.objects.filter(kind=Committee.Kind.ACCOMPANYING).order_by("pk").first()
+    if committee is None:
+        committee, _created = Committee.objects.get_or_create(
+            slug="begleitgremium",
+            defaults={
+                "name": "Begleitgremium integrierte Sozialraumplanung",
+                "short_name": "Begleitgremium",
+                "kind": Committee.Kind.ACCOMPANYING,
+            },
+        )
+    return committee
+
+
+HOUSING_PARTNERS = [
+    "Kommunale Wohnungsgesellschaft Erfurt mbH",
+    "TAG Wohnen & Service GmbH",
+    "Wohnungsbaugenossenschaft Zukunft eG",
+    "Wohnungsbaugenossenschaft Erfurt eG",
+]
+
+
+def seed_thinka() -> NeighbourhoodProject:
+    from gremium.models import Institution
+
+    project, _created = NeighbourhoodProject.objects.get_or_create(
+        slug="thinka-erfurt",
+        defaults={
+            "name": "ThINKA Erfurt",
+            "aim": (
+                "ThINKA (Thüringer Initiative für Integration, Nachhaltigkeit, Kooperation und "
+                "Aktivierung) stärkt in Ortsteilen mit ungünstiger Sozialstruktur Nachbarschaft "
+                "und Teilhabe: Anlaufstellen im Quartier beraten, vernetzen und aktivieren die "
+                "Bewohnerinnen und Bewohner."
+            ),
+            "funding": (
+                "Europäischer Sozialfonds (ESF) und Freistaat Thüringen; Kofinanzierung durch die "
+                "Landeshauptstadt Erfurt und die beteiligten Wohnungsunternehmen, die auch Räume "
+                "stellen."
+            ),
+            "lead_organisation": "MitMenschen e. V., Caritas, Kontakt in Krisen e. V.",
+            "partners_text": "; ".join(HOUSING_PARTNERS),
+            "committee": _begleitgremium(),
+        },
+    )
+    partners = Institution.objects.filter(name__in=HOUSING_PARTNERS)
+    if partners:
+        project.partners.add(*partners)
+    districts = {d.number: d for d in District.objects.all()}
+    with (DATA / "thinka_standorte.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            district = districts[int(row["ortsteil_nr"])]
+            SiteProposal.objects.get_or_create(
+                project=project,
+                address=row["adresse"],
+                defaults={
+                    "district": district,
+                    "name": row["anlaufstelle"] or f"Anlaufstelle {district.name}",
+                    "rationale": (
+                        f"Bestehende ThINKA-Anlaufstelle seit {row['seit'][:4]} "
+                        f"(Träger: {row['traeger']}). Der Ortsteil {district.name} gehört zu den "
+                        "Großwohnsiedlungen mit ungünstiger Sozialstruktur."
+                    ),
+                    "proposer": "Amt für Soziales",
+                    "note": f"Quellenhinweis: {row['hinweis']}",
+                    "is_demo": True,
+                },
+            )
+    return project
+
+
+def seed(out) -> list[tuple[str, str, str]]:
+    seed_districts()
+    seed_areas()
+    seed_values()
+    seed_shapes()
+    seed_thinka()
+    out.write("standorte: 53 Ortsteile, demo social areas with Demo-Werte, ThINKA Erfurt\n")
+    return []

@@ -1,0 +1,143 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from gremium.models import Institution
+
+from .models import District, ExportJob, NeighbourhoodProject, Recommendation
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+def _check_size(upload):
+    limit = min(MAX_IMPORT_BYTES, settings.UPLOAD_MAX_BYTES)
+    if upload.size > limit:
+        raise forms.ValidationError(
+            _("Die Datei ist zu groß (höchstens %(mb)s MB).") % {"mb": limit // (1024 * 1024)}
+        )
+    return upload
+
+
+class IndicatorImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV-Datei mit Indikatorwerten"),
+        help_text=_(
+            "Spalten: ortsteil_nr und/oder ortsteil, jahr, sozialindex, sgb_ii_quote, kinderarmut, "
+            "arbeitslosenquote, anteil_aeltere. Trennzeichen Semikolon oder Komma; Zahlen auch "
+            "im deutschen Format (1.234,5)."
+        ),
+    )
+    source = forms.CharField(
+        label=_("Quelle"),
+        max_length=200,
+        required=False,
+        help_text=_("z. B. Sozialstrukturatlas 2020"),
+    )
+    replace = forms.BooleanField(
+        label=_("vorhandene Werte ersetzen"),
+        required=False,
+        help_text=_("Werte derselben Ortsteile und Jahre werden überschrieben."),
+    )
+    is_demo = forms.BooleanField(
+        label=_("Es sind Demo-Werte (keine amtlichen Daten)"), required=False
+    )
+
+    def clean_file(self):
+        upload = _check_size(self.cleaned_data["file"])
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError(_("Bitte eine CSV-Datei (.csv) hochladen."))
+        return upload
+
+
+class ShapeImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("GeoJSON-Datei mit Ortsteilgrenzen"),
+        help_text=_(
+            "FeatureCollection mit Polygonen (WGS84); jedes Feature nennt den Ortsteil in "
+            "STADTTE_ID/nr oder NAME/name."
+        ),
+    )
+    source = forms.CharField(
+        label=_("Quelle"),
+        max_length=200,
+        required=False,
+        initial="Geoportal Erfurt, Landeshauptstadt Erfurt, DL-DE/BY-2.0",
+    )
+
+    def clean_file(self):
+        upload = _check_size(self.cleaned_data["file"])
+        if not upload.name.lower().endswith((".geojson", ".json")):
+            raise forms.ValidationError(
+                _("Bitte eine GeoJSON-Datei (.geojson oder .json) hochladen.")
+            )
+        return upload
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = NeighbourhoodProject
+        fields = [
+            "name",
+            "slug",
+            "aim",
+            "funding",
+            "lead_organisation",
+            "partners",
+            "partners_text",
+            "committee",
+            "is_public",
+        ]
+        widgets = {"partners": forms.CheckboxSelectMultiple}
+
+
+class SiteProposalForm(forms.Form):
+    district = forms.ModelChoiceField(
+        label=_("Ortsteil"), queryset=District.objects.select_related("social_area")
+    )
+    name = forms.CharField(label=_("Bezeichnung"), max_length=200, required=False)
+    address = forms.CharField(label=_("Adresse"), max_length=200)
+    rationale = forms.CharField(label=_("Begründung"), widget=forms.Textarea(attrs={"rows": 5}))
+    proposer = forms.CharField(
+        label=_("vorgeschlagen von"), max_length=200, help_text=_("Institution oder Person")
+    )
+    proposer_institution = forms.ModelChoiceField(
+        label=_("vorschlagende Institution"), queryset=Institution.objects.all(), required=False
+    )
+    note = forms.CharField(
+        label=_("Hinweis"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Entscheidung des Ausschusses"),
+        choices=[
+            ("", _("bitte wählen")),
+            *[c for c in Recommendation.Decision.choices if c[0] != "pending"],
+        ],
+    )
+    decision_date = forms.DateField(
+        label=_("Datum der Entscheidung"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    decision_note = forms.CharField(
+        label=_("Anmerkung"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Bei „geändert beschlossen“: was wurde geändert?"),
+    )
+
+
+class ExportForm(forms.Form):
+    format = forms.ChoiceField(label=_("Format"), choices=ExportJob.Format.choices)
+    recommendation = forms.ModelChoiceField(
+        label=_("eine Empfehlung"),
+        queryset=Recommendation.objects.order_by("-recommended_on", "-pk"),
+        required=False,
+        empty_label=_("– alle Empfehlungen des Zeitraums –"),
+    )
+    date_from = forms.DateField(
+        label=_("Zeitraum von"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Zeitraum bis"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -1,0 +1,83 @@
+"""Background jobs of standorte: thin, take ids, call the builders."""
+
+from celery import shared_task
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from erfurt_srp.notifications.services import message_queue
+
+from . import exports, selectors
+from .models import ExportJob
+
+
+@shared_task(acks_late=True, max_retries=2)
+def export_job_run(job_id: int) -> None:
+    """Build an export file and store it; idempotent (a finished job is left alone)."""
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update(skip_locked=True).filter(pk=job_id).first()
+        if job is None or job.state in (ExportJob.State.DONE, ExportJob.State.RUNNING):
+            return
+        job.state = ExportJob.State.RUNNING
+        job.progress = 0
+        job.save(update_fields=["state", "progress"])
+    recommendations = list(
+        selectors.recommendations_for_export(
+            recommendation_id=job.recommendation_id,
+            date_from=job.date_from,
+            date_to=job.date_to,
+        )
+    )
+    last = {"value": -1}
+
+    def progress(done, total):
+        # Building takes most of the time after the rows; keep 10 % for rendering.
+        value = int(90 * done / max(total, 1))
+        if value - last["value"] >= 10:
+            ExportJob.objects.filter(pk=job.pk).update(progress=value)
+            last["value"] = value
+
+    try:
+        if not recommendations:
+            raise ValueError(_("Es gibt keine Empfehlungen mehr für diesen Export."))
+        filename, mimetype, content = exports.BUILDERS[job.format](recommendations, progress)
+    except Exception as exc:
+        ExportJob.objects.filter(pk=job.pk).update(
+            state=ExportJob.State.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    job.file.save(filename, ContentFile(content), save=False)
+    job.filename = filename
+    job.mimetype = mimetype
+    job.state = ExportJob.State.DONE
+    job.progress = 100
+    job.total = len(recommendations)
+    job.finished_at = timezone.now()
+    with transaction.atomic():
+        job.save(
+            update_fields=[
+                "file",
+                "filename",
+                "mimetype",
+                "state",
+                "progress",
+                "total",
+                "finished_at",
+            ]
+        )
+        user = job.requested_by
+        if user is not None and user.email:
+            from django.conf import settings
+
+            message_queue(
+                kind="standorte.export_ready",
+                recipient=user.email,
+                subject=_("Ihr Export ist fertig: %(name)s") % {"name": filename},
+                body=_(
+                    "Guten Tag,\n\nder angeforderte Export „%(name)s“ ist fertig und kann hier "
+                    "heruntergeladen werden:\n%(url)s\n\nGeschäftsstelle Sozialraumplanung"
+                )
+                % {"name": filename, "url": settings.SITE_URL + job.get_absolute_url()},
+                related=job,
+            )

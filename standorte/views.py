@@ -1,0 +1,408 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
+
+from . import permissions, selectors, services
+from .forms import (
+    DecisionForm,
+    ExportForm,
+    IndicatorImportForm,
+    ProjectForm,
+    ShapeImportForm,
+    SiteProposalForm,
+)
+from .importers import ImportRejected
+from .models import (
+    GEOPORTAL_ATTRIBUTION,
+    ExportJob,
+    NeighbourhoodProject,
+    Recommendation,
+)
+
+CHART_WIDTH = 400
+
+
+def _chart(items):
+    """Bars for the server-rendered SVG chart: (label, value, width in px)."""
+    values = [abs(v) for _label, v in items if v is not None]
+    top = max(values) if values else 0
+    bars = []
+    for label, value in items:
+        width = int(CHART_WIDTH * abs(value) / top) if value is not None and top else 0
+        bars.append({"label": label, "value": value, "width": width})
+    return bars
+
+
+def area_list(request):
+    try:
+        year = int(request.GET.get("jahr", ""))
+    except ValueError:
+        year = None
+    ranking = selectors.area_ranking(user=request.user, year=year)
+    features = None
+    if ranking.has_shapes:
+        features = selectors.district_map_features(user=request.user, year=ranking.year)
+    chart = _chart([(f"{a.area.name}", a.index) for a in ranking.areas if a.index is not None])
+    return render(
+        request,
+        "standorte/area_list.html",
+        {
+            "ranking": ranking,
+            "chart": chart,
+            "chart_height": 24 * len(chart) + 10,
+            "features": features,
+            "attribution": GEOPORTAL_ATTRIBUTION,
+            "can_manage": permissions.can_manage(request.user),
+        },
+    )
+
+
+def area_detail(request, pk):
+    area = selectors.social_area_get(user=request.user, pk=pk)
+    detail = selectors.area_detail(area=area)
+    features = None
+    if detail["has_shapes"]:
+        year = detail["trend"][-1]["year"] if detail["trend"] else None
+        features = selectors.district_map_features(user=request.user, year=year, social_area=area)
+    chart = _chart([(str(row["year"]), row["mean"]) for row in detail["trend"]])
+    return render(
+        request,
+        "standorte/area_detail.html",
+        {
+            "area": area,
+            **detail,
+            "chart": chart,
+            "chart_height": 24 * len(chart) + 10,
+            "features": features,
+            "attribution": GEOPORTAL_ATTRIBUTION,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def data_import(request):
+    permissions.require_manage(request.user)
+    indicator_form = IndicatorImportForm(prefix="werte")
+    shape_form = ShapeImportForm(prefix="umrisse")
+    problems = []
+    problem_kind = None
+    if request.method == "POST":
+        kind = request.POST.get("kind")
+        if kind == "indicators":
+            indicator_form = IndicatorImportForm(request.POST, request.FILES, prefix="werte")
+            if indicator_form.is_valid():
+                data = indicator_form.cleaned_data
+                try:
+                    result = services.indicator_values_import(
+                        actor=request.user,
+                        data=data["file"].read(),
+                        replace=data["replace"],
+                        is_demo=data["is_demo"],
+                        source=data["source"],
+                    )
+                except ImportRejected as exc:
+                    problems, problem_kind = exc.problems, "indicators"
+                    indicator_form.add_error(
+                        "file",
+                        _("Die Datei wurde nicht importiert: %(count)s Fehler, siehe Liste.")
+                        % {"count": len(exc.problems)},
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("%(rows)s Zeilen mit %(values)s Werten importiert.")
+                        % {"rows": result.rows, "values": result.values},
+                    )
+                    return redirect("standorte:data_import")
+        elif kind == "shapes":
+            shape_form = ShapeImportForm(request.POST, request.FILES, prefix="umrisse")
+            if shape_form.is_valid():
+                try:
+                    result = services.district_shapes_import(
+                        actor=request.user,
+                        data=shape_form.cleaned_data["file"].read(),
+                        source=shape_form.cleaned_data["source"],
+                    )
+                except ImportRejected as exc:
+                    problems, problem_kind = exc.problems, "shapes"
+                    shape_form.add_error(
+                        "file",
+                        _("Die Datei wurde nicht importiert: %(count)s Fehler, siehe Liste.")
+                        % {"count": len(exc.problems)},
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("Umrisse von %(rows)s Ortsteilen importiert.") % {"rows": result.rows},
+                    )
+                    return redirect("standorte:data_import")
+    status = 400 if problems else 200
+    return render(
+        request,
+        "standorte/import.html",
+        {
+            "indicator_form": indicator_form,
+            "shape_form": shape_form,
+            "problems": problems,
+            "problem_kind": problem_kind,
+        },
+        status=status,
+    )
+
+
+def project_list(request):
+    projects = selectors.projects_for_user(user=request.user)
+    return render(
+        request,
+        "standorte/project_list.html",
+        {"projects": projects, "can_manage": permissions.can_manage(request.user)},
+    )
+
+
+def _project_for_user(user, slug) -> NeighbourhoodProject:
+    project = get_object_or_404(NeighbourhoodProject.objects.select_related("committee"), slug=slug)
+    if not permissions.can_see_project(user, project):
+        raise Http404
+    return project
+
+
+def project_detail(request, slug):
+    project = _project_for_user(request.user, slug)
+    data = selectors.project_proposals_with_indicators(project=project)
+    can_deliberate = permissions.can_deliberate(request.user, project)
+    deliberations = list(project.deliberations.all()) if can_deliberate else []
+    recommendations = [
+        r
+        for r in project.recommendations.select_related("site__district", "project")
+        if permissions.can_see_recommendation(request.user, r)
+    ]
+    return render(
+        request,
+        "standorte/project_detail.html",
+        {
+            "project": project,
+            "partners": list(project.partners.all()),
+            **data,
+            "can_manage": permissions.can_manage(request.user),
+            "can_propose": can_deliberate,
+            "can_deliberate": can_deliberate,
+            "deliberations": deliberations,
+            "recommendations": recommendations,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request, slug=None):
+    permissions.require_manage(request.user)
+    project = get_object_or_404(NeighbourhoodProject, slug=slug) if slug else None
+    form = ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.project_save(
+                actor=request.user,
+                project=form.save(commit=False),
+                partners=form.cleaned_data["partners"],
+            )
+        except DomainError as exc:
+            add_domain_error_to_form(form, exc)
+        else:
+            messages.success(request, _("Das Projekt wurde gespeichert."))
+            return redirect(saved.get_absolute_url())
+    return render(request, "standorte/project_form.html", {"form": form, "project": project})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_create(request, slug):
+    project = _project_for_user(request.user, slug)
+    if not permissions.can_deliberate(request.user, project):
+        raise PermissionDenied
+    form = SiteProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.site_proposal_create(actor=request.user, project=project, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error_to_form(form, exc)
+        else:
+            messages.success(request, _("Der Standortvorschlag wurde gespeichert."))
+            return redirect(project.get_absolute_url())
+    return render(request, "standorte/proposal_form.html", {"form": form, "project": project})
+
+
+def proposal_compare(request, slug):
+    project = _project_for_user(request.user, slug)
+    try:
+        ids = [int(i) for i in request.GET.getlist("v")]
+    except ValueError:
+        ids = []
+    data = selectors.proposals_for_compare(project=project, ids=ids)
+    rows = []
+    for position, indicator in enumerate(data["indicators"]):
+        rows.append(
+            {
+                "indicator": indicator,
+                "cells": [
+                    (item["district_values"][position], item["area_values"][position])
+                    for item in data["items"]
+                ],
+            }
+        )
+    return render(
+        request,
+        "standorte/proposal_compare.html",
+        {"project": project, **data, "rows": rows, "selected": ids},
+    )
+
+
+def recommendation_list(request):
+    recommendations = list(selectors.recommendations_for_user(user=request.user)[:200])
+    return render(
+        request,
+        "standorte/recommendation_list.html",
+        {
+            "recommendations": recommendations,
+            "can_manage": permissions.can_manage(request.user),
+        },
+    )
+
+
+def _recommendation_for_user(user, pk) -> Recommendation:
+    recommendation = get_object_or_404(
+        Recommendation.objects.select_related(
+            "project__committee", "site__district__social_area", "paper", "deliberation"
+        ),
+        pk=pk,
+    )
+    if not permissions.can_see_recommendation(user, recommendation):
+        raise Http404
+    return recommendation
+
+
+@require_http_methods(["GET", "POST"])
+def recommendation_detail(request, pk):
+    recommendation = _recommendation_for_user(request.user, pk)
+    can_manage = permissions.can_manage(request.user)
+    form = None
+    if can_manage:
+        initial = {}
+        if recommendation.decision != Recommendation.Decision.PENDING:
+            initial = {
+                "decision": recommendation.decision,
+                "decision_date": recommendation.decision_date,
+                "decision_note": recommendation.decision_note,
+            }
+        form = DecisionForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.recommendation_record_decision(
+                    actor=request.user,
+                    recommendation=recommendation,
+                    decision=form.cleaned_data["decision"],
+                    decision_date=form.cleaned_data["decision_date"],
+                    note=form.cleaned_data["decision_note"],
+                )
+            except DomainError as exc:
+                add_domain_error_to_form(form, exc)
+            else:
+                messages.success(request, _("Die Entscheidung des Ausschusses wurde gespeichert."))
+                return redirect(recommendation.get_absolute_url())
+    consultations = []
+    if recommendation.paper_id:
+        consultations = list(
+            recommendation.paper.consultations.select_related("committee", "meeting")
+        )
+    return render(
+        request,
+        "standorte/recommendation_detail.html",
+        {
+            "recommendation": recommendation,
+            "form": form,
+            "can_manage": can_manage,
+            "consultations": consultations,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def export_page(request):
+    permissions.require_manage(request.user)
+    initial = {}
+    if request.GET.get("empfehlung"):
+        initial["recommendation"] = request.GET["empfehlung"]
+    form = ExportForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            job = services.export_job_request(
+                actor=request.user,
+                format=data["format"],
+                recommendation=data["recommendation"],
+                date_from=data["date_from"],
+                date_to=data["date_to"],
+            )
+        except DomainError as exc:
+            add_domain_error_to_form(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Der Export wird erstellt. Diese Seite zeigt, wann er fertig ist."),
+            )
+            return redirect(job.get_absolute_url())
+    jobs = ExportJob.objects.filter(requested_by=request.user).order_by("-created_at")[:20]
+    return render(request, "standorte/export.html", {"form": form, "jobs": jobs})
+
+
+def _job_for_user(user, pk) -> ExportJob:
+    permissions.require_manage(user)
+    job = get_object_or_404(ExportJob, pk=pk)
+    if job.requested_by_id != user.pk and not user.is_superuser:
+        raise Http404
+    return job
+
+
+@login_required
+def export_detail(request, pk):
+    job = _job_for_user(request.user, pk)
+    template = "standorte/_export_status.html" if request.htmx else "standorte/export_detail.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def export_download(request, pk):
+    job = _job_for_user(request.user, pk)
+    if job.state != ExportJob.State.DONE or not job.file:
+        raise Http404
+    return FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=job.mimetype
+    )
+
+
+@login_required
+@require_POST
+def export_retry(request, pk):
+    job = _job_for_user(request.user, pk)
+    try:
+        new_job = services.export_job_request(
+            actor=request.user,
+            format=job.format,
+            recommendation=job.recommendation,
+            date_from=job.date_from,
+            date_to=job.date_to,
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("standorte:export")
+    return redirect(new_job.get_absolute_url())
