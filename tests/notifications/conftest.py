@@ -3,12 +3,17 @@ import pytest
 from erfurt_srp.notifications.services import Attachment, message_queue
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def related(db):
     """Any model instance can be the object a message is about; a user is the cheapest."""
-    from tests.factories import UserFactory
+    from erfurt_srp.accounts.models import User
 
-    return UserFactory(email="meeting-stand-in@example.org")
+    return User.objects.create(email="meeting-stand-in@example.org", first_name="Sitzung")
 
 
 @pytest.fixture

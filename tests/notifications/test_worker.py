@@ -1,0 +1,145 @@
+"""Integration: a REAL Celery worker (in-process thread pool) against the REAL Redis.
+
+The data must be committed for the worker's own database connections to see it, hence
+transaction=True. The worker consumes the `default` and `mail` queues of REDIS_URL's database.
+"""
+
+import threading
+import time
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.conf import settings
+from django.core import mail
+from django.utils import timezone
+
+from erfurt_srp.celery import app
+from erfurt_srp.notifications import sending, tasks
+from erfurt_srp.notifications.models import OutboxMessage
+from erfurt_srp.notifications.services import message_queue
+
+# available_apps: the flush after each test truncates only the outbox tables. That is fast and
+# leaves content types and permissions alone for the transactional tests that follow.
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True, available_apps=["erfurt_srp.notifications"]),
+]
+
+QUEUES = ("default", "mail")
+WAIT_SECONDS = 15
+
+
+class TaskLog:
+    """Collect (task name, args, return value) of every task the worker finished."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.runs: list[tuple[str, tuple, object]] = []
+
+    def __call__(self, sender=None, args=None, retval=None, **kwargs):
+        with self.lock:
+            self.runs.append((sender.name, tuple(args or ()), retval))
+
+    def results(self, task, *args):
+        with self.lock:
+            return [r for name, a, r in self.runs if name == task.name and a == args]
+
+    def wait_for(self, task, *args, count: int) -> list:
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            found = self.results(task, *args)
+            if len(found) >= count:
+                return found
+            time.sleep(0.05)
+        pytest.fail(
+            f"worker ran {task.name}{args} {len(self.results(task, *args))}x, expected {count}x"
+        )
+
+
+@pytest.fixture
+def live_worker(monkeypatch):
+    """Switch the app to the real broker, start a worker, restore the eager set-up afterwards."""
+    broker = settings.REDIS_URL
+    if not broker:
+        pytest.fail("The worker tests need Redis: set REDIS_URL (make test and CI do).")
+    saved = {
+        key: app.conf[key]
+        for key in ("task_always_eager", "broker_url", "worker_hijack_root_logger")
+    }
+    # Real broker, no eager shortcut; keep pytest's log handlers on the root logger.
+    app.conf.update(task_always_eager=False, broker_url=broker, worker_hijack_root_logger=False)
+    # The Django fixup would run all system checks at worker start (manage.py check does that).
+    monkeypatch.setenv("CELERY_SKIP_CHECKS", "1")
+    log = TaskLog()
+    task_postrun.connect(log, weak=False)
+    try:
+        with app.connection_for_write() as connection:
+            for queue in QUEUES:  # messages a crashed earlier run may have left behind
+                connection.default_channel.queue_purge(queue)
+        with start_worker(
+            app,
+            pool="threads",
+            concurrency=2,
+            perform_ping_check=False,
+            queues=list(QUEUES),
+            shutdown_timeout=10,
+        ):
+            yield log
+    finally:
+        task_postrun.disconnect(log)
+        app.conf.update(saved)
+
+
+def test_a_message_delivered_twice_is_sent_exactly_once(live_worker):
+    # Autocommit: message_queue's on_commit hook publishes the send task to Redis at once.
+    message = message_queue(
+        kind="test.invitation",
+        recipient="member@example.org",
+        subject="Einladung zur Sitzung",
+        body="Hallo",
+    )
+    tasks.outbox_send.apply_async((message.pk,))  # the duplicate delivery
+
+    results = live_worker.wait_for(tasks.outbox_send, message.pk, count=2)
+
+    assert sorted(results) == ["sent", "skipped"]
+    assert [m.subject for m in mail.outbox] == ["Einladung zur Sitzung"]
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT
+    assert message.attempts == 1
+    assert app.conf.task_always_eager is False  # restored by the fixture afterwards
+
+
+def test_a_message_whose_worker_died_mid_send_is_requeued_and_sent_once(live_worker):
+    with mock.patch("erfurt_srp.notifications.services._enqueue"):  # its first delivery ...
+        message = message_queue(
+            kind="test.reminder", recipient="member@example.org", subject="Erinnerung", body="x"
+        )
+    # ... died mid-send: the row was claimed long ago and never finished.
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=OutboxMessage.Status.SENDING,
+        sending_since=timezone.now() - sending.STUCK_AFTER - timedelta(minutes=1),
+        attempts=1,
+    )
+
+    tasks.outbox_retry_stuck.apply_async()  # the beat job finds it and enqueues a send
+    assert live_worker.wait_for(tasks.outbox_retry_stuck, count=1) == [1]
+    tasks.outbox_send.apply_async((message.pk,))  # and the broker redelivers the original
+
+    results = live_worker.wait_for(tasks.outbox_send, message.pk, count=2)
+
+    assert sorted(results) == ["sent", "skipped"]
+    assert [m.subject for m in mail.outbox] == ["Erinnerung"]
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT
+    assert message.attempts == 2
+    assert message.sending_since is None
+
+
+def test_worker_fixture_restored_eager_mode():
+    """Runs after the worker tests above (same transactional group, file order)."""
+    assert app.conf.task_always_eager is True
+    assert app.conf.broker_url == settings.CELERY_BROKER_URL
