@@ -1,29 +1,25 @@
-"""Calendar file for an event (built with icalendar: erfurt_srp/notifications/ics.py does not
-exist yet; switch to it once the notifications app offers one)."""
+"""Calendar data for an event, built with the shared erfurt_srp.notifications.ics module."""
 
-from django.conf import settings
-from django.utils import timezone
-from icalendar import Calendar
-from icalendar import Event as IcsEvent
+from erfurt_srp.notifications.ics import CalendarEvent, calendar_uid, ics_bytes
+
+
+def event_calendar_entry(event, *, url: str = "") -> CalendarEvent:
+    location = ", ".join(part for part in (event.venue, event.address) if part)
+    description = event.summary or ""
+    if event.accessibility_notes:
+        description = f"{description}\n\nBarrierefreiheit: {event.accessibility_notes}".strip()
+    return CalendarEvent(
+        uid=calendar_uid("event", event.pk),
+        start=event.starts_at,
+        end=event.ends_at,
+        summary=event.title,
+        description=description,
+        location=location,
+        url=url,
+        last_modified=event.updated_at,
+    )
 
 
 def event_ics(event, *, url: str = "") -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", "-//Landeshauptstadt Erfurt//Sozialraumplanung//DE")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    entry = IcsEvent()
-    entry.add("uid", f"beteiligung-event-{event.pk}@{settings.SITE_URL.split('//')[-1]}")
-    entry.add("dtstamp", timezone.now())
-    entry.add("dtstart", event.starts_at)
-    entry.add("dtend", event.ends_at)
-    entry.add("summary", event.title)
-    entry.add("location", ", ".join(p for p in (event.venue, event.address) if p))
-    description = event.summary or ""
-    if url:
-        description = f"{description}\n\n{url}".strip()
-    entry.add("description", description)
-    if url:
-        entry.add("url", url)
-    calendar.add_component(entry)
-    return calendar.to_ical()
+    """The event as .ics (METHOD:PUBLISH: an entry to add, not a meeting request)."""
+    return ics_bytes(event_calendar_entry(event, url=url), method="PUBLISH")

@@ -1,0 +1,132 @@
+"""Concurrent registrations against PostgreSQL: never more confirmed places than capacity.
+
+Each thread has its own database connection and runs the real service. A sleep between the
+availability check and the write widens the race window; the control test switches the lock
+off and shows that the same load then overbooks, so these tests can fail.
+"""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, connections
+
+from beteiligung import services
+from beteiligung.models import Event, Registration
+from tests.beteiligung.factories import EventFactory, EventTableFactory
+
+S = Registration.Status
+THREADS = 16
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="row locks need PostgreSQL (SQLite has none)"
+    ),
+]
+
+
+def run_concurrently(funcs):
+    barrier = threading.Barrier(len(funcs))
+    errors = []
+
+    def worker(func):
+        try:
+            barrier.wait()
+            func()
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(f,)) for f in funcs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return errors
+
+
+def register_all(event, tables, n):
+    def make(i):
+        return lambda: services.registration_create(
+            event_id=event.pk,
+            name=f"Person {i}",
+            email=f"person{i}@example.org",
+            kind=Registration.Kind.CITIZEN,
+            consent=True,
+            table_id=tables[i % len(tables)].pk,
+            join_waiting_list=True,
+        )
+
+    return run_concurrently([make(i) for i in range(n)])
+
+
+def confirm_all(event):
+    ids = list(Registration.objects.filter(event=event).values_list("id", flat=True))
+    return run_concurrently(
+        [lambda pk=pk: services.registration_confirm(registration_id=pk) for pk in ids]
+    )
+
+
+@pytest.fixture
+def slow_check(monkeypatch):
+    monkeypatch.setattr(services, "_after_capacity_check", lambda: time.sleep(0.02))
+
+
+def _counts(event):
+    per_table = {}
+    for table in event.tables.all():
+        per_table[table.title] = (
+            Registration.objects.filter(table=table, status=S.CONFIRMED).count(),
+            table.capacity,
+        )
+    confirmed = Registration.objects.filter(event=event, status=S.CONFIRMED).count()
+    waiting = Registration.objects.filter(event=event, status=S.WAITING).count()
+    return confirmed, waiting, per_table
+
+
+def test_concurrent_registrations_fill_event_and_tables_exactly_to_capacity(slow_check):
+    # One test, two events (a transactional test's flush is the slow part).
+    # Event-bound: 5 places, tables with room for 8.
+    event = EventFactory(capacity=5)
+    tables = [
+        EventTableFactory(event=event, title="A", capacity=4),
+        EventTableFactory(event=event, title="B", capacity=4),
+    ]
+    # Table-bound: tables with 3 and 2 places, the event has room for 50.
+    event2 = EventFactory(capacity=50)
+    tables2 = [
+        EventTableFactory(event=event2, title="A", capacity=3),
+        EventTableFactory(event=event2, title="B", capacity=2),
+    ]
+    assert register_all(event, tables, THREADS) == []
+    assert Registration.objects.filter(event=event, status=S.PENDING).count() == 5
+    assert register_all(event2, tables2, THREADS) == []
+    assert confirm_all(event) == []
+    assert confirm_all(event2) == []
+
+    confirmed, waiting, per_table = _counts(event)
+    assert confirmed == 5
+    assert waiting == THREADS - 5
+    assert all(n <= cap for n, cap in per_table.values())
+
+    confirmed, waiting, per_table = _counts(event2)
+    assert per_table == {"A": (3, 3), "B": (2, 2)}
+    assert confirmed == 5 and waiting == THREADS - 5
+
+
+def test_control_without_the_lock_the_same_load_overbooks(slow_check, monkeypatch):
+    """Proves the tests above can fail: with the lock switched off, places are overbooked."""
+    monkeypatch.setattr(
+        services, "_lock_event", lambda event_id, skip_locked=False: Event.objects.get(pk=event_id)
+    )
+    event = EventFactory(capacity=5)
+    tables = [
+        EventTableFactory(event=event, title="A", capacity=4),
+        EventTableFactory(event=event, title="B", capacity=4),
+    ]
+    assert register_all(event, tables, THREADS) == []
+    holding = Registration.objects.filter(event=event, status=S.PENDING).count()
+    assert holding > event.capacity

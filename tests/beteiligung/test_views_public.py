@@ -1,0 +1,280 @@
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from beteiligung import services
+from beteiligung.models import Registration
+from erfurt_srp.notifications.models import OutboxMessage
+from tests.beteiligung.factories import (
+    EventFactory,
+    InvitationCodeFactory,
+    ProgrammeItemFactory,
+    RegistrationFactory,
+)
+
+S = Registration.Status
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clear_rate_limit():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def form_data(tables, **overrides):
+    data = {
+        "name": "Erika <b>Muster</b>",
+        "email": "erika@example.org",
+        "organisation": "Quartiersverein Nord",
+        "kind": "provider",
+        "table": str(tables[0].pk),
+        "needs_step_free": "on",
+        "needs_other": "Leichte Sprache",
+        "consent": "on",
+        "website": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def url(event):
+    return reverse("beteiligung:event_detail", args=[event.slug])
+
+
+def test_event_page_shows_programme_tables_accessibility_and_form(client, event, tables):
+    ProgrammeItemFactory(event=event, title="Begrüßung")
+    response = client.get(url(event))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in ("Begrüßung", "Wohnen", "Bildung", "Stufenloser Zugang", "Verbindlich anmelden"):
+        assert text in html
+    assert 'class="honeypot"' in html
+    assert "<legend>" in html
+
+
+def test_event_list_shows_published_events_only(client, event):
+    hidden = EventFactory(published=False, title="Geheimer Entwurf")
+    response = client.get(reverse("beteiligung:event_list"))
+    assert event.title in response.content.decode()
+    assert hidden.title not in response.content.decode()
+    assert client.get(url(hidden)).status_code == 404
+
+
+def test_registration_redirects_to_the_check_your_mail_page(client, event, tables):
+    response = client.post(url(event), form_data(tables))
+    assert response.status_code == 302
+    assert response.url == reverse("beteiligung:registration_pending", args=[event.slug])
+    registration = Registration.objects.get()
+    assert registration.status == S.PENDING
+    assert registration.needs_step_free and registration.needs_other == "Leichte Sprache"
+    assert OutboxMessage.objects.filter(kind="beteiligung.opt_in").count() == 1
+    assert client.get(response.url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field_error"),
+    [
+        ({"email": "not-an-email"}, "gültige E-Mail-Adresse"),
+        ({"consent": ""}, "stimmen Sie der Verarbeitung"),
+        ({"name": ""}, "Dieses Feld ist zwingend erforderlich"),
+        ({"table": "999999"}, "Thementisch"),
+    ],
+)
+def test_bad_input_shows_a_message_and_keeps_the_entries(
+    client, event, tables, overrides, field_error
+):
+    response = client.post(url(event), form_data(tables, **overrides))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert field_error in html
+    assert 'aria-invalid="true"' in html
+    assert 'value="Quartiersverein Nord"' in html
+    assert "Erika &lt;b&gt;Muster&lt;/b&gt;" in html or not overrides.get("name", "x")
+    assert Registration.objects.count() == 0
+
+
+def test_full_table_is_explained_and_entries_kept(client, event, tables):
+    RegistrationFactory(event=event, table=tables[0])
+    RegistrationFactory(event=event, table=tables[0])
+    response = client.post(url(event), form_data(tables))
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "ist ausgebucht" in html and "Wohnen" in html
+    assert 'value="erika@example.org"' in html
+    # with the waiting-list box ticked the same entries go on the waiting list
+    response = client.post(url(event), form_data(tables, join_waiting_list="on"))
+    assert response.status_code == 302 and "warteliste=1" in response.url
+    assert Registration.objects.get(email="erika@example.org").status == S.WAITING
+
+
+def test_closed_registration_window_is_explained(client, event, tables):
+    event.registration_opens_at = timezone.now() - timedelta(days=5)
+    event.registration_closes_at = timezone.now() - timedelta(days=1)
+    event.save()
+    assert "Die Anmeldung ist geschlossen" in client.get(url(event)).content.decode()
+    response = client.post(url(event), form_data(tables))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Anmeldefrist" in html and 'value="erika@example.org"' in html
+
+
+def test_double_submit_is_explained_not_duplicated(client, event, tables):
+    assert client.post(url(event), form_data(tables)).status_code == 302
+    response = client.post(url(event), form_data(tables))
+    assert response.status_code == 409
+    assert "besteht schon eine Anmeldung" in response.content.decode()
+    assert Registration.objects.count() == 1
+
+
+def test_honeypot_stores_nothing_but_looks_like_success(client, event, tables):
+    response = client.post(url(event), form_data(tables, website="http://spam.example"))
+    assert response.status_code == 302
+    assert Registration.objects.count() == 0
+    assert OutboxMessage.objects.count() == 0
+
+
+def test_rate_limit_per_address(client, event, tables, settings):
+    settings.BETEILIGUNG_RATE_LIMIT = 2
+    for i in range(2):
+        r = client.post(url(event), form_data(tables, email=f"p{i}@example.org"))
+        assert r.status_code == 302
+    response = client.post(url(event), form_data(tables, email="p3@example.org"))
+    assert response.status_code == 429
+    assert "Zu viele Anmeldeversuche" in response.content.decode()
+    assert 'value="p3@example.org"' in response.content.decode()
+    # another address is not affected
+    other = client.post(
+        url(event),
+        form_data(tables, email="p4@example.org", table=str(tables[1].pk)),
+        REMOTE_ADDR="10.0.0.9",
+    )
+    assert other.status_code == 302
+
+
+def test_rate_limit_can_be_switched_off(client, event, tables, settings):
+    settings.BETEILIGUNG_RATE_LIMIT = 0
+    for i in range(4):
+        r = client.post(
+            url(event), form_data(tables, email=f"p{i}@example.org", table=str(tables[i % 2].pk))
+        )
+        assert r.status_code == 302
+
+
+def test_invitation_link_prefills_the_code(client):
+    code = InvitationCodeFactory()
+    response = client.get(url(code.event) + f"?code={code.code}")
+    assert f'value="{code.code}"' in response.content.decode()
+    assert "nur mit Einladung" in response.content.decode()
+
+
+def _registration(event, tables, **kw):
+    return services.registration_create(
+        event_id=event.pk,
+        name="Erika",
+        email=kw.pop("email", "erika@example.org"),
+        kind="citizen",
+        consent=True,
+        table_id=tables[0].pk,
+        **kw,
+    )
+
+
+def test_confirm_link_asks_then_confirms_and_reuse_is_explained(client, event, tables):
+    registration = _registration(event, tables)
+    token = registration.make_token()
+    confirm = reverse("beteiligung:registration_confirm", args=[token])
+    page = client.get(confirm)
+    assert page.status_code == 200 and Registration.objects.get().status == S.PENDING
+    response = client.post(confirm, follow=True)
+    assert "Ihre Anmeldung ist bestätigt" in response.content.decode()
+    assert Registration.objects.get().status == S.CONFIRMED
+    again = client.post(confirm, follow=True)
+    assert "schon benutzt" in again.content.decode()
+
+
+def test_expired_confirm_link_is_explained(client, event, tables):
+    registration = _registration(event, tables)
+    token = registration.make_token()
+    Registration.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    services.registrations_expire()
+    response = client.post(reverse("beteiligung:registration_confirm", args=[token]))
+    assert response.status_code == 404
+    assert "ungültig oder abgelaufen" in response.content.decode()
+
+
+def test_tampered_link_is_refused(client, event):
+    registration = RegistrationFactory(event=event)
+    token = registration.make_token()[:-2] + "xx"
+    response = client.get(reverse("beteiligung:registration_manage", args=[token]))
+    assert response.status_code == 404
+
+
+def test_manage_page_change_table_cancel_and_delete(client, event, tables):
+    registration = _registration(event, tables)
+    services.registration_confirm(registration_id=registration.pk)
+    token = registration.make_token()
+    manage = reverse("beteiligung:registration_manage", args=[token])
+    html = client.get(manage).content.decode()
+    assert "Thementisch wechseln" in html and "Meine Daten löschen" in html
+
+    response = client.post(
+        reverse("beteiligung:registration_change_table", args=[token]), {"table": tables[1].pk}
+    )
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.table == tables[1]
+
+    # cancel needs the confirmation tick
+    no_tick = client.post(reverse("beteiligung:registration_cancel", args=[token]), {})
+    assert no_tick.status_code == 400
+    client.post(reverse("beteiligung:registration_cancel", args=[token]), {"cancel-confirm": "on"})
+    registration.refresh_from_db()
+    assert registration.status == S.CANCELLED
+
+    response = client.post(
+        reverse("beteiligung:registration_delete", args=[token]), {"delete-confirm": "on"}
+    )
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.email == "" and registration.name == ""
+    assert client.get(manage).status_code == 404
+
+
+def test_full_table_on_change_keeps_the_form(client, event, tables):
+    RegistrationFactory(event=event, table=tables[1])
+    RegistrationFactory(event=event, table=tables[1])
+    registration = _registration(event, tables)
+    token = registration.make_token()
+    response = client.post(
+        reverse("beteiligung:registration_change_table", args=[token]), {"table": tables[1].pk}
+    )
+    assert response.status_code == 400
+    assert "ausgebucht" in response.content.decode()
+
+
+def test_event_calendar_download(client, event):
+    response = client.get(reverse("beteiligung:event_calendar", args=[event.slug]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    assert b"BEGIN:VEVENT" in response.content
+
+
+def test_public_pages_query_count_does_not_grow(
+    client, event, tables, django_assert_max_num_queries
+):
+    for _i in range(3):
+        ProgrammeItemFactory(event=event)
+    with django_assert_max_num_queries(8):
+        client.get(url(event))
+    for _ in range(20):
+        EventFactory()
+        RegistrationFactory(event=event, table=tables[0])
+    with django_assert_max_num_queries(8):
+        client.get(url(event))
+    with django_assert_max_num_queries(4):
+        client.get(reverse("beteiligung:event_list"))

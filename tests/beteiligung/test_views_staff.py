@@ -1,0 +1,252 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from beteiligung.models import Event, EventMessage, InvitationCode, Registration
+from erfurt_srp.notifications.models import OutboxMessage
+from tests.beteiligung.factories import EventFactory, RegistrationFactory
+
+S = Registration.Status
+pytestmark = pytest.mark.django_db
+
+STAFF_URLS = [
+    ("beteiligung:staff_event_list", False),
+    ("beteiligung:staff_event_create", False),
+    ("beteiligung:staff_event_detail", True),
+    ("beteiligung:staff_event_edit", True),
+    ("beteiligung:staff_registrations", True),
+    ("beteiligung:staff_registrations_csv", True),
+    ("beteiligung:staff_checkin", True),
+    ("beteiligung:staff_message", True),
+    ("beteiligung:staff_invitations", True),
+]
+
+
+def _url(name, needs_pk, event):
+    return reverse(name, args=[event.pk]) if needs_pk else reverse(name)
+
+
+@pytest.mark.parametrize(("name", "needs_pk"), STAFF_URLS)
+def test_staff_pages_redirect_anonymous_and_forbid_public_and_members(
+    client, event, public_user, member_user, name, needs_pk
+):
+    url = _url(name, needs_pk, event)
+    response = client.get(url)
+    assert response.status_code == 302 and "login" in response.url
+    for user in (public_user, member_user):
+        client.force_login(user)
+        assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize(("name", "needs_pk"), STAFF_URLS)
+def test_staff_pages_open_for_staff(client, event, staff_user, name, needs_pk):
+    client.force_login(staff_user)
+    assert client.get(_url(name, needs_pk, event)).status_code == 200
+
+
+def test_post_only_staff_actions_are_protected(client, event, public_user):
+    registration = RegistrationFactory(event=event)
+    urls = [
+        reverse("beteiligung:staff_checkin_mark", args=[event.pk, registration.pk]),
+        reverse("beteiligung:staff_shred", args=[event.pk]),
+        reverse("beteiligung:staff_checkin_pdf", args=[event.pk]),
+    ]
+    for url in urls:
+        assert client.post(url).status_code == 302
+    client.force_login(public_user)
+    for url in urls:
+        assert client.post(url).status_code == 403
+    registration.refresh_from_db()
+    assert registration.checked_in_at is None
+
+
+def test_staff_creates_an_event_with_programme_and_tables(client, staff_user):
+    client.force_login(staff_user)
+    start = timezone.localtime() + timedelta(days=10)
+    fmt = "%Y-%m-%dT%H:%M"
+    data = {
+        "title": "Zweite Beteiligungsveranstaltung",
+        "slug": "zweite",
+        "summary": "",
+        "description": "Text",
+        "starts_at": start.strftime(fmt),
+        "ends_at": (start + timedelta(hours=3)).strftime(fmt),
+        "venue": "Rathaus",
+        "address": "",
+        "accessibility_notes": "Aufzug",
+        "capacity": "30",
+        "registration_opens_at": (start - timedelta(days=9)).strftime(fmt),
+        "registration_closes_at": (start - timedelta(days=1)).strftime(fmt),
+        "access": "public",
+        "published": "on",
+        "reminder_days_before": "2",
+        "documentation_url": "",
+        "consultation_url": "",
+        "programm-TOTAL_FORMS": "1",
+        "programm-INITIAL_FORMS": "0",
+        "programm-0-starts_at": "09:00",
+        "programm-0-ends_at": "09:30",
+        "programm-0-title": "Begrüßung",
+        "programm-0-description": "",
+        "tische-TOTAL_FORMS": "1",
+        "tische-INITIAL_FORMS": "0",
+        "tische-0-title": "Wohnen",
+        "tische-0-description": "",
+        "tische-0-capacity": "10",
+        "tische-0-position": "0",
+    }
+    response = client.post(reverse("beteiligung:staff_event_create"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    event = Event.objects.get(slug="zweite")
+    assert event.programme_items.get().title == "Begrüßung"
+    assert event.tables.get().capacity == 10
+    assert event.reminder_due_at == event.starts_at - timedelta(days=2)
+
+    bad = dict(data, slug="verwaltung", ends_at=data["starts_at"])
+    response = client.post(reverse("beteiligung:staff_event_create"), bad)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "reserviert" in html and "Ende muss nach dem Beginn" in html
+    assert 'value="Zweite Beteiligungsveranstaltung"' in html
+
+
+def test_registration_list_filters_and_counts(client, staff_user, event, tables):
+    RegistrationFactory(event=event, table=tables[0], name="Anna Gebärde", needs_sign_language=True)
+    RegistrationFactory(event=event, table=tables[1], name="Bernd Rampe", needs_step_free=True)
+    RegistrationFactory(event=event, table=tables[1], name="Carla Warte", status=S.WAITING)
+    client.force_login(staff_user)
+    url = reverse("beteiligung:staff_registrations", args=[event.pk])
+    html = client.get(url, {"need": "sign_language"}).content.decode()
+    assert "Anna Gebärde" in html and "Bernd Rampe" not in html
+    html = client.get(url, {"status": "waiting"}).content.decode()
+    assert "Carla Warte" in html and "Anna" not in html
+    html = client.get(url, {"table": tables[1].pk, "q": "bernd"}).content.decode()
+    assert "Bernd Rampe" in html and "Carla" not in html
+    response = client.get(url)
+    counts = response.context["counts"]
+    assert counts["confirmed"] == 2 and counts["waiting"] == 1
+    assert dict((k, n) for k, _label, n in counts["needs"])["sign_language"] == 1
+    assert [(t.title, t.n_confirmed) for t in counts["tables"]] == [("Wohnen", 1), ("Bildung", 1)]
+
+
+def test_list_pages_query_count_does_not_grow(
+    client, staff_user, event, tables, django_assert_max_num_queries
+):
+    client.force_login(staff_user)
+    urls = [
+        reverse("beteiligung:staff_registrations", args=[event.pk]),
+        reverse("beteiligung:staff_event_list"),
+        reverse("beteiligung:staff_checkin", args=[event.pk]),
+        reverse("beteiligung:staff_event_detail", args=[event.pk]),
+    ]
+    RegistrationFactory(event=event, table=tables[0])
+    limits = {}
+    for url in urls:
+        with django_assert_max_num_queries(14) as ctx:
+            client.get(url)
+        limits[url] = len(ctx.captured_queries)
+    for i in range(20):
+        RegistrationFactory(event=event, table=tables[i % 2], needs_step_free=True)
+        EventFactory()
+    for url in urls:
+        with django_assert_max_num_queries(limits[url]):
+            client.get(url)
+
+
+def test_csv_export_is_formula_safe(client, staff_user, event, tables):
+    RegistrationFactory(event=event, table=tables[0], name="=HYPERLINK(1)", organisation="Träger")
+    client.force_login(staff_user)
+    response = client.get(reverse("beteiligung:staff_registrations_csv", args=[event.pk]))
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in text and "Träger" in text and "Wohnen" in text
+
+
+def test_checkin_pdf(client, staff_user, event, tables):
+    RegistrationFactory(event=event, table=tables[0], name="Dora Druck")
+    client.force_login(staff_user)
+    response = client.get(reverse("beteiligung:staff_checkin_pdf", args=[event.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_checkin_search_and_mark_present_with_htmx(client, staff_user, event, tables):
+    anna = RegistrationFactory(event=event, table=tables[0], name="Anna Einlass")
+    RegistrationFactory(event=event, table=tables[0], name="Bert Anders")
+    RegistrationFactory(event=event, name="Wanda Warte", status=S.WAITING)
+    client.force_login(staff_user)
+    url = reverse("beteiligung:staff_checkin", args=[event.pk])
+    partial = client.get(url, {"q": "anna"}, HTTP_HX_REQUEST="true")
+    html = partial.content.decode()
+    assert "Anna Einlass" in html and "Bert" not in html and "<html" not in html
+    assert "Wanda" not in client.get(url, {"q": "wanda"}).content.decode()
+
+    mark = reverse("beteiligung:staff_checkin_mark", args=[event.pk, anna.pk])
+    response = client.post(mark, {"present": "1"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "anwesend seit" in response.content.decode()
+    anna.refresh_from_db()
+    assert anna.checked_in_at is not None
+    client.post(mark, {"present": "0"})
+    anna.refresh_from_db()
+    assert anna.checked_in_at is None
+
+
+def test_staff_message_goes_to_confirmed_registrants_via_the_outbox(
+    client, staff_user, event, tables
+):
+    RegistrationFactory(event=event, table=tables[0], email="a@example.org")
+    RegistrationFactory(event=event, table=tables[0], email="w@example.org", status=S.WAITING)
+    client.force_login(staff_user)
+    url = reverse("beteiligung:staff_message", args=[event.pk])
+    empty = client.post(url, {"audience": "confirmed", "subject": "", "body": "Mein Entwurf"})
+    assert empty.status_code == 400
+    assert "zwingend erforderlich" in empty.content.decode()
+    assert "Mein Entwurf" in empty.content.decode()
+    assert not OutboxMessage.objects.filter(kind="beteiligung.message").exists()
+    response = client.post(
+        url, {"audience": "confirmed", "subject": "Raumänderung", "body": "Jetzt Raum 225."}
+    )
+    assert response.status_code == 302
+    message = EventMessage.objects.get()
+    assert message.recipients == 1
+    mail = OutboxMessage.objects.get(kind="beteiligung.message")
+    assert mail.recipient == "a@example.org" and "Raum 225" in mail.body
+    client.post(url, {"audience": "all", "subject": "Noch eine", "body": "Info"})
+    assert OutboxMessage.objects.filter(kind="beteiligung.message").count() == 3
+
+
+def test_staff_creates_invitation_codes(client, staff_user):
+    event = EventFactory(access=Event.Access.INVITED)
+    client.force_login(staff_user)
+    url = reverse("beteiligung:staff_invitations", args=[event.pk])
+    response = client.post(url, {"label": "StadtLiga", "max_uses": "3"})
+    assert response.status_code == 302
+    code = InvitationCode.objects.get()
+    assert code.max_uses == 3 and len(code.code) >= 10
+    assert f"?code={code.code}" in client.get(url).content.decode()
+
+
+def test_staff_shred_refuses_before_the_event_and_works_after(client, staff_user, event, tables):
+    RegistrationFactory(event=event, table=tables[0], name="Zoe Privat")
+    client.force_login(staff_user)
+    url = reverse("beteiligung:staff_shred", args=[event.pk])
+    client.post(url, {"shred-confirm": "on"})
+    assert Registration.objects.get().name == "Zoe Privat"
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=timezone.now() - timedelta(days=2), ends_at=timezone.now() - timedelta(days=1)
+    )
+    response = client.post(url, {"shred-confirm": "on"}, follow=True)
+    assert "anonymisiert" in response.content.decode()
+    assert Registration.objects.get().name == ""
+
+
+def test_dashboard_panel_shows_upcoming_events_to_staff_only(
+    client, staff_user, public_user, event
+):
+    client.force_login(staff_user)
+    assert event.title in client.get(reverse("dashboard")).content.decode()
+    client.force_login(public_user)
+    assert event.title not in client.get(reverse("dashboard")).content.decode()
