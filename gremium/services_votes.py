@@ -202,6 +202,7 @@ def vote_open(
     requires_complete_statement_round: bool | None = None,
     description: str = "",
     actor,
+    notify: bool = True,
 ) -> Vote:
     """Open a vote of a committee on a subject and tell its members and deputies.
 
@@ -282,7 +283,8 @@ def vote_open(
             VoteOption(vote=vote, position=i, key=key, label=label)
             for i, (key, label) in enumerate(option_specs, start=1)
         )
-        _notify_vote_opened(vote)
+        if notify:
+            _notify_vote_opened(vote)
     return vote
 
 
@@ -505,20 +507,21 @@ def result_text(vote: Vote, options: list[VoteOption]) -> str:
         return str(text)
 
 
-def _finish_close(vote: Vote, *, actor, options: list[VoteOption]) -> Vote:
+def _finish_close(vote: Vote, *, actor, options: list[VoteOption], notify: bool = True) -> Vote:
     vote.status = Vote.Status.CLOSED
     vote.closed_at = timezone.now()
     vote.closed_by = actor if actor is not None and actor.is_authenticated else None
     vote.result_text = result_text(vote, options)
     vote.save()
     _write_agenda_item_result(vote)
-    _notify_result(vote)
+    if notify:
+        _notify_result(vote)
     vote_id = vote.pk
     transaction.on_commit(lambda: _run_close_hooks(vote_id))
     return vote
 
 
-def vote_close(*, vote: Vote, actor=None) -> Vote:
+def vote_close(*, vote: Vote, actor=None, notify: bool = True) -> Vote:
     """Close an open vote and compute its result from the ballots cast online.
 
     actor None means the periodic job closes a vote whose deadline has passed.
@@ -544,7 +547,7 @@ def vote_close(*, vote: Vote, actor=None) -> Vote:
         vote.result_counts = computed["counts"]
         vote.result_points = computed["points"]
         vote.participants = computed["participants"]
-        return _finish_close(vote, actor=actor, options=options)
+        return _finish_close(vote, actor=actor, options=options, notify=notify)
 
 
 def vote_record_show_of_hands(*, vote: Vote, counts: dict, actor) -> Vote:
@@ -688,7 +691,14 @@ def vote_remind(*, vote: Vote, actor=None, revision: str = "") -> int:
 
 
 def statement_round_open(
-    *, committee: Committee, subject, title: str, deadline=None, description: str = "", actor
+    *,
+    committee: Committee,
+    subject,
+    title: str,
+    deadline=None,
+    description: str = "",
+    actor,
+    notify: bool = True,
 ) -> StatementRound:
     """Ask every institution of the committee for its professional statement on a subject."""
     _require_staff(actor)
@@ -715,7 +725,8 @@ def statement_round_open(
                 opened_by=actor,
                 remind_at=remind_at,
             )
-            _notify_round_opened(statement_round)
+            if notify:
+                _notify_round_opened(statement_round)
     except IntegrityError:
         raise DomainError(
             _("Für diesen Gegenstand gibt es in diesem Gremium bereits eine Stellungnahmerunde."),

@@ -1,5 +1,177 @@
-"""Demo data: votes. Idempotent."""
+"""Demo data: the ThINKA site decision (statements of all institutions, a closed, carried vote)
+and one open vote for the coming meeting. Idempotent; does nothing without the Begleitgremium
+and the Geschäftsstelle demo login (seeded by accounts and gremium.committees before).
+
+Subject of the site decision: the agenda item of a Begleitgremium meeting whose name mentions
+ThINKA when the meetings seeder made one, else the Begleitgremium itself. The open vote's
+subject: the first agenda item of the next meeting, else the Begleitgremium.
+Demo data is written without e-mails (notify=False).
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from gremium import selectors_votes, services_votes
+from gremium.models import AgendaItem, Committee, Membership, Statement, Vote
+
+STAFF_EMAIL = "geschaeftsstelle@demo.erfurt-srp.de"
+SITE_QUESTION = (
+    "Empfiehlt das Begleitgremium dem Ausschuss für Soziales, Arbeitsmarkt und Gleichstellung "
+    "die vorgeschlagenen Standorte für das Quartiersprojekt ThINKA Erfurt?"
+)
+OPEN_QUESTION = (
+    "Stimmt das Begleitgremium den Themenschwerpunkten für die sozialpolitischen Leitlinien zu?"
+)
+
+STATEMENT_BY_KIND = {
+    "administration": (
+        "Aus Sicht unseres Amtes sind die vorgeschlagenen ThINKA-Standorte fachlich gut begründet: "
+        "Sie liegen in Sozialräumen mit hohem Sozialindex, und unsere Angebote vor Ort lassen sich "
+        "mit der Quartiersarbeit verknüpfen. Wir bitten, die Erreichbarkeit für Familien und "
+        "ältere Menschen bei der Raumwahl zu berücksichtigen."
+    ),
+    "provider": (
+        "Die freien Träger begrüßen die Standorte. Wichtig ist eine verlässliche Finanzierung der "
+        "Quartiersarbeit über mehrere Jahre und die Einbindung der bestehenden Netzwerke im "
+        "Stadtteil."
+    ),
+    "housing": (
+        "Als Wohnungsunternehmen mit Beständen in den betroffenen Quartieren unterstützen wir die "
+        "Standorte und sind bereit, geeignete Räume zur Verfügung zu stellen und die "
+        "Mieterschaft über die Angebote zu informieren."
+    ),
+    "science": (
+        "Die wissenschaftliche Begleitung hält die Auswahl für nachvollziehbar, da sie sich auf "
+        "den Sozialstrukturatlas 2020 stützt. Wir empfehlen, Wirkungsindikatoren von Beginn an "
+        "festzulegen, um die Standorte nach zwei Jahren zu bewerten."
+    ),
+    "jobcenter": (
+        "Das Jobcenter unterstützt die Standorte; viele Bedarfsgemeinschaften leben in diesen "
+        "Sozialräumen. Wir bieten Sprechstunden in den ThINKA-Anlaufstellen an."
+    ),
+}
+
+# Ballots of the 18 institutions (in name order): 15 yes, 1 no, 2 abstentions.
+BALLOTS = ["yes"] * 8 + ["abstain"] + ["yes"] * 5 + ["no"] + ["yes"] * 2 + ["abstain"]
+
+
+def _staff_user():
+    from erfurt_srp.accounts.models import User
+
+    return User.objects.filter(email=STAFF_EMAIL, is_staff=True).first()
+
+
+def _site_subject(committee):
+    item = (
+        AgendaItem.objects.filter(meeting__committee=committee, name__icontains="ThINKA")
+        .order_by("meeting__start")
+        .first()
+    )
+    return item or committee
+
+
+def _next_meeting_subject(committee):
+    item = (
+        AgendaItem.objects.filter(meeting__committee=committee, meeting__start__gt=timezone.now())
+        .exclude(name__icontains="ThINKA")
+        .order_by("meeting__start", "order")
+        .first()
+    )
+    return item or committee
+
+
+def _members_by_institution(committee) -> dict[int, list[Membership]]:
+    result: dict[int, list[Membership]] = {}
+    for membership in (
+        Membership.objects.active()
+        .filter(committee=committee, person__user__isnull=False)
+        .select_related("person__user", "institution")
+        .order_by("role")
+    ):
+        result.setdefault(membership.institution_id, []).append(membership)
+    for memberships in result.values():
+        memberships.sort(key=lambda m: m.role != Membership.Role.MEMBER)
+    return result
+
+
+def _seed_site_decision(committee, staff, out) -> None:
+    subject = _site_subject(committee)
+    if selectors_votes.votes_for_subject(subject).filter(question=SITE_QUESTION).exists():
+        return
+    people = _members_by_institution(committee)
+    institutions = list(committee.institutions.order_by("name"))
+    statement_round = selectors_votes.statement_round_for_subject(subject, committee)
+    if statement_round is None:
+        statement_round = services_votes.statement_round_open(
+            committee=committee,
+            subject=subject,
+            title="Fachliche Stellungnahmen zu den ThINKA-Standorten",
+            description="Jede Institution legt ihre fachliche Sichtweise zu den Standorten dar.",
+            deadline=timezone.now() + timedelta(days=1),
+            actor=staff,
+            notify=False,
+        )
+    for institution in institutions:
+        memberships = people.get(institution.pk)
+        if not memberships:
+            continue
+        if Statement.objects.filter(round=statement_round, institution=institution).exists():
+            continue
+        services_votes.statement_submit(
+            statement_round=statement_round,
+            actor=memberships[0].person.user,
+            text=STATEMENT_BY_KIND.get(institution.kind, STATEMENT_BY_KIND["administration"]),
+        )
+    vote = services_votes.vote_open(
+        committee=committee,
+        subject=subject,
+        question=SITE_QUESTION,
+        kind=Vote.Kind.YES_NO,
+        ballot_unit=Vote.BallotUnit.INSTITUTION,
+        deadline=timezone.now() + timedelta(days=1),
+        requires_complete_statement_round=None,
+        actor=staff,
+        notify=False,
+    )
+    options = {o.key: o.pk for o in vote.options.all()}
+    for institution, key in zip(institutions, BALLOTS, strict=False):
+        memberships = people.get(institution.pk)
+        if memberships:
+            services_votes.ballot_cast(
+                vote=vote, actor=memberships[0].person.user, choice=options[key]
+            )
+    services_votes.vote_close(vote=vote, actor=staff, notify=False)
+    out.write(f"gremium.votes: ThINKA site decision on {subject} ({vote.get_result_display()})\n")
+
+
+def _seed_open_vote(committee, staff, out) -> None:
+    subject = _next_meeting_subject(committee)
+    if selectors_votes.votes_for_subject(subject).filter(question=OPEN_QUESTION).exists():
+        return
+    services_votes.vote_open(
+        committee=committee,
+        subject=subject,
+        question=OPEN_QUESTION,
+        description=(
+            "Themenschwerpunkte: Armut und Teilhabe, Bildung, Gesundheit, Wohnen und "
+            "Zusammenleben im Quartier, Integration."
+        ),
+        kind=Vote.Kind.YES_NO,
+        ballot_unit=Vote.BallotUnit.INSTITUTION,
+        deadline=timezone.now() + timedelta(days=10),
+        requires_complete_statement_round=False,
+        actor=staff,
+        notify=False,
+    )
+    out.write(f"gremium.votes: open vote on {subject}\n")
 
 
 def seed(out) -> list[tuple[str, str, str]]:
+    committee = Committee.objects.filter(slug="begleitgremium").first()
+    staff = _staff_user()
+    if committee is None or staff is None or not committee.institutions.exists():
+        return []
+    _seed_site_decision(committee, staff, out)
+    _seed_open_vote(committee, staff, out)
     return []
