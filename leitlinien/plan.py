@@ -30,13 +30,18 @@ def _progress(export_id: int, progress: int, step: str, **extra) -> None:
     PlanExport.objects.filter(pk=export_id).update(progress=progress, step=step[:200], **extra)
 
 
-def plan_pdf(content: dict, *, title: str, generated_on: str) -> bytes:
+def plan_pdf_document(content: dict, *, title: str, generated_on: str):
+    """The laid-out WeasyPrint document (pages, table of contents filled by target-counter)."""
     from weasyprint import HTML
 
     html = render_to_string(
         "leitlinien/plan_pdf.html", {**content, "title": title, "generated_on": generated_on}
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+
+
+def plan_pdf(content: dict, *, title: str, generated_on: str) -> bytes:
+    return plan_pdf_document(content, title=title, generated_on=generated_on).write_pdf()
 
 
 def _field(paragraph, instruction: str) -> None:

@@ -208,6 +208,20 @@ def rounds_for_dashboard(user, now=None) -> list[ConsultationRound]:
     ][:20]
 
 
+def comments_needing_answer(round: ConsultationRound):
+    """Visible comments of participants (not of staff) in the round; each needs a disposition."""
+    return Comment.objects.filter(
+        target_type=ContentType.objects.get_for_model(ConsultationRound),
+        target_id=str(round.pk),
+        hidden_at__isnull=True,
+    ).exclude(author__is_staff=True)
+
+
+def comments_needing_answer_count(round: ConsultationRound) -> int:
+    """How many comments of the round still have no disposition."""
+    return comments_needing_answer(round).filter(leitlinien_disposition__isnull=True).count()
+
+
 # --- Abwägungstabelle --------------------------------------------------------------------------
 
 

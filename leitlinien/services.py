@@ -32,6 +32,7 @@ from .models import (
     hash_token,
 )
 from .permissions import can_comment_as_user, require_staff
+from .selectors import comments_needing_answer
 
 MAX_PARAGRAPHS = 200
 MAX_PARAGRAPH_CHARS = 5000
@@ -543,16 +544,6 @@ def disposition_set(
             },
         )
     return disposition
-
-
-def comments_needing_answer(round: ConsultationRound):
-    """Visible comments of participants (not of staff) in the round; each needs a disposition."""
-    return Comment.objects.filter(
-        target_type__app_label="leitlinien",
-        target_type__model="consultationround",
-        target_id=str(round.pk),
-        hidden_at__isnull=True,
-    ).exclude(author__is_staff=True)
 
 
 def round_close(*, round: ConsultationRound, actor) -> ConsultationRound:

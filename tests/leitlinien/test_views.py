@@ -1,0 +1,384 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from erfurt_srp.discussion.models import Comment
+from erfurt_srp.notifications.models import OutboxMessage
+from leitlinien import services
+from leitlinien.models import Audience, ConsultationRound, GuidelineVersion, RoundInvitation
+
+from .factories import MeasureFactory, RoundFactory, VersionFactory, answer, round_comment
+
+pytestmark = pytest.mark.django_db
+ROLES = ["anonymous", "public_user", "outsider_user", "member_user", "staff_user", "admin_user"]
+
+
+@pytest.fixture
+def as_role(client, request):
+    def login(role):
+        if role != "anonymous":
+            client.force_login(request.getfixturevalue(role))
+        return client
+
+    return login
+
+
+# --- who sees what ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        ("anonymous", 404),
+        ("public_user", 404),
+        ("outsider_user", 404),
+        ("member_user", 200),
+        ("staff_user", 200),
+        ("admin_user", 200),
+    ],
+)
+def test_drafts_reach_only_the_committee(as_role, draft, role, status):
+    client = as_role(role)
+    assert client.get(reverse("leitlinien:version_detail", args=[draft.pk])).status_code == status
+    page = client.get(reverse("leitlinien:guideline_detail", args=[draft.guideline.slug]))
+    assert page.status_code == 200
+    assert (reverse("leitlinien:version_detail", args=[draft.pk]) in page.content.decode()) == (
+        status == 200
+    )
+    index = client.get(reverse("leitlinien:index")).content.decode()
+    assert ("Aktuelle Fassung: 1" in index) == (status == 200)
+
+
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        ("anonymous", 404),
+        ("public_user", 404),
+        ("outsider_user", 404),
+        ("member_user", 200),
+        ("staff_user", 200),
+        ("admin_user", 200),
+    ],
+)
+def test_audience_rounds_are_closed_to_others(as_role, factions_round, role, status):
+    client = as_role(role)
+    assert client.get(factions_round.get_absolute_url()).status_code == status
+    export = reverse("leitlinien:round_export", args=[factions_round.pk, "csv"])
+    assert client.get(export).status_code == status
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_public_round_is_readable_by_everyone(as_role, public_round, role):
+    response = as_role(role).get(public_round.get_absolute_url())
+    assert response.status_code == 200
+    assert "Die Stadt richtet Angebote" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        ("anonymous", 302),
+        ("public_user", 403),
+        ("outsider_user", 403),
+        ("member_user", 403),
+        ("staff_user", 200),
+        ("admin_user", 200),
+    ],
+)
+def test_staff_pages(as_role, public_round, role, status):
+    client = as_role(role)
+    for url in [
+        reverse("leitlinien:theme_create"),
+        reverse("leitlinien:version_create", args=[public_round.version.guideline.slug]),
+        reverse("leitlinien:round_create", args=[public_round.version.pk]),
+        reverse("leitlinien:round_abwaegung", args=[public_round.pk]),
+        reverse("leitlinien:round_invitations", args=[public_round.pk]),
+        reverse("leitlinien:version_adopt", args=[public_round.version.pk]),
+        reverse("leitlinien:measure_create"),
+    ]:
+        assert client.get(url).status_code == status, url
+    comment = round_comment(public_round)
+    hide = client.post(reverse("leitlinien:comment_hide", args=[comment.pk]), {"reason": "Spam"})
+    assert hide.status_code == (302 if status == 200 else status)
+    comment.refresh_from_db()
+    assert comment.is_hidden == (status == 200)
+
+
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        ("anonymous", 302),
+        ("public_user", 403),
+        ("outsider_user", 200),
+        ("member_user", 200),
+        ("staff_user", 200),
+        ("admin_user", 200),
+    ],
+)
+def test_plan_is_for_committees_and_staff(as_role, role, status):
+    assert as_role(role).get(reverse("leitlinien:plan_index")).status_code == status
+
+
+@pytest.mark.parametrize("role", ["anonymous", "public_user", "member_user"])
+def test_only_staff_may_build_the_plan(as_role, role):
+    response = as_role(role).post(reverse("leitlinien:plan_request"))
+    assert response.status_code in (302, 403)
+    from leitlinien.models import PlanExport
+
+    assert not PlanExport.objects.exists()
+
+
+# --- the round page: fixed number of queries --------------------------------------------------
+
+
+def _big_round(n_comments):
+    version = VersionFactory(paragraphs=[f"Absatz {i} der Leitlinie." for i in range(1, 41)])
+    round = RoundFactory(version=version, audience=Audience.PUBLIC)
+    _add_comments(round, n_comments)
+    return round
+
+
+def _add_comments(round, n):
+    from django.contrib.contenttypes.models import ContentType
+
+    from erfurt_srp.accounts.models import User
+
+    users = list(User.objects.all()[:3])
+    ct = ContentType.objects.get_for_model(ConsultationRound)
+    start = Comment.objects.filter(target_id=str(round.pk)).count()
+    rows = []
+    for i in range(start, start + n):
+        kw = {"author": users[i % len(users)]} if users and i % 2 else {"author_name": f"P{i}"}
+        rows.append(
+            Comment(
+                target_type=ct,
+                target_id=str(round.pk),
+                anchor=str(i % 41) if i % 41 else "",
+                body=f"<p>Kommentar {i}</p>",
+                **kw,
+            )
+        )
+    Comment.objects.bulk_create(rows)
+    for comment in Comment.objects.filter(
+        target_id=str(round.pk), leitlinien_disposition__isnull=True
+    )[: n // 2]:
+        answer(comment, round)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "public_user", "staff_user"])
+def test_round_page_queries_do_not_grow_with_comments(client, request, role):
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    round = _big_round(20)
+    url = round.get_absolute_url()
+    client.get(url)  # warm caches (content types, session)
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(url)
+    assert response.content.decode().count('id="kommentar-') == 20
+    _add_comments(round, 180)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert response.content.decode().count('id="kommentar-') == 200
+    assert len(small) == len(large), [q["sql"] for q in large.captured_queries]
+    # anonymous: round (+ version, guideline, theme), comments (+ authors), dispositions.
+    # staff adds session, user, verified e-mail (comment form). The public user adds their
+    # memberships (committee check) and the navigation's member-role check.
+    assert len(large) == {"anonymous": 3, "public_user": 8, "staff_user": 6}[role], [
+        q["sql"] for q in large.captured_queries
+    ]
+
+
+# --- commenting through the page --------------------------------------------------------------
+
+
+def test_logged_in_public_user_comments_and_sees_it(client, public_user, public_round):
+    client.force_login(public_user)
+    url = reverse("leitlinien:round_comment", args=[public_round.pk])
+    response = client.post(
+        url, {"anchor": "2", "body": "<b>Mehr</b> Beratung <script>x()</script>"}
+    )
+    assert response.status_code == 302
+    page = client.get(public_round.get_absolute_url()).content.decode()
+    assert "<b>Mehr</b> Beratung" not in page  # <b> is not allowed, stripped
+    assert "Mehr Beratung" in page and "<script>x()" not in page
+    assert "Berta Public" in page
+
+
+def test_bad_comment_input_keeps_the_text_and_names_the_field(client, public_user, public_round):
+    client.force_login(public_user)
+    url = reverse("leitlinien:round_comment", args=[public_round.pk])
+    response = client.post(url, {"anchor": "99", "body": "Mein langer Gedanke"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Absatz 99 gibt es in Fassung 1 nicht" in html
+    assert "Mein langer Gedanke" in html
+    assert not Comment.objects.exists()
+
+
+def test_comment_on_ended_round_shows_a_clear_message(client, public_user, ended_round):
+    client.force_login(public_user)
+    response = client.post(
+        reverse("leitlinien:round_comment", args=[ended_round.pk]), {"body": "Zu spät"}
+    )
+    assert response.status_code == 400
+    assert "nimmt keine Kommentare mehr an" in response.content.decode()
+    assert "Zu spät" in response.content.decode()
+
+
+def test_anonymous_comment_goes_to_login(client, public_round):
+    response = client.post(
+        reverse("leitlinien:round_comment", args=[public_round.pk]), {"body": "x"}
+    )
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+# --- personal links ---------------------------------------------------------------------------
+
+
+def _link(round, staff_user):
+    services.round_invite(
+        round=round,
+        recipients=[{"name": "OBM Nord", "email": "nord@example.org", "group": "Ortsteil Nord"}],
+        actor=staff_user,
+    )
+    body = OutboxMessage.objects.get(recipient="nord@example.org").body
+    return "/leitlinien/link/" + body.split("/leitlinien/link/")[1].split("/")[0] + "/"
+
+
+def test_personal_link_lets_the_invitee_comment(client, factions_round, staff_user):
+    url = _link(factions_round, staff_user)
+    page = client.get(url)
+    assert (
+        page.status_code == 200
+        and "Persönlicher Beteiligungslink für OBM Nord" in page.content.decode()
+    )
+    response = client.post(
+        url, {"anchor": "1", "body": "Aus dem Ortsteil", "author_name": "OBM Nord"}
+    )
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.author_group == "Ortsteil Nord" and comment.author_email == "nord@example.org"
+    # the link shows the dispositions of its round
+    answer(comment, factions_round)
+    assert "Zur Kenntnis genommen." in client.get(url).content.decode()
+
+
+def test_expired_and_closed_links_explain_themselves(client, factions_round, staff_user):
+    url = _link(factions_round, staff_user)
+    RoundInvitation.objects.update(expires_at=timezone.now() - timedelta(hours=1))
+    response = client.post(url, {"body": "Noch ein Gedanke", "author_name": "OBM"})
+    assert response.status_code == 410
+    assert "abgelaufen" in response.content.decode()
+    assert not Comment.objects.exists()
+    ConsultationRound.objects.update(ends_at=timezone.now() - timedelta(minutes=1))
+    response = client.get(url)
+    assert response.status_code == 410 and "zu Ende gegangen" in response.content.decode()
+
+
+def test_unknown_link_is_404_with_help(client, db):
+    response = client.get("/leitlinien/link/not-a-token/")
+    assert response.status_code == 404
+    assert "Beteiligungslink ist ungültig" in response.content.decode()
+
+
+# --- diff, Abwägung, exports ------------------------------------------------------------------
+
+
+def test_compare_shows_changes_by_paragraph(client, staff_user, guideline):
+    old = VersionFactory(
+        guideline=guideline,
+        number=1,
+        paragraphs=["Alpha beta.", "Entfällt <b>ganz</b>.", "Gleich."],
+    )
+    new = VersionFactory(
+        guideline=guideline, number=2, paragraphs=["Alpha gamma.", "Gleich.", "Ganz neu."]
+    )
+    client.force_login(staff_user)
+    html = client.get(
+        reverse("leitlinien:version_compare", args=[guideline.slug]) + f"?a={old.pk}&b={new.pk}"
+    ).content.decode()
+    assert '<del><span class="visually-hidden">Streichung: </span>beta.</del>' in html
+    assert '<ins><span class="visually-hidden">Einfügung: </span>gamma.</ins>' in html
+    assert "Entfällt &lt;b&gt;ganz&lt;/b&gt;." in html
+    assert "entfallen" in html and "neu" in html
+
+
+def test_abwaegung_page_answer_and_close(client, staff_user, ended_round):
+    comment = round_comment(ended_round, anchor="1", body="Bitte ändern")
+    client.force_login(staff_user)
+    page = client.get(reverse("leitlinien:round_abwaegung", args=[ended_round.pk]))
+    assert "Bitte ändern" in page.content.decode()
+    close = reverse("leitlinien:round_close", args=[ended_round.pk])
+    response = client.post(close, follow=True)
+    assert "1 Kommentar(e) haben noch keine Abwägung" in response.content.decode()
+    url = reverse("leitlinien:comment_disposition", args=[comment.pk])
+    prefix = f"c{comment.pk}"
+    client.post(url, {f"{prefix}-decision": "rejected", f"{prefix}-reason": "Widerspricht § 2"})
+    response = client.post(close, follow=True)
+    assert "abgewogen und abgeschlossen" in response.content.decode()
+
+
+def test_public_sees_answers_to_public_comments(client, ended_round):
+    comment = round_comment(ended_round, body="Öffentlicher Hinweis")
+    answer(comment, ended_round)
+    html = client.get(ended_round.get_absolute_url()).content.decode()
+    assert "Abwägung: zur Kenntnis genommen" in html and "Zur Kenntnis genommen." in html
+
+
+def test_consideration_table_exports(client, staff_user, ended_round):
+    comment = round_comment(ended_round, anchor="2", body="<p>=SUMME(A1) &amp; mehr</p>")
+    answer(comment, ended_round)
+    round_comment(ended_round, body="versteckt")
+    client.force_login(staff_user)
+    csv = client.get(reverse("leitlinien:round_export", args=[ended_round.pk, "csv"]))
+    text = csv.content.decode("utf-8-sig")
+    assert csv["Content-Type"].startswith("text/csv")
+    assert text.splitlines()[0].startswith("Absatz;Kommentar;Verfasst von / Zielgruppe")
+    assert "'=SUMME(A1) & mehr" in text and "§ 2" in text and "Erika Muster (Ortsteil)" in text
+    docx = client.get(reverse("leitlinien:round_export", args=[ended_round.pk, "docx"]))
+    assert docx.content[:2] == b"PK"
+    pdf = client.get(reverse("leitlinien:round_export", args=[ended_round.pk, "pdf"]))
+    assert pdf.content[:4] == b"%PDF"
+
+
+# --- measures ---------------------------------------------------------------------------------
+
+
+def test_measure_list_filters_and_paginates(client, django_assert_max_num_queries):
+    first = MeasureFactory(planning_level="administration", title="Antragsverfahren")
+    for i in range(30):
+        MeasureFactory(
+            guideline=first.guideline, source_version=first.source_version, title=f"Quartier {i:02}"
+        )
+    with django_assert_max_num_queries(4):
+        page = client.get(reverse("leitlinien:measure_list")).content.decode()
+    assert "31 Maßnahmen gefunden" in page and "Seite 1 von 2" in page
+    filtered = client.get(
+        reverse("leitlinien:measure_list") + "?planning_level=administration"
+    ).content.decode()
+    assert "1 Maßnahme gefunden" in filtered and "Antragsverfahren" in filtered
+    page2 = client.get(reverse("leitlinien:measure_list") + "?seite=2").content.decode()
+    assert "Quartier 29" in page2
+
+
+def test_measure_form_keeps_input_and_shows_errors(client, staff_user):
+    measure = MeasureFactory()
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("leitlinien:measure_create"),
+        {"guideline": measure.guideline.pk, "title": "Neue Maßnahme", "planning_level": "area"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Neue Maßnahme" in html and "Dieses Feld ist zwingend erforderlich." in html
+
+
+def test_draft_version_measures_are_hidden(client):
+    measure = MeasureFactory()
+    GuidelineVersion.objects.filter(pk=measure.source_version_id).update(state="consultation")
+    assert client.get(measure.get_absolute_url()).status_code == 404
+    assert "0 Maßnahmen gefunden" in client.get(reverse("leitlinien:measure_list")).content.decode()
