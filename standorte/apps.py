@@ -34,3 +34,17 @@ class StandorteConfig(AppConfig):
             )
         )
         register_demo_seeder(DemoSeeder(key="standorte", seed=demo.seed, order=60))
+
+        from gremium.permissions_votes import subject_visibility
+        from gremium.services_votes import on_vote_closed
+
+        from .models import Deliberation
+        from .permissions import can_see_deliberation
+        from .services import on_deliberation_vote_closed
+
+        on_vote_closed.register(Deliberation, on_deliberation_vote_closed)
+        subject_visibility.register(
+            Deliberation,
+            can_see_deliberation,
+            queryset=lambda: Deliberation.objects.select_related("project"),
+        )

@@ -141,3 +141,21 @@ class ExportForm(forms.Form):
     date_to = forms.DateField(
         label=_("Zeitraum bis"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class DeliberationStartForm(forms.Form):
+    title = forms.CharField(label=_("Titel der Beratung"), max_length=300, required=False)
+    deadline = forms.DateTimeField(
+        label=_("Frist für die Stellungnahmen"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+
+class VoteOpenForm(forms.Form):
+    deadline = forms.DateTimeField(
+        label=_("Frist für die Abstimmung"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    secret = forms.BooleanField(label=_("geheime Abstimmung"), required=False)

@@ -38,6 +38,10 @@ def can_deliberate(user, project) -> bool:
     return can_manage(user) or project.committee_id in member_committee_ids(user)
 
 
+def can_see_deliberation(user, deliberation) -> bool:
+    return can_deliberate(user, deliberation.project)
+
+
 def can_see_recommendation(user, recommendation) -> bool:
     if can_manage(user):
         return True

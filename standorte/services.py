@@ -11,6 +11,7 @@ from erfurt_srp.core.errors import DomainError
 
 from . import importers
 from .models import (
+    Deliberation,
     District,
     ExportJob,
     Indicator,
@@ -296,3 +297,311 @@ def export_job_request(
 
         transaction.on_commit(lambda: export_job_run_task.delay(job.pk))
     return job
+
+
+# --- deliberation and recommendations ---------------------------------------------------------
+
+AUSSCHUSS = {
+    "slug": "ausschuss-soziales",
+    "name": "Ausschuss für Soziales, Arbeitsmarkt und Gleichstellung",
+    "short_name": "Sozialausschuss",
+    "kind": "council",
+}
+
+
+def _require_staff(actor) -> None:
+    from .permissions import can_manage
+
+    if actor is None or not can_manage(actor):
+        raise DomainError(_("Nur die Geschäftsstelle darf das."), code="forbidden")
+
+
+def proposal_label(proposal: SiteProposal) -> str:
+    label = proposal.name or proposal.address
+    return f"{label}, {proposal.address} ({proposal.district.name})"[:255]
+
+
+def deliberation_start(
+    *, actor, project: NeighbourhoodProject, title: str = "", deadline=None
+) -> Deliberation:
+    """Open the committee's deliberation on the project's proposals with a statement round."""
+    from gremium import services_votes
+
+    from .models import Deliberation
+
+    _require_staff(actor)
+    with transaction.atomic():
+        project = NeighbourhoodProject.objects.select_for_update().get(pk=project.pk)
+        if project.deliberations.filter(
+            state__in=[Deliberation.State.STATEMENTS, Deliberation.State.VOTING]
+        ).exists():
+            raise DomainError(_("Zu diesem Projekt läuft bereits eine Beratung."))
+        proposals = list(project.proposals.select_related("district"))
+        if not proposals:
+            raise DomainError(
+                _("Es gibt noch keine Standortvorschläge, über die beraten werden kann.")
+            )
+        title = (title or "").strip() or _("Standorte für %(project)s") % {"project": project.name}
+        deliberation = Deliberation.objects.create(
+            project=project, title=title[:300], state=Deliberation.State.STATEMENTS
+        )
+        description = (
+            _("Zur Beratung stehen diese Standortvorschläge:")
+            + "\n"
+            + "\n".join(f"- {proposal_label(p)}" for p in proposals)
+        )
+        statement_round = services_votes.statement_round_open(
+            committee=project.committee,
+            subject=deliberation,
+            title=_("Fachliche Stellungnahme: %(title)s") % {"title": title},
+            deadline=deadline,
+            description=description,
+            actor=actor,
+        )
+        deliberation.statement_round = statement_round
+        deliberation.save(update_fields=["statement_round", "modified_at"])
+    return deliberation
+
+
+def deliberation_open_vote(*, actor, deliberation, deadline=None, secret: bool = False):
+    """Open the committee's vote on the proposals once every institution has stated its view."""
+    from gremium import services_votes
+    from gremium.models import Vote
+
+    from .models import Deliberation
+
+    _require_staff(actor)
+    with transaction.atomic():
+        deliberation = (
+            Deliberation.objects.select_for_update()
+            .select_related("project__committee")
+            .get(pk=deliberation.pk)
+        )
+        if deliberation.state != Deliberation.State.STATEMENTS:
+            raise DomainError(_("Die Abstimmung kann in diesem Stand nicht eröffnet werden."))
+        proposals = list(
+            deliberation.project.proposals.select_related("district").order_by(
+                "district__number", "pk"
+            )
+        )
+        if len(proposals) == 1:
+            kind, options = Vote.Kind.YES_NO, None
+            question = _("Soll der Standort %(site)s empfohlen werden?") % {
+                "site": proposal_label(proposals[0])
+            }
+        else:
+            kind, options = Vote.Kind.SINGLE, [proposal_label(p) for p in proposals]
+            question = _("Welchen Standort empfiehlt das Gremium für %(project)s?") % {
+                "project": deliberation.project.name
+            }
+        vote = services_votes.vote_open(
+            committee=deliberation.project.committee,
+            subject=deliberation,
+            question=question,
+            kind=kind,
+            options=options,
+            secret=secret,
+            deadline=deadline,
+            description=_(
+                "Das Ergebnis wird als Empfehlung an den Ausschuss für Soziales, Arbeitsmarkt und "
+                "Gleichstellung weitergegeben."
+            ),
+            actor=actor,
+        )
+        if kind == Vote.Kind.YES_NO:
+            mapping = {"": proposals[0].pk}
+        else:
+            mapping = {
+                str(option.pk): proposal.pk
+                for option, proposal in zip(
+                    vote.options.order_by("position"), proposals, strict=True
+                )
+            }
+        deliberation.vote = vote
+        deliberation.option_proposals = mapping
+        deliberation.state = Deliberation.State.VOTING
+        deliberation.save(update_fields=["vote", "option_proposals", "state", "modified_at"])
+    return vote
+
+
+def next_paper_reference(on: date | None = None) -> str:
+    """The next free Drucksache number of the year, like 1803/22."""
+    from gremium.models import Paper
+
+    year = f"{(on or timezone.localdate()).year % 100:02d}"
+    numbers = [
+        int(ref.split("/")[0])
+        for ref in Paper.objects.filter(reference__endswith=f"/{year}").values_list(
+            "reference", flat=True
+        )
+        if ref.split("/")[0].isdigit()
+    ]
+    return f"{max(numbers, default=0) + 1:04d}/{year}"
+
+
+def _ausschuss():
+    from gremium.models import Committee
+
+    committee = (
+        Committee.objects.filter(slug=AUSSCHUSS["slug"]).first()
+        or Committee.objects.filter(name=AUSSCHUSS["name"]).first()
+    )
+    if committee is None:
+        committee = Committee.objects.create(**AUSSCHUSS)
+    return committee
+
+
+def _paper_for(recommendation: Recommendation, *, actor, committee, vote_date):
+    from gremium import services as gremium_services
+    from gremium.models import Consultation, Paper
+
+    for _attempt in range(5):
+        try:
+            paper = gremium_services.paper_create(
+                actor=actor,
+                reference=next_paper_reference(vote_date),
+                name=recommendation.title,
+                kind=Paper.Kind.RECOMMENDATION,
+                public=recommendation.public,
+                date=vote_date,
+                committee=committee,
+                originator=committee.name,
+                text=recommendation.text,
+            )
+            break
+        except DomainError as exc:
+            if exc.field != "reference":
+                raise
+    else:
+        raise DomainError(_("Es konnte keine freie Drucksachennummer vergeben werden."))
+    gremium_services.consultation_add(
+        actor=actor,
+        paper=paper,
+        committee=committee,
+        date=vote_date,
+        public=False,
+        role=Consultation.Role.CONSULTATION,
+    )
+    gremium_services.consultation_add(
+        actor=actor,
+        paper=paper,
+        committee=_ausschuss(),
+        public=True,
+        role=Consultation.Role.DECISION,
+        authoritative=True,
+    )
+    return paper
+
+
+def recommendation_create_from_vote(*, deliberation, vote, actor=None) -> Recommendation | None:
+    """Turn a carried vote into a recommendation with its Drucksache; None if it did not carry.
+
+    Idempotent: a deliberation has at most one recommendation.
+    """
+    from gremium import selectors_votes
+    from gremium.models import Vote
+
+    from .models import Deliberation
+
+    with transaction.atomic():
+        deliberation = (
+            Deliberation.objects.select_for_update(of=("self",))
+            .select_related("project__committee", "statement_round")
+            .get(pk=deliberation.pk)
+        )
+        existing = Recommendation.objects.filter(deliberation=deliberation).first()
+        if existing is not None:
+            return existing
+        if vote.result not in (Vote.Result.CARRIED, Vote.Result.DECIDED):
+            deliberation.state = Deliberation.State.FAILED
+            deliberation.save(update_fields=["state", "modified_at"])
+            return None
+        counts = vote.result_counts or {}
+        options = list(vote.options.order_by("position"))
+        if vote.kind == Vote.Kind.YES_NO:
+            site_id = deliberation.option_proposals.get("")
+            by_key = {o.key: int(counts.get(str(o.pk), 0)) for o in options}
+            yes, no, abstain = by_key.get("yes", 0), by_key.get("no", 0), by_key.get("abstain", 0)
+        else:
+            winner = max(options, key=lambda o: int(counts.get(str(o.pk), 0)))
+            site_id = deliberation.option_proposals.get(str(winner.pk))
+            yes = int(counts.get(str(winner.pk), 0))
+            no = sum(int(v) for k, v in counts.items() if k != str(winner.pk))
+            abstain = 0
+        site = SiteProposal.objects.select_related("district__social_area").get(pk=site_id)
+        project = deliberation.project
+        annex = []
+        if deliberation.statement_round_id:
+            for row in selectors_votes.statement_completeness(deliberation.statement_round):
+                annex.append(
+                    {
+                        "institution": row.institution.name,
+                        "text": row.statement.text
+                        if row.statement
+                        else _("Keine Stellungnahme abgegeben."),
+                    }
+                )
+        vote_date = timezone.localdate(vote.closed_at) if vote.closed_at else timezone.localdate()
+        area = site.district.social_area
+        proposals = list(project.proposals.select_related("district").order_by("district__number"))
+        text = "\n\n".join(
+            [
+                _(
+                    "Das %(committee)s hat über die Standortvorschläge für das Quartiersprojekt "
+                    "%(project)s beraten. Zur Auswahl standen: %(sites)s."
+                )
+                % {
+                    "committee": project.committee.name,
+                    "project": project.name,
+                    "sites": "; ".join(proposal_label(p) for p in proposals),
+                },
+                _(
+                    "Alle im Gremium vertretenen Institutionen wurden um ihre fachliche "
+                    "Stellungnahme gebeten (Anlage 1)."
+                ),
+                _(
+                    "Das Gremium empfiehlt dem Ausschuss für Soziales, Arbeitsmarkt und "
+                    "Gleichstellung den Standort %(site)s im Ortsteil %(district)s%(area)s."
+                )
+                % {
+                    "site": proposal_label(site),
+                    "district": site.district.name,
+                    "area": f" (Sozialraum {area.name})" if area else "",
+                },
+                _("Begründung des Vorschlags: %(rationale)s") % {"rationale": site.rationale},
+                _("Abstimmungsergebnis: %(result)s") % {"result": vote.result_text},
+            ]
+        )
+        recommendation = Recommendation.objects.create(
+            project=project,
+            deliberation=deliberation,
+            site=site,
+            title=_("Empfehlung zum Standort %(project)s: %(site)s")
+            % {"project": project.name, "site": site.name or site.address},
+            text=text,
+            vote_result=(vote.result_text or "")[:300],
+            votes_yes=yes,
+            votes_no=no,
+            votes_abstain=abstain,
+            annex=annex,
+            public=project.is_public,
+            recommended_on=vote_date,
+            created_by=actor,
+        )
+        recommendation.paper = _paper_for(
+            recommendation, actor=actor, committee=project.committee, vote_date=vote_date
+        )
+        recommendation.save(update_fields=["paper"])
+        deliberation.state = Deliberation.State.CARRIED
+        deliberation.save(update_fields=["state", "modified_at"])
+    return recommendation
+
+
+def on_deliberation_vote_closed(vote) -> None:
+    """gremium calls this after a vote on a Deliberation has closed (registered in apps)."""
+    from .models import Deliberation
+
+    deliberation = Deliberation.objects.filter(pk=vote.subject_id).first()
+    if deliberation is None or deliberation.vote_id != vote.pk:
+        return
+    recommendation_create_from_vote(deliberation=deliberation, vote=vote, actor=vote.closed_by)

@@ -11,15 +11,18 @@ from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 from . import permissions, selectors, services
 from .forms import (
     DecisionForm,
+    DeliberationStartForm,
     ExportForm,
     IndicatorImportForm,
     ProjectForm,
     ShapeImportForm,
     SiteProposalForm,
+    VoteOpenForm,
 )
 from .importers import ImportRejected
 from .models import (
     GEOPORTAL_ATTRIBUTION,
+    Deliberation,
     ExportJob,
     NeighbourhoodProject,
     Recommendation,
@@ -195,6 +198,7 @@ def project_detail(request, slug):
             "can_deliberate": can_deliberate,
             "deliberations": deliberations,
             "recommendations": recommendations,
+            "start_form": DeliberationStartForm(),
         },
     )
 
@@ -406,3 +410,92 @@ def export_retry(request, pk):
         messages.error(request, str(exc))
         return redirect("standorte:export")
     return redirect(new_job.get_absolute_url())
+
+
+@login_required
+@require_POST
+def deliberation_start(request, slug):
+    permissions.require_manage(request.user)
+    project = get_object_or_404(NeighbourhoodProject, slug=slug)
+    form = DeliberationStartForm(request.POST)
+    if form.is_valid():
+        try:
+            deliberation = services.deliberation_start(
+                actor=request.user,
+                project=project,
+                title=form.cleaned_data["title"],
+                deadline=form.cleaned_data["deadline"],
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Die Beratung ist eröffnet; alle Institutionen wurden um ihre Stellungnahme gebeten."
+                ),
+            )
+            return redirect(deliberation.get_absolute_url())
+    else:
+        messages.error(
+            request, _("Bitte die Eingaben prüfen: %(errors)s") % {"errors": form.errors.as_text()}
+        )
+    return redirect(project.get_absolute_url())
+
+
+def _deliberation_for_user(user, pk) -> Deliberation:
+    deliberation = get_object_or_404(
+        Deliberation.objects.select_related(
+            "project__committee", "statement_round", "vote", "recommendation"
+        ),
+        pk=pk,
+    )
+    if not permissions.can_see_deliberation(user, deliberation):
+        raise Http404
+    return deliberation
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deliberation_detail(request, pk):
+    from gremium import selectors_votes
+
+    deliberation = _deliberation_for_user(request.user, pk)
+    can_manage = permissions.can_manage(request.user)
+    vote_form = VoteOpenForm(request.POST or None)
+    if request.method == "POST":
+        permissions.require_manage(request.user)
+        if vote_form.is_valid():
+            try:
+                services.deliberation_open_vote(
+                    actor=request.user,
+                    deliberation=deliberation,
+                    deadline=vote_form.cleaned_data["deadline"],
+                    secret=vote_form.cleaned_data["secret"],
+                )
+            except DomainError as exc:
+                add_domain_error_to_form(vote_form, exc)
+            else:
+                messages.success(request, _("Die Abstimmung ist eröffnet."))
+                return redirect(deliberation.get_absolute_url())
+    completeness = []
+    if deliberation.statement_round_id:
+        completeness = selectors_votes.statement_completeness(deliberation.statement_round)
+    result = selectors_votes.vote_result(deliberation.vote) if deliberation.vote_id else None
+    data = selectors.project_proposals_with_indicators(project=deliberation.project)
+    recommendation = getattr(deliberation, "recommendation", None)
+    return render(
+        request,
+        "standorte/deliberation_detail.html",
+        {
+            "deliberation": deliberation,
+            "project": deliberation.project,
+            "completeness": completeness,
+            "missing": [row for row in completeness if row.statement is None],
+            "result": result,
+            "vote_form": vote_form,
+            "can_manage": can_manage,
+            "recommendation": recommendation,
+            **data,
+        },
+    )
