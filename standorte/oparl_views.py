@@ -1,0 +1,152 @@
+"""OParl 1.1 read-only JSON API. Lists page by keyset (id > last id), so every page costs the
+same however deep a client pages."""
+
+import json
+
+from django.http import FileResponse, HttpResponse
+from django.views.decorators.http import require_GET
+
+from . import oparl
+
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 500
+
+
+def _json(data, status=200) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+        content_type="application/json; charset=utf-8",
+        status=status,
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _error(status: int, message: str) -> HttpResponse:
+    return _json({"error": message, "status": status}, status=status)
+
+
+def _not_found() -> HttpResponse:
+    return _error(404, "Objekt nicht gefunden oder nicht öffentlich.")
+
+
+def _page(request, queryset, render, list_url: str):
+    """One page of a list: {"data", "pagination", "links"} with links.next while more exist."""
+    try:
+        after = int(request.GET.get("after", 0))
+        limit = int(request.GET.get("limit", PAGE_SIZE))
+    except ValueError:
+        return _error(400, "after und limit müssen ganze Zahlen sein.")
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    rows = list(queryset.filter(pk__gt=after).order_by("pk")[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    links = {"first": list_url + (f"?limit={limit}" if limit != PAGE_SIZE else "")}
+    if more:
+        links["next"] = f"{list_url}?after={rows[-1].pk}" + (
+            f"&limit={limit}" if limit != PAGE_SIZE else ""
+        )
+    return _json(
+        {
+            "data": [render(row) for row in rows],
+            "pagination": {"elementsPerPage": limit},
+            "links": links,
+        }
+    )
+
+
+def _detail(queryset, pk, render):
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        return _not_found()
+    return _json(render(obj))
+
+
+def _check_body(pk) -> bool:
+    return int(pk) == oparl.BODY_ID
+
+
+@require_GET
+def system(request):
+    return _json(oparl.Renderer(request).system())
+
+
+@require_GET
+def body_list(request):
+    r = oparl.Renderer(request)
+    return _json(
+        {
+            "data": [r.body()],
+            "pagination": {"elementsPerPage": 1},
+            "links": {"first": r.url("body_list")},
+        }
+    )
+
+
+@require_GET
+def body(request, pk):
+    if not _check_body(pk):
+        return _not_found()
+    return _json(oparl.Renderer(request).body())
+
+
+LISTS = {
+    # name: (queryset factory, renderer method)
+    "organization": (oparl.organizations_for_render, "organization"),
+    "person": (oparl.persons_for_render, "person"),
+    "meeting": (oparl.meetings_for_render, "meeting"),
+    "paper": (oparl.papers_for_render, "paper"),
+    "agendaitem": (oparl.agenda_items_for_render, "agenda_item"),
+    "consultation": (oparl.consultations_for_render, "consultation"),
+    "file": (oparl.files_for_render, "file"),
+    "location": (oparl.public_locations, "location"),
+    "membership": (oparl.public_memberships, "membership"),
+}
+
+
+def body_list_view(kind: str):
+    factory, method = LISTS[kind]
+
+    @require_GET
+    def view(request, pk):
+        if not _check_body(pk):
+            return _not_found()
+        r = oparl.Renderer(request)
+        return _page(request, factory(), getattr(r, method), r.url(f"body_{kind}", pk=pk))
+
+    view.__name__ = f"body_{kind}"
+    return view
+
+
+def detail_view(kind: str):
+    factory, method = LISTS[kind]
+
+    @require_GET
+    def view(request, pk):
+        r = oparl.Renderer(request)
+        return _detail(factory(), pk, getattr(r, method))
+
+    view.__name__ = kind
+    return view
+
+
+@require_GET
+def organization_meeting(request, pk):
+    if not oparl.public_committees().filter(pk=pk).exists():
+        return _not_found()
+    r = oparl.Renderer(request)
+    qs = oparl.meetings_for_render(oparl.public_meetings().filter(committee_id=pk))
+    return _page(request, qs, r.meeting, r.url("organization_meeting", pk=pk))
+
+
+@require_GET
+def file_download(request, pk):
+    file = oparl.public_files().filter(pk=pk).first()
+    if file is None or not file.file:
+        return _not_found()
+    return FileResponse(
+        file.file.open("rb"),
+        as_attachment=False,
+        filename=file.file_name,
+        content_type=file.mime_type,
+    )
