@@ -4,6 +4,7 @@ Thin: they take ids and call sending.py. Callers enqueue through enqueue_sends()
 """
 
 from celery import shared_task
+from django.db import close_old_connections, connection
 
 from . import sending
 
@@ -11,6 +12,15 @@ from . import sending
 # request queueing 2,000 invitations publishes a handful of broker messages, not 2,000.
 DIRECT_ENQUEUE_LIMIT = 50
 BATCH_SIZE = 250
+
+
+def _drop_stale_connections() -> None:
+    """Close broken or too old connections: a worker reuses them (CELERY_DB_REUSE_MAX).
+
+    Never inside a transaction: an eager task may run in the caller's atomic block.
+    """
+    if not connection.in_atomic_block:
+        close_old_connections()
 
 
 @shared_task(
@@ -28,6 +38,7 @@ BATCH_SIZE = 250
 )
 def outbox_send(self, message_id: int) -> str:
     """Send one outbox message exactly once; safe to run any number of times."""
+    _drop_stale_connections()
     return sending.send_message(message_id=message_id)
 
 
@@ -42,6 +53,7 @@ def outbox_send_batch(message_ids: list[int]) -> int:
 @shared_task(ignore_result=True)
 def outbox_retry_stuck() -> int:
     """Beat job: re-enqueue messages stuck in sending (a killed worker) or whose enqueue was lost."""
+    _drop_stale_connections()
     message_ids = sending.due_message_ids()
     enqueue_sends(message_ids)
     return len(message_ids)
