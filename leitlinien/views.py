@@ -149,6 +149,8 @@ def version_create(request, slug):
 
 
 def version_detail(request, pk):
+    from . import adoption
+
     version = get_version_for_user(request.user, pk)
     guideline = version.guideline
     insider = is_insider(request.user, guideline.theme.committee_id)
@@ -165,15 +167,9 @@ def version_detail(request, pk):
             "previous": next((v for v in reversed(siblings) if v.number < version.number), None),
             "is_insider": insider,
             "is_staff": is_staff(request.user),
-            "vote_available": services_votes_available(),
+            "open_vote": adoption.open_vote_for(version) if insider else None,
         },
     )
-
-
-def services_votes_available() -> bool:
-    from . import adoption
-
-    return adoption.votes_available()
 
 
 @staff_required

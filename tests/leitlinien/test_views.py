@@ -382,3 +382,72 @@ def test_draft_version_measures_are_hidden(client):
     GuidelineVersion.objects.filter(pk=measure.source_version_id).update(state="consultation")
     assert client.get(measure.get_absolute_url()).status_code == 404
     assert "0 Maßnahmen gefunden" in client.get(reverse("leitlinien:measure_list")).content.decode()
+
+
+def test_hidden_comment_shows_the_reason_not_the_text(client, staff_user, public_round):
+    comment = round_comment(public_round, body="Unsachlicher Text")
+    services.round_comment_hide(comment=comment, reason="Beleidigung", actor=staff_user)
+    html = client.get(public_round.get_absolute_url()).content.decode()
+    assert "Unsachlicher Text" not in html and "Grund: Beleidigung" in html
+    client.force_login(staff_user)
+    assert "Unsachlicher Text" in client.get(public_round.get_absolute_url()).content.decode()
+
+
+def test_dashboard_panels(client, staff_user, public_user, public_round, ended_round):
+    round_comment(ended_round)
+    client.force_login(public_user)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Öffentliche Runde" in html and "Beendete Runde" not in html
+    client.force_login(staff_user)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert (
+        "Beendete Runde" in html
+        and reverse("leitlinien:round_abwaegung", args=[ended_round.pk]) in html
+    )
+
+
+def test_version_page_and_edit_for_staff(client, staff_user, draft):
+    client.force_login(staff_user)
+    assert "Entwurf bearbeiten" in client.get(draft.get_absolute_url()).content.decode()
+    url = reverse("leitlinien:version_edit", args=[draft.pk])
+    response = client.post(url, {"title": "Neu", "text": "", "change_note": "x"})
+    assert (
+        response.status_code == 200
+        and "Dieses Feld ist zwingend erforderlich." in response.content.decode()
+    )
+    response = client.post(url, {"title": "Neu", "text": "Eins\n\nZwei", "change_note": "x"})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.paragraphs == ["Eins", "Zwei"]
+
+
+def test_staff_creates_round_and_sends_links(client, staff_user, draft):
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("leitlinien:round_create", args=[draft.pk]),
+        {
+            "audience": "districts",
+            "title": "Ortsteile",
+            "starts_at": "2030-01-10T10:00",
+            "ends_at": "2030-01-01T10:00",
+        },
+    )
+    assert "Das Ende muss nach dem Beginn liegen." in response.content.decode()
+    response = client.post(
+        reverse("leitlinien:round_create", args=[draft.pk]),
+        {
+            "audience": "districts",
+            "title": "Ortsteile",
+            "starts_at": "2030-01-01T10:00",
+            "ends_at": "2030-02-01T10:00",
+        },
+    )
+    round = ConsultationRound.objects.get()
+    assert response["Location"] == round.get_absolute_url()
+    url = reverse("leitlinien:round_invitations", args=[round.pk])
+    bad = client.post(url, {"recipients": "Anna; keine-adresse; Ortsteil Nord"})
+    assert "Zeile 1" in bad.content.decode() and "keine-adresse" in bad.content.decode()
+    client.post(
+        url, {"recipients": "Anna; anna@example.org; Ortsteil Nord\nBernd; bernd@example.org"}
+    )
+    assert RoundInvitation.objects.count() == 2
