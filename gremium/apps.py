@@ -17,3 +17,37 @@ class GremiumConfig(AppConfig):
         register_demo_seeder(DemoSeeder(key="gremium.committees", seed=committees.seed, order=20))
         register_demo_seeder(DemoSeeder(key="gremium.meetings", seed=meetings.seed, order=30))
         register_demo_seeder(DemoSeeder(key="gremium.votes", seed=votes.seed, order=40))
+        __import__(
+            "gremium.services_votes", fromlist=["register"]
+        ).register()  # votes: nav, panel, rules
+
+        from django.utils.translation import gettext_lazy as _
+
+        from erfurt_srp.core.registry import (
+            DashboardPanel,
+            NavItem,
+            register_dashboard_panel,
+            register_nav,
+        )
+
+        from .panels import meetings_panel
+
+        register_nav(
+            NavItem(
+                label=_("Sitzungen"),
+                url_name="gremium:meeting_list",
+                visible=lambda u: True,
+                order=10,
+            )
+        )
+        register_nav(
+            NavItem(
+                label=_("Drucksachen"),
+                url_name="gremium:paper_list",
+                visible=lambda u: True,
+                order=11,
+            )
+        )
+        register_dashboard_panel(
+            DashboardPanel(key="gremium.meetings", render=meetings_panel, order=10)
+        )

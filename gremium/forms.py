@@ -1,0 +1,236 @@
+"""Forms of gremium: they parse and show input; rules live in services.py."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Committee,
+    Consultation,
+    Institution,
+    Location,
+    Meeting,
+    MeetingResponse,
+    Membership,
+    Paper,
+)
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format=DATETIME_FORMAT, **kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MeetingForm(forms.Form):
+    committee = forms.ModelChoiceField(
+        label=_("Gremium"), queryset=Committee.objects.order_by("kind", "name")
+    )
+    number = forms.IntegerField(label=_("Sitzungsnummer"), min_value=1)
+    name = forms.CharField(
+        label=_("Titel (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("Leer lassen für „<Nr>. Sitzung <Gremium>“."),
+    )
+    start = forms.DateTimeField(
+        label=_("Beginn"), widget=DateTimeInput(), input_formats=[DATETIME_FORMAT, "%d.%m.%Y %H:%M"]
+    )
+    end = forms.DateTimeField(
+        label=_("Ende"), widget=DateTimeInput(), input_formats=[DATETIME_FORMAT, "%d.%m.%Y %H:%M"]
+    )
+    location = forms.ModelChoiceField(
+        label=_("Ort"), queryset=Location.objects.all(), required=False
+    )
+    video_url = forms.URLField(
+        label=_("Videokonferenz-Link"), required=False, assume_scheme="https"
+    )
+    notice_days = forms.IntegerField(
+        label=_("Ladungsfrist in Tagen"), min_value=0, max_value=60, initial=7
+    )
+    change_note = forms.CharField(
+        label=_("Hinweis zur Änderung (wird an alle Eingeladenen verschickt)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, editing: Meeting | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing is not None:
+            # committee and number identify the meeting; they do not change after creation.
+            del self.fields["committee"]
+            del self.fields["number"]
+            if not editing.is_announced:
+                del self.fields["change_note"]
+        else:
+            del self.fields["change_note"]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end <= start:
+            self.add_error("end", _("Das Ende der Sitzung muss nach ihrem Beginn liegen."))
+        if not data.get("location") and not data.get("video_url"):
+            self.add_error(
+                "location", _("Bitte geben Sie einen Ort oder einen Videokonferenz-Link an.")
+            )
+        return data
+
+
+class AgendaItemForm(forms.Form):
+    name = forms.CharField(label=_("Titel"), max_length=300)
+    public = forms.BooleanField(
+        label=_("öffentlich"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Nicht öffentliche Punkte sehen nur Mitglieder, Stellvertretungen und die Geschäftsstelle."
+        ),
+    )
+    text = forms.CharField(
+        label=_("Erläuterung"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    papers = forms.ModelMultipleChoiceField(
+        label=_("Drucksachen"),
+        queryset=Paper.objects.order_by("-date", "-id"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+
+class AgendaItemMoveForm(forms.Form):
+    position = forms.IntegerField(label=_("Neue Position (TOP-Nummer)"))
+
+
+def _upload_help():
+    return _("Erlaubt: %(ext)s; höchstens %(mb)s MB.") % {
+        "ext": ", ".join(settings.UPLOAD_ALLOWED_EXTENSIONS),
+        "mb": settings.UPLOAD_MAX_BYTES // 1048576,
+    }
+
+
+class FileForm(forms.Form):
+    name = forms.CharField(label=_("Bezeichnung (optional)"), max_length=200, required=False)
+    file = forms.FileField(label=_("Datei"))
+    is_main = forms.BooleanField(label=_("Hauptdokument der Drucksache"), required=False)
+
+    def __init__(self, *args, for_paper: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _upload_help()
+        if not for_paper:
+            del self.fields["is_main"]
+
+
+class PaperForm(forms.ModelForm):
+    main_file = forms.FileField(label=_("Hauptdokument (optional)"), required=False)
+
+    class Meta:
+        model = Paper
+        fields = ["reference", "name", "kind", "public", "date", "committee", "originator", "text"]
+        widgets = {"date": DateInput(), "text": forms.Textarea(attrs={"rows": 12})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["main_file"].help_text = _upload_help()
+        if self.instance.pk:
+            del self.fields["main_file"]
+
+    def validate_unique(self):
+        # The service checks the number and shows the message next to the field.
+        pass
+
+
+class ConsultationForm(forms.Form):
+    committee = forms.ModelChoiceField(
+        label=_("Gremium dieser Plattform"), queryset=Committee.objects.all(), required=False
+    )
+    body_name = forms.CharField(
+        label=_("oder anderes Beratungsgremium"),
+        max_length=200,
+        required=False,
+        help_text=_("z. B. Dienstberatung OB"),
+    )
+    meeting = forms.ModelChoiceField(
+        label=_("Sitzung (optional)"),
+        queryset=Meeting.objects.select_related("committee").order_by("-start"),
+        required=False,
+    )
+    date = forms.DateField(label=_("Datum"), required=False, widget=DateInput())
+    public = forms.BooleanField(label=_("öffentliche Behandlung"), required=False, initial=True)
+    role = forms.ChoiceField(label=_("Rolle"), choices=Consultation.Role.choices)
+    authoritative = forms.BooleanField(label=_("beschließend"), required=False)
+
+
+class ResponseForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Ihre Antwort"), choices=MeetingResponse.Answer.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("Bemerkung (optional)"), max_length=500, required=False)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Grund der Absage"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Kommentar"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class CommentHideForm(forms.Form):
+    reason = forms.CharField(label=_("Grund der Ausblendung"), max_length=500)
+
+
+class MembershipForm(forms.Form):
+    institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.all())
+    role = forms.ChoiceField(label=_("Rolle"), choices=Membership.Role.choices)
+    first_name = forms.CharField(label=_("Vorname"), max_length=100)
+    last_name = forms.CharField(label=_("Nachname"), max_length=100)
+    email = forms.EmailField(label=_("E-Mail-Adresse"))
+    start_date = forms.DateField(label=_("Beginn"), widget=DateInput(), required=False)
+
+
+class MembershipReplaceForm(forms.Form):
+    first_name = forms.CharField(label=_("Vorname der neuen Person"), max_length=100)
+    last_name = forms.CharField(label=_("Nachname der neuen Person"), max_length=100)
+    email = forms.EmailField(label=_("E-Mail-Adresse der neuen Person"))
+    start_date = forms.DateField(
+        label=_("Wechsel zum"), widget=DateInput(), required=False, help_text=_("leer: heute")
+    )
+
+
+class MembershipEndForm(forms.Form):
+    end_date = forms.DateField(
+        label=_("Ende zum"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Ab diesem Tag besteht kein Zugang mehr; leer: heute."),
+    )
+
+
+class MinutesApproveForm(forms.Form):
+    approved_in = forms.ModelChoiceField(
+        label=_("genehmigt in Sitzung"), queryset=Meeting.objects.none()
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["approved_in"].queryset = (
+            Meeting.objects.filter(committee_id=meeting.committee_id, start__gt=meeting.start)
+            .select_related("committee")
+            .order_by("start")
+        )

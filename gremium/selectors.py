@@ -1,0 +1,197 @@
+"""Reads of gremium. Every list is filtered by the same rule as permissions.py and runs a fixed
+number of queries however many meetings, items, papers or comments there are."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from erfurt_srp.accounts.roles import is_staff
+from erfurt_srp.discussion.selectors import comment_list_for_targets, comment_threads
+from erfurt_srp.discussion.services import comment_can_edit
+from erfurt_srp.notifications.models import OutboxMessage
+
+from .models import (
+    AgendaItem,
+    Attendance,
+    Committee,
+    Consultation,
+    File,
+    Meeting,
+    MeetingResponse,
+    Membership,
+    Paper,
+)
+from .permissions import (
+    agenda_item_visibility_q,
+    can_view_internal,
+    meeting_visibility_q,
+    paper_visibility_q,
+    user_committee_ids,
+)
+
+
+def meeting_list_for_user(user, *, committee: Committee | None = None, upcoming=None):
+    """Meetings the user may see, committee and location joined, with the count of visible items."""
+    qs = Meeting.objects.select_related("committee", "location")
+    visible = meeting_visibility_q(user)
+    if visible is not None:
+        qs = qs.filter(visible)
+    if committee is not None:
+        qs = qs.filter(committee=committee)
+    now = timezone.now()
+    if upcoming is True:
+        qs = qs.filter(end__gte=now).order_by("start", "id")
+    elif upcoming is False:
+        qs = qs.filter(end__lt=now).order_by("-start", "-id")
+    items_q = Q()
+    if not is_staff(user):
+        ids = user_committee_ids(user)
+        items_q = Q(agenda_items__public=True)
+        if ids:
+            items_q |= Q(committee_id__in=ids)
+    return qs.annotate(visible_item_count=Count("agenda_items", filter=items_q, distinct=True))
+
+
+def public_meetings():
+    """Meetings for the public calendar and feed."""
+    return Meeting.objects.public().select_related("committee", "location").order_by("start")
+
+
+def agenda_for_user(user, meeting: Meeting) -> list[AgendaItem]:
+    """The meeting's agenda as the user may see it, with papers and files (4 queries)."""
+    qs = meeting.agenda_items.all()
+    if not can_view_internal(user, meeting):
+        qs = qs.filter(public=True)
+    papers_q = Consultation.objects.select_related("paper").order_by("paper__reference")
+    visible = paper_visibility_q(user)
+    if visible is not None:
+        papers_q = papers_q.filter(paper__in=Paper.objects.filter(visible))
+    return list(
+        qs.order_by("order").prefetch_related(
+            Prefetch("consultations", queryset=papers_q, to_attr="visible_consultations"),
+            Prefetch("files", queryset=File.objects.order_by("name", "id")),
+        )
+    )
+
+
+def comments_for_items(items, *, user=None) -> dict[int, list]:
+    """Threads per agenda item id: {item.pk: [(comment, replies), ...]} (one query).
+    With a user, each comment says whether that user may still edit it (`editable`)."""
+    if not items:
+        return {}
+    by_item: dict[str, list] = {}
+    for comment in comment_list_for_targets(targets=items):
+        comment.editable = user is not None and comment_can_edit(comment, user)
+        by_item.setdefault(comment.target_id, []).append(comment)
+    return {item.pk: comment_threads(by_item.get(str(item.pk), [])) for item in items}
+
+
+def response_for_user(user, meeting: Meeting) -> MeetingResponse | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        MeetingResponse.objects.filter(meeting=meeting, membership__person__user=user)
+        .select_related("membership")
+        .first()
+    )
+
+
+def membership_for_user(user, committee_id: int) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.active()
+        .filter(person__user=user, committee_id=committee_id)
+        .select_related("institution")
+        .first()
+    )
+
+
+def responses_for_meeting(meeting: Meeting) -> list[dict]:
+    """Per active member/deputy: the membership and its answer (2 queries)."""
+    memberships = list(
+        Membership.objects.active()
+        .filter(committee_id=meeting.committee_id)
+        .select_related("person", "institution")
+        .order_by("institution__name", "role")
+    )
+    answers = {r.membership_id: r for r in meeting.responses.all()}
+    return [{"membership": m, "response": answers.get(m.pk)} for m in memberships]
+
+
+def attendance_for_meeting(meeting: Meeting) -> list[Attendance]:
+    return list(
+        meeting.attendances.select_related(
+            "membership__person", "membership__institution"
+        ).order_by("role", "id")
+    )
+
+
+def outbox_for_meeting(meeting: Meeting):
+    """Every message sent about this meeting (invitations, updates, reminders, deputy notices)."""
+    ct = ContentType.objects.get_for_model(Meeting)
+    return OutboxMessage.objects.filter(related_type=ct, related_id=str(meeting.pk)).order_by(
+        "-created_at", "recipient"
+    )
+
+
+def paper_list_for_user(user, *, query: str = ""):
+    qs = Paper.objects.select_related("committee")
+    visible = paper_visibility_q(user)
+    if visible is not None:
+        qs = qs.filter(visible)
+    if query:
+        qs = qs.filter(Q(reference__icontains=query) | Q(name__icontains=query))
+    return qs.order_by("-date", "-id")
+
+
+def paper_consultations_for_user(user, paper: Paper) -> list[Consultation]:
+    """The Beratungsfolge; links to agenda items only where the user may see the item."""
+    consultations = list(
+        paper.consultations.select_related(
+            "committee", "meeting__committee", "agenda_item"
+        ).order_by("position", "date", "id")
+    )
+    item_q = agenda_item_visibility_q(user)
+    visible_items = None
+    if item_q is not None:
+        ids = [c.agenda_item_id for c in consultations if c.agenda_item_id]
+        visible_items = set(
+            AgendaItem.objects.filter(item_q, pk__in=ids).values_list("pk", flat=True)
+        )
+    for c in consultations:
+        c.visible_item = (
+            c.agenda_item
+            if (c.agenda_item_id and (visible_items is None or c.agenda_item_id in visible_items))
+            else None
+        )
+    return consultations
+
+
+def committee_members(committee: Committee, *, include_ended: bool = False):
+    qs = committee.memberships.select_related("person", "institution").order_by(
+        "institution__name", "role", "-start_date"
+    )
+    if not include_ended:
+        qs = qs.active()
+    return qs
+
+
+def dashboard_meetings_for_user(user, *, limit: int = 5) -> tuple[list[Meeting], list[Meeting]]:
+    """Coming and past meetings of the user's committees (staff: all), 2 queries."""
+    base = meeting_list_for_user(user)
+    ids = user_committee_ids(user)
+    if not is_staff(user):
+        base = base.filter(committee_id__in=ids)
+    coming = list(base.filter(end__gte=timezone.now()).order_by("start", "id")[:limit])
+    past = list(base.filter(end__lt=timezone.now()).order_by("-start", "-id")[:limit])
+    return coming, past
+
+
+def responses_by_meeting(user, meetings) -> dict[int, MeetingResponse]:
+    if not user.is_authenticated or not meetings:
+        return {}
+    return {
+        r.meeting_id: r
+        for r in MeetingResponse.objects.filter(meeting__in=meetings, membership__person__user=user)
+    }

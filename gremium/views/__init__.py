@@ -1,0 +1,1 @@
+"""Views of gremium, split by page group (meetings, agenda, papers, committees, minutes)."""

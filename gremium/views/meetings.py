@@ -1,0 +1,314 @@
+"""Meeting pages: calendar/list, meeting page, iCal, agenda PDF, and staff preparation."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from erfurt_srp.accounts.roles import is_staff
+from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
+from erfurt_srp.exports.pdf import render_pdf
+
+from .. import ics, selectors, services
+from ..forms import CancelForm, CommentForm, MeetingForm, ResponseForm
+from ..models import Committee, Meeting
+from ..permissions import (
+    can_answer_invitation,
+    can_comment,
+    can_view_internal,
+    get_meeting_for_user,
+)
+
+PAGE_SIZE = 25
+
+
+def _staff_required(request):
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+    if not is_staff(request.user):
+        raise PermissionDenied
+    return None
+
+
+@require_GET
+def meeting_list(request):
+    """Calendar: coming and past meetings the user may see (public: public meetings only)."""
+    committee = None
+    slug = request.GET.get("gremium", "")
+    if slug:
+        committee = Committee.objects.filter(slug=slug).first()
+    which = request.GET.get("zeit", "kommend")
+    upcoming = which != "vergangen"
+    qs = selectors.meeting_list_for_user(request.user, committee=committee, upcoming=upcoming)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("seite"))
+    committees = Committee.objects.filter(is_public=True).order_by("kind", "name")
+    return render(
+        request,
+        "gremium/meeting_list.html",
+        {
+            "page": page,
+            "meetings": page.object_list,
+            "committee": committee,
+            "committees": committees,
+            "upcoming": upcoming,
+            "feed_url": request.build_absolute_uri(reverse("gremium:meeting_feed")),
+            "can_create": is_staff(request.user),
+        },
+    )
+
+
+@require_GET
+def meeting_feed(request):
+    """iCal feed of public meetings (coming and of the last year)."""
+    since = timezone.now() - timedelta(days=365)
+    meetings = selectors.public_meetings().filter(start__gte=since)[:500]
+    body = ics.meetings_feed(
+        meetings, url_for=lambda m: request.build_absolute_uri(m.get_absolute_url())
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="sitzungen.ics"'
+    return response
+
+
+def _meeting_context(request, meeting, **extra):
+    user = request.user
+    items = selectors.agenda_for_user(user, meeting)
+    internal = can_view_internal(user, meeting)
+    threads = selectors.comments_for_items(items, user=user) if internal else {}
+    for item in items:
+        item.threads = threads.get(item.pk, [])
+    context = {
+        "meeting": meeting,
+        "items": items,
+        "internal": internal,
+        "staff": is_staff(user),
+        "can_comment": can_comment(user, meeting),
+        "can_answer": can_answer_invitation(user, meeting),
+        "comment_form": CommentForm(),
+        "minutes": getattr(meeting, "minutes", None),
+    }
+    if context["can_answer"]:
+        response = selectors.response_for_user(user, meeting)
+        context["my_response"] = response
+        context["my_membership"] = selectors.membership_for_user(user, meeting.committee_id)
+        context["response_form"] = ResponseForm(
+            initial={"answer": response.answer, "note": response.note} if response else None
+        )
+    if context["staff"]:
+        context["late"] = meeting.state == Meeting.State.DRAFT and services.invitation_is_late(
+            meeting
+        )
+        context["cancel_form"] = CancelForm()
+    context.update(extra)
+    return context
+
+
+@require_GET
+def meeting_detail(request, pk):
+    meeting = get_meeting_for_user(request.user, pk)
+    return render(request, "gremium/meeting_detail.html", _meeting_context(request, meeting))
+
+
+@require_GET
+def meeting_ics(request, pk):
+    meeting = get_meeting_for_user(request.user, pk)
+    body = ics.meeting_ics(meeting, url=request.build_absolute_uri(meeting.get_absolute_url()))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="sitzung-{meeting.pk}.ics"'
+    return response
+
+
+@require_GET
+def meeting_agenda_pdf(request, pk):
+    """The agenda as PDF: with non-public items only for those who may see them."""
+    meeting = get_meeting_for_user(request.user, pk)
+    items = selectors.agenda_for_user(request.user, meeting)
+    pdf = render_pdf(
+        "gremium/pdf/agenda.html",
+        {"meeting": meeting, "items": items, "internal": can_view_internal(request.user, meeting)},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="tagesordnung-{meeting.pk}.pdf"'
+    return response
+
+
+@login_required
+def meeting_create(request):
+    if (denied := _staff_required(request)) is not None:
+        return denied
+    committee = Committee.objects.filter(slug=request.GET.get("gremium", "")).first()
+    if request.method == "POST":
+        form = MeetingForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                meeting = services.meeting_create(actor=request.user, **data)
+            except DomainError as error:
+                add_domain_error_to_form(form, error)
+            else:
+                messages.success(request, _("Die Sitzung wurde als Entwurf angelegt."))
+                return redirect(meeting)
+    else:
+        initial = {"notice_days": 7}
+        if committee:
+            initial.update(committee=committee, number=services.meeting_next_number(committee))
+        form = MeetingForm(initial=initial)
+    return render(request, "gremium/meeting_form.html", {"form": form, "meeting": None})
+
+
+@login_required
+def meeting_edit(request, pk):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    if request.method == "POST":
+        form = MeetingForm(request.POST, editing=meeting)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            note = data.pop("change_note", "")
+            try:
+                services.meeting_update(
+                    actor=request.user, meeting=meeting, change_note=note, **data
+                )
+            except DomainError as error:
+                add_domain_error_to_form(form, error)
+            else:
+                if meeting.is_announced:
+                    messages.success(
+                        request,
+                        _(
+                            "Die Sitzung wurde geändert; alle Eingeladenen erhalten eine Aktualisierung."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Die Sitzung wurde gespeichert."))
+                return redirect(meeting)
+    else:
+        form = MeetingForm(
+            editing=meeting,
+            initial={
+                "name": meeting.name,
+                "start": timezone.localtime(meeting.start),
+                "end": timezone.localtime(meeting.end),
+                "location": meeting.location,
+                "video_url": meeting.video_url,
+                "notice_days": meeting.notice_days,
+            },
+        )
+    return render(request, "gremium/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+def _state_action(request, pk, action, success):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    try:
+        action(meeting)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+    return redirect(meeting)
+
+
+@require_POST
+@login_required
+def meeting_publish(request, pk):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    late = services.invitation_is_late(meeting)
+    try:
+        services.meeting_publish(actor=request.user, meeting=meeting)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect(meeting)
+    messages.success(
+        request, _("Die Sitzung ist veröffentlicht; die Einladungen werden verschickt.")
+    )
+    if late:
+        messages.warning(
+            request,
+            _("Achtung: Die Ladungsfrist von %(days)s Tagen ist nicht eingehalten.")
+            % {"days": meeting.notice_days},
+        )
+    return redirect(meeting)
+
+
+@require_POST
+@login_required
+def meeting_cancel(request, pk):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "gremium/meeting_detail.html",
+            _meeting_context(request, meeting, cancel_form=form),
+            status=400,
+        )
+    try:
+        services.meeting_cancel(
+            actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Die Sitzung ist abgesagt; die Eingeladenen werden benachrichtigt.")
+        )
+    return redirect(meeting)
+
+
+@require_POST
+@login_required
+def meeting_held(request, pk):
+    return _state_action(
+        request,
+        pk,
+        lambda m: services.meeting_mark_held(actor=request.user, meeting=m),
+        _("Die Sitzung ist als durchgeführt markiert."),
+    )
+
+
+@login_required
+def meeting_outbox(request, pk):
+    """Staff: who was invited, when, and which sends failed."""
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    outbox = list(selectors.outbox_for_meeting(meeting)[:1000])
+    return render(
+        request,
+        "gremium/meeting_outbox.html",
+        {
+            "meeting": meeting,
+            "outbox": outbox,
+            "failed": [m for m in outbox if m.status == "failed"],
+            "responses": selectors.responses_for_meeting(meeting),
+        },
+    )
+
+
+@require_POST
+@login_required
+def meeting_respond(request, pk):
+    meeting = get_meeting_for_user(request.user, pk)
+    if not can_answer_invitation(request.user, meeting):
+        raise PermissionDenied
+    form = ResponseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invitation_answer(
+                actor=request.user,
+                meeting=meeting,
+                answer=form.cleaned_data["answer"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as error:
+            add_domain_error_to_form(form, error)
+        else:
+            messages.success(request, _("Danke, Ihre Antwort ist gespeichert."))
+            return redirect(meeting)
+    context = _meeting_context(request, meeting, response_form=form)
+    return render(request, "gremium/meeting_detail.html", context, status=400)

@@ -1,0 +1,46 @@
+"""Fixtures for the gremium tests: a published meeting of the "Begleitgremium Test" with a public
+and a non-public item, each with a paper of the same visibility."""
+
+import pytest
+
+from tests.gremium.factories import (
+    AgendaItemFactory,
+    ConsultationFactory,
+    MeetingFactory,
+    PaperFactory,
+)
+
+
+@pytest.fixture
+def meeting(committee, member_user, deputy_user):
+    return MeetingFactory(committee=committee, number=7)
+
+
+@pytest.fixture
+def public_item(meeting):
+    item = AgendaItemFactory(meeting=meeting, name="Öffentlicher Punkt ThINKA", public=True)
+    ConsultationFactory(
+        agenda_item=item, paper=PaperFactory(reference="1803/22", name="Zwischeninformation")
+    )
+    return item
+
+
+@pytest.fixture
+def secret_item(meeting, public_item):
+    item = AgendaItemFactory(meeting=meeting, name="Geheimer Standortpunkt", public=False)
+    ConsultationFactory(
+        agenda_item=item,
+        paper=PaperFactory(reference="9999/22", name="Vertrauliche Vorlage", public=False),
+    )
+    return item
+
+
+@pytest.fixture
+def other_committee_user(outsider_user):
+    return outsider_user
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """The role fixtures create several users per test: hash their passwords cheaply."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,210 @@
+"""URL x role matrix: every gremium page for anonymous, public, outsider, member, deputy, staff,
+admin. Non-public items and papers never reach anyone outside the committee (not even titles)."""
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+
+ROLES = [
+    "anonymous",
+    "public_user",
+    "outsider_user",
+    "member_user",
+    "deputy_user",
+    "staff_user",
+    "admin_user",
+]
+SECRET = "Geheimer Standortpunkt"
+SECRET_PAPER = "Vertrauliche Vorlage"
+
+
+@pytest.fixture
+def objects(meeting, public_item, secret_item, committee, member_user):
+    from erfurt_srp.discussion.services import comment_create
+    from gremium.models import Membership
+    from gremium.services import minutes_publish, minutes_save
+    from tests.gremium.factories import MeetingFactory
+
+    past = MeetingFactory(committee=committee, number=6, start=meeting.start.replace(year=2022))
+    past.end = past.start.replace(hour=23)
+    past.save()
+    from tests.gremium.factories import AgendaItemFactory
+
+    past_secret = AgendaItemFactory(meeting=past, name="Alter geheimer Punkt", public=False)
+    minutes_save(
+        actor=None,
+        meeting=past,
+        introduction="Begrüßung",
+        entries={past_secret.pk: ("Text", "Ergebnis geheim")},
+    )
+    minutes_publish(actor=None, meeting=past)
+    comment = comment_create(target=secret_item, body="Mein Kommentar", author=member_user)
+    membership = Membership.objects.filter(committee=committee, role="member").first()
+    return {
+        "meeting": meeting,
+        "past": past,
+        "public_item": public_item,
+        "secret_item": secret_item,
+        "public_paper": public_item.consultations.first().paper,
+        "secret_paper": secret_item.consultations.first().paper,
+        "comment": comment,
+        "membership": membership,
+        "committee": committee,
+    }
+
+
+def _client_for(client, request, role):
+    if role != "anonymous":
+        user = request.getfixturevalue(role)
+        client.login(email=user.email, password=PASSWORD)
+    return client
+
+
+def _url(name, objects, key=None, attr="pk"):
+    if key is None:
+        return reverse(f"gremium:{name}")
+    obj = objects[key]
+    return reverse(f"gremium:{name}", args=[getattr(obj, attr)])
+
+
+LOGIN = 302
+
+
+def everyone(status=200):
+    return [status] * 7
+
+
+def staff_only(other=403, anon=LOGIN):
+    return [anon, other, other, other, other, 200, 200]
+
+
+GET_MATRIX = [
+    ("meeting_list", None, None, everyone()),
+    ("meeting_feed", None, None, everyone()),
+    ("meeting_detail", "meeting", "pk", everyone()),
+    ("meeting_ics", "meeting", "pk", everyone()),
+    ("meeting_agenda_pdf", "meeting", "pk", everyone()),
+    ("meeting_create", None, None, staff_only()),
+    ("meeting_edit", "meeting", "pk", staff_only()),
+    ("meeting_outbox", "meeting", "pk", staff_only()),
+    ("agenda_item_add", "meeting", "pk", staff_only()),
+    ("agenda_item_edit", "public_item", "pk", staff_only()),
+    # a non-public item is invisible (404) outside the committee, read-only (403) for members
+    ("agenda_item_edit", "secret_item", "pk", [LOGIN, 404, 404, 403, 403, 200, 200]),
+    ("agenda_item_file_add", "public_item", "pk", staff_only()),
+    ("attendance_edit", "meeting", "pk", staff_only()),
+    ("minutes_edit", "past", "pk", staff_only()),
+    # the published draft of the minutes: members, deputies and staff only
+    ("minutes_detail", "past", "pk", [404, 404, 404, 200, 200, 200, 200]),
+    ("minutes_pdf", "past", "pk", [404, 404, 404, 200, 200, 200, 200]),
+    ("paper_list", None, None, everyone()),
+    ("paper_detail", "public_paper", "pk", everyone()),
+    ("paper_detail", "secret_paper", "pk", [404, 404, 404, 200, 200, 200, 200]),
+    ("paper_create", None, None, staff_only()),
+    ("paper_edit", "public_paper", "pk", staff_only()),
+    ("paper_file_add", "public_paper", "pk", staff_only()),
+    ("consultation_add", "public_paper", "pk", staff_only()),
+    ("committee_list", None, None, everyone()),
+    ("committee_detail", "committee", "slug", everyone()),
+    ("membership_add", "committee", "slug", staff_only()),
+    ("committee_history", "committee", "slug", staff_only()),
+    ("membership_end", "membership", "pk", staff_only()),
+    ("membership_replace", "membership", "pk", staff_only()),
+    ("comment_hide", "comment", "pk", [LOGIN, 404, 404, 403, 403, 200, 200]),
+]
+
+
+@pytest.mark.parametrize("role_index,role", list(enumerate(ROLES)))
+def test_get_matrix(client, request, objects, role_index, role):
+    """Every page for one role (one fixture set per role keeps the matrix fast)."""
+    client = _client_for(client, request, role)
+    wrong = []
+    for name, key, attr, expected in GET_MATRIX:
+        url = _url(name, objects, key, attr)
+        response = client.get(url)
+        if response.status_code != expected[role_index]:
+            wrong.append((url, response.status_code, expected[role_index]))
+        if response.status_code == 200 and role in ("anonymous", "public_user", "outsider_user"):
+            body = response.content
+            for secret in (SECRET, SECRET_PAPER, "Alter geheimer Punkt"):
+                if secret.encode() in body:
+                    wrong.append((url, "leaks", secret))
+    assert not wrong, wrong
+
+
+POST_MATRIX = [
+    # (url name, object, attr, data, expected per role)
+    ("meeting_publish", "meeting", "pk", {}, [LOGIN, 403, 403, 403, 403, 302, 302]),
+    ("meeting_held", "meeting", "pk", {}, [LOGIN, 403, 403, 403, 403, 302, 302]),
+    ("meeting_cancel", "meeting", "pk", {"reason": "x"}, [LOGIN, 403, 403, 403, 403, 302, 302]),
+    (
+        "agenda_item_move",
+        "public_item",
+        "pk",
+        {"position": 2},
+        [LOGIN, 403, 403, 403, 403, 302, 302],
+    ),
+    ("agenda_item_delete", "secret_item", "pk", {}, [LOGIN, 404, 404, 403, 403, 302, 302]),
+    (
+        "meeting_respond",
+        "meeting",
+        "pk",
+        {"answer": "attending"},
+        [LOGIN, 403, 403, 302, 302, 403, 403],
+    ),
+    ("comment_add", "secret_item", "pk", {"body": "Hallo"}, [LOGIN, 404, 404, 302, 302, 302, 302]),
+    ("comment_add", "public_item", "pk", {"body": "Hallo"}, [LOGIN, 403, 403, 302, 302, 302, 302]),
+    ("minutes_publish", "past", "pk", {}, [LOGIN, 403, 403, 403, 403, 302, 302]),
+    (
+        "minutes_comment_add",
+        "past",
+        "pk",
+        {"body": "Anmerkung"},
+        [LOGIN, 404, 404, 302, 302, 302, 302],
+    ),
+]
+
+
+@pytest.mark.parametrize("role_index,role", list(enumerate(ROLES)))
+def test_post_matrix(client, request, objects, role_index, role):
+    """Every action for one role; each POST runs in a savepoint that is rolled back."""
+    from django.db import transaction
+
+    client = _client_for(client, request, role)
+    wrong = []
+    for name, key, attr, data, expected in POST_MATRIX:
+        url = _url(name, objects, key, attr)
+        with transaction.atomic():
+            response = client.post(url, data)
+            transaction.set_rollback(True)
+        if response.status_code != expected[role_index]:
+            wrong.append((url, response.status_code, expected[role_index]))
+    assert not wrong, wrong
+
+
+def test_ended_membership_loses_access_the_same_day(client, objects, member_user):
+    from django.utils import timezone
+
+    from gremium.services import membership_end
+
+    url = _url("paper_detail", objects, "secret_paper")
+    client.login(email=member_user.email, password=PASSWORD)
+    assert client.get(url).status_code == 200
+    membership_end(
+        actor=None, membership=member_user.person.memberships.get(), end_date=timezone.localdate()
+    )
+    assert client.get(url).status_code == 404
+    response = client.get(_url("meeting_detail", objects, "meeting"))
+    assert response.status_code == 200
+    assert SECRET.encode() not in response.content
+
+
+def test_draft_meeting_is_invisible_to_members(client, committee, member_user):
+    from gremium.models import Meeting
+    from tests.gremium.factories import MeetingFactory
+
+    draft = MeetingFactory(committee=committee, state=Meeting.State.DRAFT, published_at=None)
+    client.login(email=member_user.email, password=PASSWORD)
+    assert client.get(reverse("gremium:meeting_detail", args=[draft.pk])).status_code == 404
+    assert draft.title.encode() not in client.get(reverse("gremium:meeting_list")).content

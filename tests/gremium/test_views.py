@@ -1,0 +1,373 @@
+"""Pages of gremium: forms with bad input, htmx partials, public side, query counts."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from erfurt_srp.discussion.models import Comment
+from gremium.models import AgendaItem, Meeting, Paper
+from tests.conftest import PASSWORD
+from tests.gremium.factories import (
+    AgendaItemFactory,
+    ConsultationFactory,
+    LocationFactory,
+    MeetingFactory,
+    PaperFactory,
+)
+
+
+def login(client, user):
+    assert client.login(email=user.email, password=PASSWORD)
+    return client
+
+
+def _form_data(committee, **over):
+    start = timezone.localtime(timezone.now() + timedelta(days=10)).replace(second=0, microsecond=0)
+    data = {
+        "committee": committee.pk,
+        "number": 12,
+        "name": "",
+        "start": start.strftime("%Y-%m-%dT%H:%M"),
+        "end": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "location": LocationFactory().pk,
+        "video_url": "",
+        "notice_days": 7,
+    }
+    data.update(over)
+    return data
+
+
+def test_staff_creates_a_meeting(client, staff_user, committee):
+    login(client, staff_user)
+    response = client.post(reverse("gremium:meeting_create"), _form_data(committee))
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302 and response["Location"] == meeting.get_absolute_url()
+    assert meeting.state == Meeting.State.DRAFT and meeting.notice_days == 7
+
+
+def test_meeting_that_ends_before_it_starts_shows_the_error_next_to_the_field(
+    client, staff_user, committee
+):
+    login(client, staff_user)
+    data = _form_data(committee)
+    data["end"], data["start"] = data["start"], data["end"]
+    response = client.post(reverse("gremium:meeting_create"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Das Ende der Sitzung muss nach ihrem Beginn liegen." in html
+    assert 'id="id_end_error"' in html
+    assert f'value="{data["start"]}"' in html  # input kept
+    assert not Meeting.objects.exists()
+
+
+def test_duplicate_meeting_number_shows_message(client, staff_user, committee):
+    MeetingFactory(committee=committee, number=12)
+    login(client, staff_user)
+    response = client.post(reverse("gremium:meeting_create"), _form_data(committee))
+    assert "bereits eine Sitzung mit der Nummer 12" in response.content.decode()
+
+
+def test_late_invitation_warning_on_draft(client, staff_user, committee):
+    meeting = MeetingFactory(
+        committee=committee,
+        state=Meeting.State.DRAFT,
+        published_at=None,
+        start=timezone.now() + timedelta(days=2),
+    )
+    login(client, staff_user)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Ladungsfrist beträgt 7 Tage" in html
+
+
+def test_publish_from_the_page(client, staff_user, committee, member_user):
+    meeting = MeetingFactory(committee=committee, state=Meeting.State.DRAFT, published_at=None)
+    AgendaItemFactory(meeting=meeting)
+    login(client, staff_user)
+    response = client.post(reverse("gremium:meeting_publish", args=[meeting.pk]), follow=True)
+    assert "Die Sitzung ist veröffentlicht" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.state == Meeting.State.PUBLISHED
+    outbox = client.get(reverse("gremium:meeting_outbox", args=[meeting.pk])).content.decode()
+    assert member_user.email in outbox and "gremium.meeting.invitation" in outbox
+
+
+def test_move_past_the_end_via_htmx_shows_error_and_keeps_order(
+    client, staff_user, meeting, secret_item, public_item
+):
+    login(client, staff_user)
+    response = client.post(
+        reverse("gremium:agenda_item_move", args=[public_item.pk]),
+        {"position": 5},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 400
+    assert "zwischen 1 und 2" in response.content.decode()
+    assert "<html" not in response.content.decode()
+    public_item.refresh_from_db()
+    assert public_item.order == 1
+
+
+def test_move_via_htmx_returns_the_new_agenda(
+    client, staff_user, meeting, secret_item, public_item
+):
+    login(client, staff_user)
+    response = client.post(
+        reverse("gremium:agenda_item_move", args=[public_item.pk]),
+        {"position": 2},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.index("Geheimer Standortpunkt") < html.index("Öffentlicher Punkt ThINKA")
+
+
+def test_move_plain_post_fallback_redirects(client, staff_user, meeting, secret_item, public_item):
+    login(client, staff_user)
+    response = client.post(
+        reverse("gremium:agenda_item_move", args=[public_item.pk]), {"position": 2}
+    )
+    assert response.status_code == 302
+    assert AgendaItem.objects.get(pk=public_item.pk).order == 2
+
+
+def test_paper_number_that_exists_keeps_input(client, staff_user):
+    PaperFactory(reference="1803/22")
+    login(client, staff_user)
+    response = client.post(
+        reverse("gremium:paper_create"),
+        {
+            "reference": "1803/22",
+            "name": "Mein Titel",
+            "kind": "information",
+            "public": "on",
+            "date": "2022-10-20",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Eine Drucksache mit der Nummer 1803/22 gibt es bereits." in html
+    assert 'id="id_reference_error"' in html
+    assert 'value="Mein Titel"' in html
+    assert Paper.objects.count() == 1
+
+
+def test_forbidden_upload_type_shows_message(client, staff_user):
+    paper = PaperFactory()
+    login(client, staff_user)
+    response = client.post(
+        reverse("gremium:paper_file_add", args=[paper.pk]),
+        {"name": "Schadcode", "file": SimpleUploadedFile("x.exe", b"MZ")},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "nicht erlaubt" in html and 'id="id_file_error"' in html
+    assert 'value="Schadcode"' in html
+
+
+def test_too_large_upload_shows_message(client, staff_user, settings, public_item):
+    settings.UPLOAD_MAX_BYTES = 5
+    login(client, staff_user)
+    response = client.post(
+        reverse("gremium:agenda_item_file_add", args=[public_item.pk]),
+        {"file": SimpleUploadedFile("x.pdf", b"%PDF-123456")},
+    )
+    assert response.status_code == 400
+    assert "zu groß" in response.content.decode()
+
+
+def test_file_download_follows_visibility(
+    client, staff_user, secret_item, outsider_user, member_user
+):
+    from gremium.services import file_attach
+
+    file = file_attach(
+        actor=staff_user, agenda_item=secret_item, upload=SimpleUploadedFile("plan.pdf", b"%PDF-x")
+    )
+    url = reverse("gremium:file_download", args=[file.pk])
+    assert client.get(url).status_code == 404
+    login(client, outsider_user)
+    assert client.get(url).status_code == 404
+    login(client, member_user)
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-x"
+
+
+def test_member_answers_and_comments_via_htmx(
+    client, member_user, meeting, public_item, secret_item
+):
+    login(client, member_user)
+    response = client.post(
+        reverse("gremium:meeting_respond", args=[meeting.pk]), {"answer": "declined"}, follow=True
+    )
+    assert "Ihre Antwort ist gespeichert" in response.content.decode()
+    response = client.post(
+        reverse("gremium:comment_add", args=[secret_item.pk]),
+        {"body": "<script>alert(1)</script>Guter Punkt"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Guter Punkt" in html and "<script>alert" not in html
+    comment = Comment.objects.get()
+    reply = client.post(
+        reverse("gremium:comment_add", args=[secret_item.pk]),
+        {"body": "Antwort", "parent": comment.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    assert reply.status_code == 200
+    assert Comment.objects.filter(parent=comment).count() == 1
+
+
+def test_empty_comment_is_refused_with_message(client, member_user, public_item):
+    login(client, member_user)
+    response = client.post(
+        reverse("gremium:comment_add", args=[public_item.pk]), {"body": ""}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 400
+
+
+def test_comment_editable_for_a_short_time_then_not(client, member_user, public_item):
+    from erfurt_srp.discussion.services import comment_create
+
+    comment = comment_create(target=public_item, body="Erst", author=member_user)
+    login(client, member_user)
+    url = reverse("gremium:comment_edit", args=[comment.pk])
+    assert client.post(url, {"body": "Zweit"}).status_code == 302
+    Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    assert client.get(url).status_code == 403
+
+
+def test_staff_hides_comment_with_reason(client, staff_user, member_user, public_item):
+    from erfurt_srp.discussion.services import comment_create
+
+    comment = comment_create(target=public_item, body="Beleidigung", author=member_user)
+    login(client, staff_user)
+    url = reverse("gremium:comment_hide", args=[comment.pk])
+    assert client.post(url, {"reason": ""}).status_code == 400
+    assert client.post(url, {"reason": "Netiquette"}).status_code == 302
+    html = client.get(public_item.meeting.get_absolute_url()).content.decode()
+    assert "Netiquette" in html and "Beleidigung" not in html
+
+
+def test_public_feed_and_pages_hide_non_public_items(client, meeting, public_item, secret_item):
+    feed = client.get(reverse("gremium:meeting_feed"))
+    assert feed["Content-Type"].startswith("text/calendar")
+    assert b"BEGIN:VEVENT" in feed.content
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Öffentlicher Punkt ThINKA" in page and "1803/22" in page
+    assert "Geheimer Standortpunkt" not in page and "9999/22" not in page
+    pdf = client.get(reverse("gremium:meeting_agenda_pdf", args=[meeting.pk]))
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_member_sees_non_public_items(client, member_user, meeting, public_item, secret_item):
+    login(client, member_user)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Geheimer Standortpunkt" in page and "Vertrauliche Vorlage" in page
+
+
+def test_dashboard_panel_lists_my_meetings(client, member_user, meeting, public_item):
+    login(client, member_user)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert meeting.title in html and "noch offen" in html
+
+
+def test_staff_manages_members(client, staff_user, committee, member_user):
+    from gremium.models import Membership
+
+    membership = Membership.objects.get(person__user=member_user)
+    login(client, staff_user)
+    response = client.post(
+        reverse("gremium:membership_replace", args=[membership.pk]),
+        {"first_name": "Nora", "last_name": "Neu", "email": "nora@example.org", "start_date": ""},
+    )
+    assert response.status_code == 302
+    new = Membership.objects.active().get(committee=committee, role="member")
+    assert new.person.email == "nora@example.org"
+    response = client.post(reverse("gremium:membership_end", args=[new.pk]), {"end_date": ""})
+    assert response.status_code == 302
+    history = client.get(
+        reverse("gremium:committee_history", args=[committee.slug])
+    ).content.decode()
+    assert "Nora Neu" in history and staff_user.display_name in history
+
+
+def test_attendance_and_minutes_pages(client, staff_user, committee, member_user):
+    past = MeetingFactory(committee=committee, number=2, start=timezone.now() - timedelta(days=2))
+    past.end = past.start + timedelta(hours=1)
+    past.save()
+    item = AgendaItemFactory(meeting=past, name="Punkt A")
+    login(client, staff_user)
+    from gremium.models import Membership
+
+    mid = Membership.objects.get(person__user=member_user).pk
+    response = client.post(
+        reverse("gremium:attendance_edit", args=[past.pk]),
+        {"present": [mid], "guest_name": ["Gast Eins"], "guest_organisation": ["BAG"]},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("gremium:minutes_edit", args=[past.pk]),
+        {
+            "introduction": "Begrüßung",
+            f"text_{item.pk}": "Diskussion",
+            f"result_{item.pk}": "angenommen",
+        },
+    )
+    assert response.status_code == 302
+    html = client.get(reverse("gremium:minutes_detail", args=[past.pk])).content.decode()
+    assert "Gast Eins" in html and "angenommen" in html
+    assert client.get(reverse("gremium:minutes_pdf", args=[past.pk])).content.startswith(b"%PDF")
+
+
+# --- query counts: fixed however many meetings, items, papers and comments -------------------
+
+
+def _populate(committee, member_user, meetings: int, items: int):
+    from erfurt_srp.discussion.services import comment_create
+
+    for n in range(meetings):
+        meeting = MeetingFactory(committee=committee, start=timezone.now() + timedelta(days=n + 1))
+        for i in range(items):
+            item = AgendaItemFactory(meeting=meeting, public=i % 2 == 0)
+            ConsultationFactory(agenda_item=item, paper=PaperFactory(public=i % 2 == 0))
+            comment_create(target=item, body=f"K{i}", author=member_user)
+    return meeting
+
+
+@pytest.mark.parametrize("role", ["anonymous", "member_user", "staff_user"])
+def test_list_pages_do_not_grow_with_data(
+    client, request, committee, member_user, role, django_assert_max_num_queries
+):
+    if role != "anonymous":
+        login(client, request.getfixturevalue(role))
+
+    def counts():
+        result = {}
+        for name, url in [
+            ("list", reverse("gremium:meeting_list")),
+            ("detail", last.get_absolute_url()),
+            ("dashboard", reverse("dashboard")),
+            ("papers", reverse("gremium:paper_list")),
+        ]:
+            from django.db import connection
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(url)
+            assert response.status_code in (200, 302)
+            result[name] = len(ctx.captured_queries)
+        return result
+
+    last = _populate(committee, member_user, meetings=1, items=1)
+    small = counts()
+    last = _populate(committee, member_user, meetings=15, items=4)
+    large = counts()
+    assert small == large, (small, large)
+    with django_assert_max_num_queries(20):
+        client.get(reverse("gremium:meeting_list"))
+    with django_assert_max_num_queries(25):
+        client.get(last.get_absolute_url())
