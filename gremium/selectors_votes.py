@@ -120,6 +120,7 @@ class VoteResult:
     eligible: int
     quorum: int
     result_label: str
+    counts_hidden: bool = False  # secret votes show no counts before they close
     ballots: list[BallotRow] = field(default_factory=list)  # open votes only
     voted: list[str] = field(default_factory=list)  # who has voted (also for secret votes)
 
@@ -182,6 +183,7 @@ def vote_result(vote: Vote) -> VoteResult:
         eligible=vote.eligible_count,
         quorum=vote.quorum,
         result_label=label,
+        counts_hidden=vote.is_open and vote.secret,
     )
     if vote.secret:
         participations = Participation.objects.filter(vote=vote).select_related(
@@ -243,7 +245,7 @@ def statement_completeness(statement_round: StatementRound) -> list[Completeness
         Membership.objects.active()
         .filter(committee_id=statement_round.committee_id)
         .select_related("person")
-        .order_by("role")
+        .order_by("-role", "person__last_name")  # member before deputy
     ):
         people.setdefault(membership.institution_id, []).append(
             f"{membership.person} ({membership.get_role_display()})"

@@ -284,7 +284,10 @@ def vote_result_csv(request, pk):
             _("Punkte") if ranked else "",
         ]
     )
-    rows += [[o.label, o.count, o.points if ranked else ""] for o in result.options]
+    rows += [
+        [o.label, "" if result.counts_hidden else o.count, o.points if ranked else ""]
+        for o in result.options
+    ]
     if not vote.secret and result.ballots:
         rows.append(["", "", ""])
         rows.append([_("Institution / Person"), _("Stimme"), _("abgegeben von")])

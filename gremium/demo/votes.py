@@ -2,9 +2,10 @@
 and one open vote for the coming meeting. Idempotent; does nothing without the Begleitgremium
 and the Geschäftsstelle demo login (seeded by accounts and gremium.committees before).
 
-Subject of the site decision: the agenda item of a Begleitgremium meeting whose name mentions
-ThINKA when the meetings seeder made one, else the Begleitgremium itself. The open vote's
-subject: the first agenda item of the next meeting, else the Begleitgremium.
+Subject of the site decision: the "Standortentscheidung ThINKA" agenda item of a Begleitgremium
+meeting when the meetings seeder made one (dated to that meeting), else the Begleitgremium itself.
+The open (secret) vote's subject: the coming meeting's "Abstimmung" item, else its first item,
+else the Begleitgremium.
 Demo data is written without e-mails (notify=False).
 """
 
@@ -13,7 +14,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from gremium import selectors_votes, services_votes
-from gremium.models import AgendaItem, Committee, Membership, Statement, Vote
+from gremium.models import AgendaItem, Committee, Membership, Statement, StatementRound, Vote
 
 STAFF_EMAIL = "geschaeftsstelle@demo.erfurt-srp.de"
 SITE_QUESTION = (
@@ -21,7 +22,8 @@ SITE_QUESTION = (
     "die vorgeschlagenen Standorte für das Quartiersprojekt ThINKA Erfurt?"
 )
 OPEN_QUESTION = (
-    "Stimmt das Begleitgremium den Themenschwerpunkten für die sozialpolitischen Leitlinien zu?"
+    "Stimmt das Begleitgremium der vorgeschlagenen Verteilung der Fördermittel für die "
+    "Quartiersarbeit 2023 zu?"
 )
 
 STATEMENT_BY_KIND = {
@@ -63,22 +65,21 @@ def _staff_user():
 
 
 def _site_subject(committee):
+    items = AgendaItem.objects.filter(
+        meeting__committee=committee, name__icontains="ThINKA"
+    ).select_related("meeting")
     item = (
-        AgendaItem.objects.filter(meeting__committee=committee, name__icontains="ThINKA")
-        .order_by("meeting__start")
-        .first()
+        items.filter(name__icontains="Standortentscheidung").order_by("meeting__start").first()
+        or items.order_by("meeting__start").first()
     )
     return item or committee
 
 
 def _next_meeting_subject(committee):
-    item = (
-        AgendaItem.objects.filter(meeting__committee=committee, meeting__start__gt=timezone.now())
-        .exclude(name__icontains="ThINKA")
-        .order_by("meeting__start", "order")
-        .first()
-    )
-    return item or committee
+    coming = AgendaItem.objects.filter(
+        meeting__committee=committee, meeting__start__gt=timezone.now()
+    ).order_by("meeting__start", "order")
+    return coming.filter(name__icontains="Abstimmung").first() or coming.first() or committee
 
 
 def _members_by_institution(committee) -> dict[int, list[Membership]]:
@@ -141,7 +142,24 @@ def _seed_site_decision(committee, staff, out) -> None:
             services_votes.ballot_cast(
                 vote=vote, actor=memberships[0].person.user, choice=options[key]
             )
-    services_votes.vote_close(vote=vote, actor=staff, notify=False)
+    vote = services_votes.vote_close(vote=vote, actor=staff, notify=False)
+    meeting = getattr(subject, "meeting", None)
+    if meeting is not None and meeting.start < timezone.now():
+        # Date the decision as taken in its meeting (demo only; no history entry needed).
+        StatementRound.objects.filter(pk=statement_round.pk).update(
+            opened_at=meeting.start - timedelta(days=21),
+            deadline=meeting.start - timedelta(days=2),
+            status=StatementRound.Status.CLOSED,
+        )
+        Statement.objects.filter(round=statement_round).update(
+            created_at=meeting.start - timedelta(days=7),
+            updated_at=meeting.start - timedelta(days=7),
+        )
+        Vote.objects.filter(pk=vote.pk).update(
+            opened_at=meeting.start,
+            deadline=meeting.start + timedelta(hours=1),
+            closed_at=meeting.start + timedelta(hours=1),
+        )
     out.write(f"gremium.votes: ThINKA site decision on {subject} ({vote.get_result_display()})\n")
 
 
@@ -149,17 +167,22 @@ def _seed_open_vote(committee, staff, out) -> None:
     subject = _next_meeting_subject(committee)
     if selectors_votes.votes_for_subject(subject).filter(question=OPEN_QUESTION).exists():
         return
+    meeting = getattr(subject, "meeting", None)
+    deadline = timezone.now() + timedelta(days=10)
+    if meeting is not None and meeting.start > timezone.now() + timedelta(hours=2):
+        deadline = meeting.start - timedelta(hours=1)  # online until the meeting begins
     services_votes.vote_open(
         committee=committee,
         subject=subject,
         question=OPEN_QUESTION,
         description=(
-            "Themenschwerpunkte: Armut und Teilhabe, Bildung, Gesundheit, Wohnen und "
-            "Zusammenleben im Quartier, Integration."
+            "Vertrauliche Abstimmung (geheim): Online-Stimmabgabe bis zur Sitzung; wer "
+            "abgestimmt hat, ist sichtbar, wie, sieht niemand."
         ),
         kind=Vote.Kind.YES_NO,
         ballot_unit=Vote.BallotUnit.INSTITUTION,
-        deadline=timezone.now() + timedelta(days=10),
+        secret=True,
+        deadline=deadline,
         requires_complete_statement_round=False,
         actor=staff,
         notify=False,
