@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -58,9 +59,25 @@ def event_get_public(*, slug: str) -> Event | None:
     return Event.objects.filter(slug=slug, published=True).first()
 
 
-def event_availability(*, event: Event, now=None) -> tuple[int, list[TableAvailability]]:
-    """Return (free places for the event, availability per table) with two queries."""
-    total, per_table = held_places(event_id=event.pk, now=now)
+HELD_CACHE_SECONDS = 2
+
+
+def event_availability(
+    *, event: Event, now=None, cached: bool = False
+) -> tuple[int, list[TableAvailability]]:
+    """Return (free places for the event, availability per table) with two queries.
+
+    cached=True (public page views only, never a capacity decision) reuses the held counts for
+    up to HELD_CACHE_SECONDS, so a burst of page views does not count the rows each time.
+    """
+    if cached:
+        key = f"beteiligung:held:{event.pk}"
+        total, per_table = cache.get(key) or (None, None)
+        if total is None:
+            total, per_table = held_places(event_id=event.pk, now=now)
+            cache.set(key, (total, per_table), HELD_CACHE_SECONDS)
+    else:
+        total, per_table = held_places(event_id=event.pk, now=now)
     tables = [TableAvailability(t, per_table.get(t.pk, 0)) for t in event.tables.all()]
     return max(0, event.capacity - total), tables
 

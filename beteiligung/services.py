@@ -184,6 +184,10 @@ def registration_create(
             ),
             field="consent",
         )
+    # The table is read before the lock: only the counting below must be serialised.
+    table = EventTable.objects.filter(pk=table_id, event_id=event_id).first() if table_id else None
+    if table_id and table is None:
+        raise DomainError(_("Bitte wählen Sie einen Thementisch aus der Liste."), field="table")
     with transaction.atomic():
         event = _lock_event(event_id)
         if event is None or not event.published:
@@ -204,27 +208,8 @@ def registration_create(
                 _("Die Anmeldefrist für diese Veranstaltung ist abgelaufen."), code="closed"
             )
         invitation = _check_invitation(event, invitation_code)
-        table = None
-        if table_id:
-            table = EventTable.objects.filter(pk=table_id, event=event).first()
-            if table is None:
-                raise DomainError(
-                    _("Bitte wählen Sie einen Thementisch aus der Liste."), field="table"
-                )
-        elif event.tables.exists():
+        if table is None and event.tables.exists():
             raise DomainError(_("Bitte wählen Sie einen Thementisch."), field="table")
-        duplicate = Registration.objects.filter(
-            event=event, email__iexact=email, status__in=Registration.ACTIVE_STATUSES
-        ).exists()
-        if duplicate:
-            raise DomainError(
-                _(
-                    "Mit dieser E-Mail-Adresse besteht schon eine Anmeldung für diese Veranstaltung. "
-                    "Den persönlichen Link finden Sie in unserer E-Mail an Sie."
-                ),
-                field="email",
-                code="duplicate",
-            )
         total, per_table = held_places(event_id=event.pk, now=now)
         event_free = total < event.capacity
         table_free = table is None or per_table.get(table.pk, 0) < table.capacity
@@ -270,15 +255,17 @@ def registration_create(
             expires_at=now + timedelta(minutes=settings.BETEILIGUNG_OPT_IN_MINUTES),
             created_at=now,
         )
-        registration.full_clean(exclude=["public_id"])
+        # Field rules only; the foreign keys were checked above and one address per event is
+        # the database constraint, turned into a message here.
+        registration.clean_fields(exclude=["public_id", "event", "table", "invitation"])
         try:
             with transaction.atomic():
                 registration.save()
         except IntegrityError:
-            # The unique constraint is the backstop for what the check above saw under lock.
             raise DomainError(
                 _(
-                    "Mit dieser E-Mail-Adresse besteht schon eine Anmeldung für diese Veranstaltung."
+                    "Mit dieser E-Mail-Adresse besteht schon eine Anmeldung für diese "
+                    "Veranstaltung. Den persönlichen Link finden Sie in unserer E-Mail an Sie."
                 ),
                 field="email",
                 code="duplicate",

@@ -108,7 +108,8 @@ def event_detail(request, slug):
     if event is None:
         raise Http404
     now = timezone.now()
-    free, tables = selectors.event_availability(event=event, now=now)
+    # Display only (labels, free counts); the service counts again under the lock.
+    free, tables = selectors.event_availability(event=event, now=now, cached=True)
     state = event.registration_state(now)
     status = 200
     if request.method == "POST":
@@ -169,6 +170,10 @@ def event_detail(request, slug):
             "free": free,
             "state": state,
             "form": form,
+            # The unbound form and the page top are cached (template fragments) under a key
+            # that changes with every change of free places.
+            "availability_key": f"{free}-" + "-".join(str(t.free) for t in tables),
+            "form_cacheable": not form.is_bound and not form.initial,
         },
         status=status,
     )

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests.beteiligung.factories import EventFactory, EventTableFactory
 
@@ -25,3 +26,11 @@ def outbox_kinds():
         return list(OutboxMessage.objects.filter(**filters).values_list("kind", flat=True))
 
     return kinds
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters and cached page fragments must not leak from one test to the next."""
+    cache.clear()
+    yield
+    cache.clear()

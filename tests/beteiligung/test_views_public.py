@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,13 +16,6 @@ from tests.beteiligung.factories import (
 
 S = Registration.Status
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clear_rate_limit():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def form_data(tables, **overrides):

@@ -1,0 +1,227 @@
+"""Registration burst: 1,000 registrations for 200 places from 50 concurrent clients.
+
+Run from the repository root:
+
+    .venv/bin/python bench/beteiligung.py
+
+gunicorn (3 sync workers, DJANGO_DEBUG=0) + PostgreSQL via bench/common.py. Phases:
+
+1. burst: 1,000 POSTs of the public registration form (4 themed tables of 50 places, event
+   capacity 200, the waiting-list box ticked) at 50 clients. Each answer must be the 302 to the
+   "check your mail" page. Target: <= 5 s, 0 errors.
+2. opt-in: every registrant follows the confirmation link from the e-mail in the outbox (POST on
+   the confirm page), again at 50 clients. Double opt-in means a place counts only after this
+   step, so "confirmed" is measured after it: it must be exactly 200 (50 per table), the other
+   800 are on the waiting list with a confirmed e-mail address.
+3. event page: GETs of the public event page (programme, tables with free places, form) at 20
+   clients. Target: >= 360 requests/s.
+
+E-mail goes through the outbox as in production: the request writes the row and enqueues the
+send on the Redis broker (BENCH_REDIS_URL, default redis://127.0.0.1:6379/4); a mail worker on
+its own queue sends it, so the web request never waits for SMTP. The rate limit per address is
+switched off for the server (BETEILIGUNG_RATE_LIMIT=0) because every bench client comes from
+127.0.0.1; tests/beteiligung/test_views_public.py proves the limit itself.
+
+Environment: BENCH_BURST (1000), BENCH_PLACES (200), BENCH_CONCURRENCY (50),
+BENCH_PAGE_REQUESTS (2000), BENCH_PAGE_CONCURRENCY (20).
+"""
+
+import json
+import os
+import re
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import OUT, load, report, run_load, server  # noqa: E402
+
+BURST = int(os.environ.get("BENCH_BURST", "1000"))
+PLACES = int(os.environ.get("BENCH_PLACES", "200"))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "50"))
+PAGE_REQUESTS = int(os.environ.get("BENCH_PAGE_REQUESTS", "2000"))
+PAGE_CONCURRENCY = int(os.environ.get("BENCH_PAGE_CONCURRENCY", "20"))
+TABLES = 4
+SLUG = "bench-burst"
+EVENT_URL = f"/beteiligung/{SLUG}/"
+CONFIRM_RE = re.compile(r"/beteiligung/anmeldung/([^/\s]+)/bestaetigen/")
+
+os.environ.setdefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
+
+
+def seed() -> None:
+    """Start from a clean event: the bench database is reused between runs."""
+    from django.utils import timezone
+
+    from beteiligung.models import Event, EventTable, ProgrammeItem
+    from erfurt_srp.notifications.models import OutboxMessage
+
+    OutboxMessage.objects.filter(kind__startswith="beteiligung.").delete()
+    for event in Event.objects.filter(slug=SLUG):
+        event.registrations.all().delete()
+        event.delete()
+    now = timezone.now()
+    event = Event.objects.create(
+        title="Lasttest: Beteiligungsveranstaltung",
+        slug=SLUG,
+        summary="Burst von Anmeldungen",
+        description="Eine Veranstaltung für den Lasttest.",
+        starts_at=now + timedelta(days=14),
+        ends_at=now + timedelta(days=14, hours=4),
+        venue="Rathaus Erfurt, Festsaal",
+        address="Fischmarkt 1, 99084 Erfurt",
+        accessibility_notes="Stufenloser Zugang über den Seiteneingang.",
+        capacity=PLACES,
+        registration_opens_at=now - timedelta(days=1),
+        registration_closes_at=now + timedelta(days=13),
+        published=True,
+    )
+    programme = [("09:00", "Begrüßung"), ("09:30", "Vortrag"), ("10:30", "Thementische")]
+    for start, title in programme:
+        ProgrammeItem.objects.create(event=event, starts_at=start, title=title)
+    for i in range(TABLES):
+        EventTable.objects.create(
+            event=event, title=f"Thementisch {i + 1}", capacity=PLACES // TABLES, position=i
+        )
+
+
+def counts() -> dict:
+    from django.db.models import Count
+
+    from beteiligung.models import Registration
+
+    rows = (
+        Registration.objects.filter(event__slug=SLUG)
+        .values_list("status", "table__title")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    result: dict = {"by_status": {}, "confirmed_per_table": {}}
+    for status, table, n in rows:
+        result["by_status"][status] = result["by_status"].get(status, 0) + n
+        if status == "confirmed":
+            result["confirmed_per_table"][table] = n
+    return result
+
+
+def confirm_paths() -> list[str]:
+    from erfurt_srp.notifications.models import OutboxMessage
+
+    bodies = OutboxMessage.objects.filter(kind="beteiligung.opt_in").values_list("body", flat=True)
+    paths = []
+    for body in bodies:
+        match = CONFIRM_RE.search(body)
+        if match:
+            paths.append(match.group(0))
+    return paths
+
+
+def main() -> int:
+    table_ids: list[int] = []
+
+    def with_table_ids():
+        seed()
+        from beteiligung.models import EventTable
+
+        table_ids.extend(
+            EventTable.objects.filter(event__slug=SLUG)
+            .order_by("position")
+            .values_list("id", flat=True)
+        )
+
+    env = {
+        "BETEILIGUNG_RATE_LIMIT": "0",
+        # see bench/beteiligung_settings.py (a missing leaflet source map breaks collectstatic)
+        "DJANGO_SETTINGS_MODULE": "bench.beteiligung_settings",
+    }
+    with server(seed=with_table_ids, env=env) as base_url:
+        load(base_url + EVENT_URL, requests=60, concurrency=6)  # warm up every worker
+
+        def register(session, i):
+            return session.post(
+                EVENT_URL,
+                {
+                    "name": f"Person {i}",
+                    "email": f"person{i}@bench.example.org",
+                    "organisation": "Lasttest e.V.",
+                    "kind": "citizen",
+                    "table": str(table_ids[i % TABLES]),
+                    "needs_step_free": "on" if i % 10 == 0 else "",
+                    "join_waiting_list": "on",
+                    "consent": "on",
+                    "website": "",
+                },
+            )
+
+        burst = report(
+            "beteiligung_burst",
+            run_load(
+                base_url,
+                register,
+                requests=BURST,
+                concurrency=CONCURRENCY,
+                setup=lambda session: session.get(EVENT_URL),
+                ok=lambda status: status == 302,
+            ),
+        )
+        after_burst = counts()
+        paths = confirm_paths()
+
+        def confirm(session, i):
+            return session.post(paths[i])
+
+        opt_in = report(
+            "beteiligung_opt_in",
+            run_load(
+                base_url,
+                confirm,
+                requests=len(paths),
+                concurrency=CONCURRENCY,
+                setup=lambda session: session.get(EVENT_URL),
+                ok=lambda status: status == 302,
+            ),
+        )
+        after_opt_in = counts()
+        page = report(
+            "beteiligung_event_page",
+            load(base_url + EVENT_URL, requests=PAGE_REQUESTS, concurrency=PAGE_CONCURRENCY),
+        )
+
+    confirmed = after_opt_in["by_status"].get("confirmed", 0)
+    summary = {
+        "burst_seconds": burst.duration,
+        "burst_errors": burst.errors,
+        "burst_rps": round(burst.rps, 1),
+        "held_after_burst": after_burst["by_status"].get("pending", 0),
+        "waiting_after_burst": after_burst["by_status"].get("waiting", 0),
+        "confirm_links": len(paths),
+        "opt_in_seconds": opt_in.duration,
+        "opt_in_errors": opt_in.errors,
+        "opt_in_rps": round(opt_in.rps, 1),
+        "confirmed": confirmed,
+        "confirmed_per_table": after_opt_in["confirmed_per_table"],
+        "waiting": after_opt_in["by_status"].get("waiting", 0),
+        "event_page_rps": round(page.rps, 1),
+        "event_page_errors": page.errors,
+    }
+    print(json.dumps(summary, indent=2, ensure_ascii=False))
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "beteiligung_summary.json").write_text(json.dumps(summary, indent=2))
+    ok = (
+        burst.errors == 0
+        and opt_in.errors == 0
+        and page.errors == 0
+        and confirmed == PLACES
+        and len(paths) == BURST
+        and all(n <= PLACES // TABLES for n in after_opt_in["confirmed_per_table"].values())
+    )
+    if burst.duration > 5.0:
+        print(f"note: burst took {burst.duration:.2f} s (target <= 5 s)")
+    if page.rps < 360:
+        print(f"note: event page {page.rps:.0f} req/s (target >= 360)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
