@@ -18,6 +18,7 @@ from .models import (
     Indicator,
     IndicatorValue,
     NeighbourhoodProject,
+    Recommendation,
     SiteProposal,
     SocialArea,
 )
@@ -198,11 +199,58 @@ def seed_thinka() -> NeighbourhoodProject:
     return project
 
 
+def seed_recommendation(project: NeighbourhoodProject) -> None:
+    """One demo recommendation (Roter Berg) with its Drucksache, plainly marked as demo."""
+    from datetime import date
+
+    from .services import _paper_for
+
+    if project.recommendations.exists():
+        return
+    site = project.proposals.filter(district__number=10).first()
+    if site is None:
+        return
+    institutions = list(project.committee.institutions.order_by("name"))
+    annex = [
+        {
+            "institution": institution.name,
+            "text": "Demo-Stellungnahme: Die Institution befürwortet den Standort Roter Berg "
+            "wegen der ungünstigen Sozialstruktur und der Räume der Wohnungsunternehmen.",
+        }
+        for institution in institutions
+    ] or [{"institution": "Amt für Soziales", "text": "Demo-Stellungnahme: befürwortet."}]
+    on = date(2022, 9, 13)
+    recommendation = Recommendation.objects.create(
+        project=project,
+        site=site,
+        title="Empfehlung zum Standort ThINKA Erfurt: Roter Berg (Demo)",
+        text=(
+            "Demo-Empfehlung (keine amtliche Drucksache). Das Begleitgremium hat über die "
+            "Standortvorschläge für das Quartiersprojekt ThINKA Erfurt beraten; jede "
+            "vertretene Institution hat ihre fachliche Stellungnahme abgegeben (Anlage 1).\n\n"
+            f"Das Gremium empfiehlt dem Ausschuss für Soziales, Arbeitsmarkt und Gleichstellung "
+            f"den Standort {site.address} im Ortsteil Roter Berg."
+        ),
+        vote_result="Demo: 15 Ja, 1 Nein, 2 Enthaltungen",
+        votes_yes=15,
+        votes_no=1,
+        votes_abstain=2,
+        annex=annex,
+        recommended_on=on,
+        decision=Recommendation.Decision.AGREED,
+        decision_date=date(2022, 11, 3),
+    )
+    recommendation.paper = _paper_for(
+        recommendation, actor=None, committee=project.committee, vote_date=on
+    )
+    recommendation.save(update_fields=["paper"])
+
+
 def seed(out) -> list[tuple[str, str, str]]:
     seed_districts()
     seed_areas()
     seed_values()
     seed_shapes()
-    seed_thinka()
+    seed_recommendation(seed_thinka())
     out.write("standorte: 53 Ortsteile, demo social areas with Demo-Werte, ThINKA Erfurt\n")
     return []

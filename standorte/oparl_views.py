@@ -4,6 +4,8 @@ same however deep a client pages."""
 import json
 
 from django.http import FileResponse, HttpResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET
 
 from . import oparl
@@ -38,6 +40,12 @@ def _page(request, queryset, render, list_url: str):
     except ValueError:
         return _error(400, "after und limit müssen ganze Zahlen sein.")
     limit = max(1, min(limit, MAX_PAGE_SIZE))
+    try:
+        queryset = _time_filters(request, queryset)
+    except ValueError:
+        return _error(
+            400, "Zeitfilter im Format ISO 8601 angeben, z. B. 2022-10-20T00:00:00+02:00."
+        )
     rows = list(queryset.filter(pk__gt=after).order_by("pk")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
@@ -53,6 +61,31 @@ def _page(request, queryset, render, list_url: str):
             "links": links,
         }
     )
+
+
+TIME_FILTERS = {
+    "created_since": ("created_at", "gte"),
+    "created_until": ("created_at", "lte"),
+    "modified_since": ("modified_at", "gte"),
+    "modified_until": ("modified_at", "lte"),
+}
+
+
+def _time_filters(request, queryset):
+    """OParl's created_since/-until and modified_since/-until, where the objects keep times."""
+    fields = {f.name for f in queryset.model._meta.get_fields()}
+    for parameter, (field, lookup) in TIME_FILTERS.items():
+        raw = request.GET.get(parameter)
+        if not raw:
+            continue
+        value = parse_datetime(raw.replace(" ", "+"))
+        if value is None:
+            raise ValueError(raw)
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        if field in fields:
+            queryset = queryset.filter(**{f"{field}__{lookup}": value})
+    return queryset
 
 
 def _detail(queryset, pk, render):

@@ -452,6 +452,8 @@ def _ausschuss():
 
 
 def _paper_for(recommendation: Recommendation, *, actor, committee, vote_date):
+    """Create the recommendation's Drucksache with its Beratungsfolge (Begleitgremium, then the
+    Ausschuss, which decides) through gremium's paper services."""
     from gremium import services as gremium_services
     from gremium.models import Consultation, Paper
 

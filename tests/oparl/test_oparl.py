@@ -379,3 +379,12 @@ def test_list_pages_cost_the_same_number_of_queries(client, platform, kind):
         MembershipFactory(committee=committee)
     assert queries(f"{ROOT}body/1/{kind}/") == small
     assert queries(f"{ROOT}body/1/{kind}/?limit=5") == small
+
+
+def test_modified_since_filters_lists(client, db):
+    _make_papers(3)
+    later = (timezone.now() + timedelta(days=1)).isoformat()
+    assert client.get(ROOT + "body/1/paper/", {"modified_since": later}).json()["data"] == []
+    earlier = (timezone.now() - timedelta(days=1)).isoformat()
+    assert len(client.get(ROOT + "body/1/paper/", {"modified_since": earlier}).json()["data"]) == 3
+    assert client.get(ROOT + "body/1/paper/", {"modified_since": "gestern"}).status_code == 400
