@@ -36,6 +36,8 @@ class Attachment:
 def _related_fields(related) -> dict:
     if related is None:
         return {"related_type": None, "related_id": "", "related_label": ""}
+    if related.pk is None:
+        raise ValueError("message_queue: the related object must be saved first.")
     return {
         "related_type": ContentType.objects.get_for_model(related, for_concrete_model=False),
         "related_id": str(related.pk),
@@ -185,7 +187,7 @@ def message_queue_bulk(messages: list[dict]) -> list[OutboxMessage]:
         with transaction.atomic():
             created = OutboxMessage.objects.bulk_create([m for m, _a in rows], batch_size=500)
             OutboxAttachment.objects.bulk_create(
-                [att for m, a in rows for att in _attachment_rows(m, a)], batch_size=100
+                [att for m, a in rows for att in _attachment_rows(m, a)], batch_size=250
             )
     except IntegrityError:
         # Lost a race with a concurrent queueing of some of these messages: go one by one.

@@ -240,3 +240,12 @@ def test_beat_schedule_runs_the_requeue_job(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["outbox-retry-stuck"]
     assert entry["task"] == tasks.outbox_retry_stuck.name
     assert settings.CELERY_TASK_ROUTES["erfurt_srp.notifications.tasks.*"]["queue"] == "mail"
+
+
+@pytest.mark.parametrize(
+    "task", [tasks.outbox_send, tasks.outbox_send_batch, tasks.outbox_retry_stuck]
+)
+def test_outbox_tasks_go_to_the_mail_queue(task):
+    """A slow mail server must not hold up the default queue (make worker: -Q default,mail)."""
+    route = task.app.amqp.router.route({}, task.name)
+    assert route["queue"].name == "mail"

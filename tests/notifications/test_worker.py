@@ -14,6 +14,7 @@ from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.conf import settings
 from django.core import mail
+from django.db import connections
 from django.utils import timezone
 
 from erfurt_srp.celery import app
@@ -40,6 +41,9 @@ class TaskLog:
         self.runs: list[tuple[str, tuple, object]] = []
 
     def __call__(self, sender=None, args=None, retval=None, **kwargs):
+        # The worker keeps connections for reuse; close this worker thread's ones so none
+        # outlives the test (the test database could not be dropped at the end).
+        connections.close_all()
         with self.lock:
             self.runs.append((sender.name, tuple(args or ()), retval))
 
