@@ -193,3 +193,18 @@ def checkin_search(*, event: Event, query: str = "", limit: int = 50) -> list[Re
     if query:
         qs = qs.filter(Q(name__icontains=query) | Q(organisation__icontains=query))
     return list(qs.order_by("name", "id")[:limit])
+
+
+def waiting_position(*, registration: Registration) -> int | None:
+    """Return the 1-based place on the waiting list (confirmed e-mail only), or None."""
+    if registration.status != S.WAITING or not registration.email_confirmed_at:
+        return None
+    ahead = Registration.objects.filter(
+        event_id=registration.event_id,
+        status=S.WAITING,
+        email_confirmed_at__isnull=False,
+    ).filter(
+        Q(waiting_since__lt=registration.waiting_since)
+        | Q(waiting_since=registration.waiting_since, id__lt=registration.id)
+    )
+    return ahead.count() + 1

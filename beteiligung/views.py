@@ -249,6 +249,7 @@ def _manage_context(registration, token, **extra):
         "delete_form": extra.pop("delete_form", None) or ConfirmForm(prefix="delete"),
         "has_tables": bool(tables),
         "active": registration.status in Registration.ACTIVE_STATUSES,
+        "waiting_position": selectors.waiting_position(registration=registration),
         **extra,
     }
 

@@ -270,3 +270,26 @@ def test_public_pages_query_count_does_not_grow(
         client.get(url(event))
     with django_assert_max_num_queries(4):
         client.get(reverse("beteiligung:event_list"))
+
+
+def test_privacy_page_has_the_event_registration_section(client, settings):
+    settings.BETEILIGUNG_RETENTION_DAYS = 45
+    html = client.get(reverse("privacy")).content.decode()
+    assert 'id="veranstaltungen"' in html
+    assert "45 Tage nach der Veranstaltung" in html
+    from beteiligung.privacy import privacy_version
+
+    assert privacy_version() in html
+
+
+def test_manage_page_shows_the_place_on_the_waiting_list(client, event, tables):
+    RegistrationFactory(event=event, table=tables[0])
+    RegistrationFactory(event=event, table=tables[0])
+    first = _registration(event, tables, email="w1@example.org", join_waiting_list=True)
+    second = _registration(event, tables, email="w2@example.org", join_waiting_list=True)
+    services.registration_confirm(registration_id=first.pk)
+    services.registration_confirm(registration_id=second.pk)
+    html = client.get(
+        reverse("beteiligung:registration_manage", args=[second.make_token()])
+    ).content.decode()
+    assert "Platz 2 der Warteliste" in html

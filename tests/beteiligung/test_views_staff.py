@@ -250,3 +250,24 @@ def test_dashboard_panel_shows_upcoming_events_to_staff_only(
     assert event.title in client.get(reverse("dashboard")).content.decode()
     client.force_login(public_user)
     assert event.title not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_every_model_is_in_the_admin(client, admin_user, event, tables):
+    from django.contrib import admin
+
+    from beteiligung import models
+
+    RegistrationFactory(event=event, table=tables[0])
+    client.force_login(admin_user)
+    for model in (
+        models.Event,
+        models.ProgrammeItem,
+        models.EventTable,
+        models.InvitationCode,
+        models.Registration,
+        models.EventMessage,
+        models.ShredLog,
+    ):
+        assert model in admin.site._registry
+        url = reverse(f"admin:beteiligung_{model._meta.model_name}_changelist")
+        assert client.get(url).status_code == 200
