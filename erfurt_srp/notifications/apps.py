@@ -9,8 +9,18 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from erfurt_srp.accounts.roles import is_staff
-        from erfurt_srp.core.registry import NavItem, register_nav
+        from erfurt_srp.core.registry import (
+            DashboardPanel,
+            NavItem,
+            register_dashboard_panel,
+            register_nav,
+        )
 
+        from .panels import outbox_problems
+
+        register_dashboard_panel(
+            DashboardPanel(key="notifications.problems", render=outbox_problems, order=5)
+        )
         register_nav(
             NavItem(
                 label=_("Postausgang"),

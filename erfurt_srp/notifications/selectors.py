@@ -87,3 +87,13 @@ def outbox_status_counts(obj=None) -> dict[str, int]:
     for row in rows.values("status").annotate(n=Count("id")).order_by():
         counts[row["status"]] = row["n"]
     return counts
+
+
+def outbox_status_summary(obj=None) -> list[tuple[str, str, int]]:
+    """Return [(status, label, count)] in life-cycle order, leaving out empty states."""
+    counts = outbox_status_counts(obj)
+    return [
+        (value, label, counts[value])
+        for value, label in OutboxMessage.Status.choices
+        if counts[value]
+    ]

@@ -52,7 +52,12 @@ def outbox_list(request):
     return render(
         request,
         "notifications/outbox_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "status_counts": selectors.outbox_status_summary(),
+        },
     )
 
 

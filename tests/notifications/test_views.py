@@ -142,9 +142,9 @@ def test_list_query_count_does_not_grow_with_rows(
     client.force_login(staff_user)
     client.get(LIST_URL)  # warm the session and content-type caches
 
-    # 1 session, 2 user, 3 distinct kinds (filter), 4 object types (filter), 5 count, 6 page
-    # rows with their content type joined; headroom of 2 for other apps' middleware.
-    with django_assert_max_num_queries(8):
+    # 1 session, 2 user, 3 distinct kinds (filter), 4 object types (filter), 5 counts per
+    # status, 6 count, 7 page rows with their content type joined; 2 spare for middleware.
+    with django_assert_max_num_queries(9):
         response = client.get(LIST_URL, {"recipient": "example.org"})
     assert len(_rows(response)) == rows
 
@@ -251,3 +251,37 @@ def test_object_outbox_tag_renders_the_include(queue, related):
 def test_object_include_says_when_nothing_was_sent(related):
     html = render_to_string("notifications/_object_outbox.html", {"outbox_messages": []})
     assert "noch keine Nachrichten" in html
+
+
+def test_the_list_sums_up_messages_per_status(client, staff_user, mixed):
+    client.force_login(staff_user)
+    response = client.get(LIST_URL)
+
+    assert response.context["status_counts"] == [
+        ("pending", "wartet", 1),
+        ("sent", "gesendet", 1),
+        ("failed", "fehlgeschlagen", 1),
+    ]
+    assert 'href="?status=failed"' in response.content.decode()
+
+
+# --- dashboard panel -----------------------------------------------------------------------
+
+
+def test_staff_dashboard_warns_about_failed_messages(client, staff_user, failed):
+    client.force_login(staff_user)
+    content = client.get(reverse("dashboard")).content.decode()
+
+    assert "1 Nachricht konnte nicht gesendet werden" in content
+    assert f"{LIST_URL}?status=failed" in content
+
+
+def test_dashboard_panel_is_silent_when_all_is_well_and_hidden_from_members(
+    client, staff_user, member_user, queue, failed
+):
+    client.force_login(member_user)
+    assert "nicht gesendet werden" not in client.get(reverse("dashboard")).content.decode()
+
+    OutboxMessage.objects.filter(pk=failed.pk).update(status=OutboxMessage.Status.SENT)
+    client.force_login(staff_user)
+    assert "nicht gesendet werden" not in client.get(reverse("dashboard")).content.decode()
