@@ -172,6 +172,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Europe/Berlin"
 # One schedule for every periodic job; apps add their jobs here, nowhere else.
 CELERY_BEAT_SCHEDULE = {
+    "leitlinien-pending-comments-purge": {
+        "task": "leitlinien.tasks.pending_public_comments_purge",
+        "schedule": crontab(minute=17),
+        "options": {"expires": 3000},
+    },
     "gremium-votes-send-due": {
         "task": "gremium.tasks_votes.votes_send_due",
         "schedule": crontab(minute="*/5"),

@@ -210,3 +210,29 @@ class MeasureFilterForm(forms.Form):
         self.fields["guideline"].choices = [("", _("alle"))] + [
             (g.slug, g.theme.title) for g in guidelines_with_adopted_version()
         ]
+
+
+class PublicCommentForm(CommentForm):
+    """Comment without an account: name and e-mail; published after the e-mail is confirmed."""
+
+    name = forms.CharField(label=_("Ihr Name (wird beim Kommentar angezeigt)"), max_length=200)
+    email = forms.EmailField(
+        label=_("Ihre E-Mail-Adresse"),
+        help_text=_("Wird nicht veröffentlicht. Sie erhalten einen Link zur Bestätigung."),
+    )
+    privacy = forms.BooleanField(
+        label=_(
+            "Ich habe die Datenschutzhinweise gelesen und bin einverstanden, dass mein Name mit "
+            "dem Kommentar veröffentlicht wird."
+        )
+    )
+    website = forms.CharField(required=False, label=_("Bitte leer lassen"))  # honeypot
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, version=version, **kwargs)
+        self.order_fields(["anchor", "name", "email", "body", "privacy", "parent", "website"])
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Bitte lassen Sie dieses Feld leer."))
+        return ""

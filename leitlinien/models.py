@@ -441,3 +441,37 @@ class PlanExport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class PendingPublicComment(models.Model):
+    """A public comment written without an account, published once its e-mail is confirmed.
+
+    The confirmation link's token is stored hashed; an unconfirmed entry is never shown.
+    """
+
+    round = models.ForeignKey(
+        ConsultationRound,
+        on_delete=models.CASCADE,
+        related_name="pending_comments",
+        verbose_name=_("Beteiligungsrunde"),
+    )
+    name = models.CharField(_("Name"), max_length=200)
+    email = models.EmailField(_("E-Mail-Adresse"))
+    anchor = models.CharField(_("Bezug"), max_length=64, blank=True, default="")
+    parent_id_value = models.PositiveBigIntegerField(null=True, blank=True)
+    body = models.TextField(_("Kommentar"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("bestätigen bis"))
+    confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True)
+    comment = models.OneToOneField(
+        "discussion.Comment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Unbestätigter öffentlicher Kommentar")
+        verbose_name_plural = _("Unbestätigte öffentliche Kommentare")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.discussion.models import Comment
+from erfurt_srp.discussion.sanitize import sanitize_comment
 from erfurt_srp.discussion.services import comment_create, comment_hide
-from erfurt_srp.notifications.services import message_queue_bulk
+from erfurt_srp.notifications.services import message_queue, message_queue_bulk
 
 from .models import (
     Audience,
@@ -26,6 +27,7 @@ from .models import (
     Guideline,
     GuidelineVersion,
     Measure,
+    PendingPublicComment,
     PlanExport,
     RoundInvitation,
     Theme,
@@ -489,6 +491,149 @@ def round_comment_create(
     return comment
 
 
+CONFIRMATION_VALID = timedelta(hours=48)
+
+
+def public_comment_submit(
+    *,
+    round: ConsultationRound,
+    name: str,
+    email: str,
+    body: str,
+    anchor: str = "",
+    parent_id: int | None = None,
+) -> PendingPublicComment:
+    """Take a public comment from someone without an account; it is published only after they
+    confirm their e-mail address through the link we send (valid 48 hours, within the round)."""
+    anchor = (anchor or "").strip()
+    if not name.strip():
+        raise DomainError(_("Bitte geben Sie Ihren Namen an."), field="name")
+    if not sanitize_comment(body):
+        raise DomainError(_("Bitte geben Sie einen Kommentar ein."), field="body")
+    if len(body) > MAX_COMMENT_CHARS:
+        raise DomainError(
+            _("Der Kommentar ist länger als %(n)s Zeichen.") % {"n": MAX_COMMENT_CHARS},
+            field="body",
+        )
+    with transaction.atomic():
+        round = (
+            ConsultationRound.objects.select_for_update(of=("self",))
+            .select_related("version__guideline")
+            .get(pk=round.pk)
+        )
+        if not round.is_public:
+            raise DomainError(_("Diese Runde ist nicht öffentlich."))
+        if not round.is_open():
+            raise DomainError(
+                _("Diese Beteiligungsrunde ist beendet; sie nimmt keine Kommentare mehr an.")
+            )
+        if parent_id:
+            parent = Comment.objects.filter(pk=parent_id, target_id=str(round.pk)).first()
+            if parent is None or parent.is_hidden:
+                raise DomainError(
+                    _("Der Kommentar, auf den Sie antworten, ist hier nicht (mehr) vorhanden."),
+                    field="parent",
+                )
+        elif anchor and not round.version.has_paragraph(anchor):
+            raise DomainError(
+                _(
+                    "Absatz %(a)s gibt es in Fassung %(n)s nicht. Bitte wählen Sie einen Absatz "
+                    "oder „Gesamter Text“; Ihr Text bleibt erhalten."
+                )
+                % {"a": anchor, "n": round.version.number},
+                field="anchor",
+            )
+        token = secrets.token_urlsafe(32)
+        pending = PendingPublicComment.objects.create(
+            round=round,
+            name=name.strip()[:200],
+            email=email.strip().lower(),
+            anchor=anchor,
+            parent_id_value=parent_id or None,
+            body=body,
+            token_hash=hash_token(token),
+            expires_at=min(timezone.now() + CONFIRMATION_VALID, round.ends_at),
+        )
+        url = settings.SITE_URL + reverse(
+            "leitlinien:public_comment_confirm", kwargs={"token": token}
+        )
+        message_queue(
+            kind="leitlinien.comment_confirmation",
+            recipient=pending.email,
+            subject=_("Bitte bestätigen Sie Ihren Kommentar"),
+            body=_(
+                "Guten Tag %(name)s,\n\nSie haben einen Kommentar zur %(guideline)s geschrieben. "
+                "Bitte bestätigen Sie Ihre E-Mail-Adresse; erst dann wird der Kommentar "
+                "veröffentlicht:\n\n%(url)s\n\nDer Link gilt bis %(until)s. Wenn Sie nichts "
+                "geschrieben haben, ignorieren Sie diese E-Mail; dann wird nichts veröffentlicht "
+                "und die Angaben werden gelöscht.\n\nGeschäftsstelle Sozialraumplanung\n"
+            )
+            % {
+                "name": pending.name,
+                "guideline": round.version.guideline.title,
+                "url": url,
+                "until": date_format(timezone.localtime(pending.expires_at), "DATETIME_FORMAT"),
+            },
+            related=round,
+            revision=pending.token_hash[:16],
+        )
+    return pending
+
+
+def public_comment_confirm(*, token: str) -> Comment:
+    """Publish a pending public comment; confirming twice returns the published comment."""
+    with transaction.atomic():
+        pending = (
+            PendingPublicComment.objects.select_for_update()
+            .filter(token_hash=hash_token(token))
+            .first()
+        )
+        if pending is None:
+            raise DomainError(_("Dieser Bestätigungslink ist ungültig."), code="invalid")
+        if pending.comment_id:
+            return pending.comment
+        round = (
+            ConsultationRound.objects.select_for_update()
+            .select_related("version")
+            .get(pk=pending.round_id)
+        )
+        now = timezone.now()
+        if not round.is_open(now):
+            raise DomainError(
+                _(
+                    "Die Beteiligungsrunde ist beendet, bevor Sie bestätigt haben. Ihr Kommentar "
+                    "wurde nicht veröffentlicht."
+                ),
+                code="closed",
+            )
+        if now >= pending.expires_at:
+            raise DomainError(
+                _(
+                    "Der Bestätigungslink ist abgelaufen. Bitte schreiben Sie Ihren Kommentar "
+                    "erneut; er wurde nicht veröffentlicht."
+                ),
+                code="expired",
+            )
+        parent = None
+        if pending.parent_id_value:
+            parent = Comment.objects.filter(pk=pending.parent_id_value).first()
+            if parent is not None and parent.parent_id:
+                parent = Comment.objects.get(pk=parent.parent_id)
+        comment = comment_create(
+            target=round,
+            body=pending.body,
+            anchor=pending.anchor,
+            parent=parent,
+            author_name=pending.name,
+            author_email=pending.email,
+            author_group=_("Öffentlichkeit (E-Mail bestätigt)"),
+        )
+        pending.confirmed_at = now
+        pending.comment = comment
+        pending.save(update_fields=["confirmed_at", "comment"])
+    return comment
+
+
 def _round_of_comment(comment: Comment, *, lock: bool) -> ConsultationRound:
     qs = ConsultationRound.objects.select_related("version__guideline__theme")
     if lock:
@@ -668,3 +813,11 @@ def plan_export_request(*, actor, enqueue: bool = True) -> PlanExport:
         if enqueue:
             transaction.on_commit(lambda: plan_export_build_task.delay(export_id))
     return export
+
+
+def pending_public_comments_purge(*, now=None) -> int:
+    """Delete the personal data of public comments whose confirmation window has passed
+    (unconfirmed ones were never published; confirmed ones live on as comments)."""
+    now = now or timezone.now()
+    deleted, _details = PendingPublicComment.objects.filter(expires_at__lt=now).delete()
+    return deleted

@@ -16,3 +16,11 @@ def plan_export_build(export_id: int) -> str:
 
     export = plan_build(export_id)
     return "skipped" if export is None else export.status
+
+
+@shared_task(ignore_result=True)
+def pending_public_comments_purge() -> int:
+    """Hourly (CELERY_BEAT_SCHEDULE): remove expired e-mail confirmations of public comments."""
+    from .services import pending_public_comments_purge as purge
+
+    return purge()

@@ -21,6 +21,12 @@ urlpatterns = [
     path("runde/<int:pk>/abschliessen/", views.round_close, name="round_close"),
     path("runde/<int:pk>/beenden/", views.round_end, name="round_end"),
     path("runde/<int:pk>/abwaegungstabelle.<str:fmt>", views.round_export, name="round_export"),
+    path("runde/<int:pk>/oeffentlich/", views.public_comment, name="public_comment"),
+    path(
+        "kommentar/bestaetigen/<str:token>/",
+        views.public_comment_confirm,
+        name="public_comment_confirm",
+    ),
     path("kommentar/<int:pk>/ausblenden/", views.comment_hide, name="comment_hide"),
     path("kommentar/<int:pk>/abwaegung/", views.comment_disposition, name="comment_disposition"),
     path("link/<str:token>/", views.invitation, name="invitation"),

@@ -28,6 +28,7 @@ from .forms import (
     InvitationForm,
     MeasureFilterForm,
     MeasureForm,
+    PublicCommentForm,
     RoundForm,
     ThemeForm,
     VersionForm,
@@ -303,6 +304,24 @@ def _round_context(
             version=round.version,
             author_name=invitation.name if invitation else None,
         )
+    public_form = None
+    if (
+        not can_comment
+        and invitation is None
+        and not user.is_authenticated
+        and round.is_public
+        and round.is_open()
+    ):
+        public_form = form if isinstance(form, PublicCommentForm) else None
+        if public_form is None:
+            public_form = PublicCommentForm(
+                initial={
+                    "anchor": request.GET.get("absatz", ""),
+                    "parent": request.GET.get("antwort") or None,
+                },
+                version=round.version,
+            )
+        form = public_form
     parent_id = form["parent"].value() if form is not None else None
     reply_to = (
         next((c for c in comments if str(c.pk) == str(parent_id)), None) if parent_id else None
@@ -314,6 +333,8 @@ def _round_context(
         "sections": selectors.round_sections(round, comments),
         "stats": selectors.round_stats(comments),
         "form": form if can_comment else None,
+        "public_form": public_form,
+        "can_reply": can_comment or public_form is not None,
         "reply_to": reply_to,
         "can_comment": can_comment,
         "invitation": invitation,
@@ -356,6 +377,53 @@ def round_comment(request, pk):
             return redirect(f"{round.get_absolute_url()}#kommentar-{comment.pk}")
     context = _round_context(request, round, form=form, can_comment=True)
     return render(request, "leitlinien/round_detail.html", context, status=400)
+
+
+@require_POST
+def public_comment(request, pk):
+    """A comment without an account in a public round: stored until the e-mail is confirmed."""
+    round = get_round_for_user(request.user, pk)
+    form = PublicCommentForm(request.POST, version=round.version)
+    if form.is_valid():
+        try:
+            pending = services.public_comment_submit(
+                round=round,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                body=form.cleaned_data["body"],
+                anchor=form.cleaned_data["anchor"],
+                parent_id=form.cleaned_data["parent"],
+            )
+        except DomainError as error:
+            add_domain_error_to_form(form, error)
+        else:
+            return render(
+                request, "leitlinien/public_comment_sent.html", {"pending": pending, "round": round}
+            )
+    context = _round_context(request, round, form=form, can_comment=False)
+    return render(request, "leitlinien/round_detail.html", context, status=400)
+
+
+def public_comment_confirm(request, token):
+    """GET shows a button (mail scanners that open links publish nothing); POST publishes."""
+    if request.method == "POST":
+        try:
+            comment = services.public_comment_confirm(token=token)
+        except DomainError as error:
+            status = 404 if error.code == "invalid" else 410
+            return render(
+                request,
+                "leitlinien/public_comment_confirm.html",
+                {"error": error.message},
+                status=status,
+            )
+        messages.success(
+            request, _("Danke! Ihre E-Mail-Adresse ist bestätigt und Ihr Kommentar veröffentlicht.")
+        )
+        return redirect(
+            f"{reverse('leitlinien:round_detail', kwargs={'pk': comment.target_id})}#kommentar-{comment.pk}"
+        )
+    return render(request, "leitlinien/public_comment_confirm.html", {})
 
 
 def invitation(request, token):
