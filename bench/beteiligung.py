@@ -42,6 +42,8 @@ PLACES = int(os.environ.get("BENCH_PLACES", "200"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "50"))
 PAGE_REQUESTS = int(os.environ.get("BENCH_PAGE_REQUESTS", "2000"))
 PAGE_CONCURRENCY = int(os.environ.get("BENCH_PAGE_CONCURRENCY", "20"))
+# Time budget per phase: every request must run, or the confirmed count would be short.
+MAX_SECONDS = float(os.environ.get("BENCH_MAX_SECONDS", "900"))
 TABLES = 4
 SLUG = "bench-burst"
 EVENT_URL = f"/beteiligung/{SLUG}/"
@@ -163,6 +165,7 @@ def main() -> int:
                 concurrency=CONCURRENCY,
                 setup=lambda session: session.get(EVENT_URL),
                 ok=lambda status: status == 302,
+                max_seconds=MAX_SECONDS,
             ),
         )
         after_burst = counts()
@@ -180,12 +183,18 @@ def main() -> int:
                 concurrency=CONCURRENCY,
                 setup=lambda session: session.get(EVENT_URL),
                 ok=lambda status: status == 302,
+                max_seconds=MAX_SECONDS,
             ),
         )
         after_opt_in = counts()
         page = report(
             "beteiligung_event_page",
-            load(base_url + EVENT_URL, requests=PAGE_REQUESTS, concurrency=PAGE_CONCURRENCY),
+            load(
+                base_url + EVENT_URL,
+                requests=PAGE_REQUESTS,
+                concurrency=PAGE_CONCURRENCY,
+                max_seconds=MAX_SECONDS,
+            ),
         )
 
     confirmed = after_opt_in["by_status"].get("confirmed", 0)
@@ -214,6 +223,7 @@ def main() -> int:
         and page.errors == 0
         and confirmed == PLACES
         and len(paths) == BURST
+        and opt_in.requests == len(paths)
         and all(n <= PLACES // TABLES for n in after_opt_in["confirmed_per_table"].values())
     )
     if burst.duration > 5.0:

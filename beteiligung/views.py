@@ -230,6 +230,11 @@ def registration_confirm(request, token):
                 ),
             )
         return redirect("beteiligung:registration_manage", token=token)
+    if registration.email_confirmed_at:
+        messages.info(
+            request, _("Dieser Link wurde schon benutzt: Ihre Anmeldung ist bereits bestätigt.")
+        )
+        return redirect("beteiligung:registration_manage", token=token)
     return render(
         request,
         "beteiligung/registration_confirm.html",

@@ -293,3 +293,14 @@ def test_manage_page_shows_the_place_on_the_waiting_list(client, event, tables):
         reverse("beteiligung:registration_manage", args=[second.make_token()])
     ).content.decode()
     assert "Platz 2 der Warteliste" in html
+
+
+def test_used_confirm_link_opened_again_leads_to_the_registration(client, event, tables):
+    registration = _registration(event, tables)
+    services.registration_confirm(registration_id=registration.pk)
+    confirm = reverse("beteiligung:registration_confirm", args=[registration.make_token()])
+    response = client.get(confirm, follow=True)
+    assert "schon benutzt" in response.content.decode()
+    assert response.redirect_chain[-1][0].endswith(
+        reverse("beteiligung:registration_manage", args=[registration.make_token()])
+    )

@@ -271,3 +271,52 @@ def test_every_model_is_in_the_admin(client, admin_user, event, tables):
         assert model in admin.site._registry
         url = reverse(f"admin:beteiligung_{model._meta.model_name}_changelist")
         assert client.get(url).status_code == 200
+
+
+def test_staff_edit_with_more_places_moves_the_waiting_list_up(client, staff_user, event, tables):
+    from beteiligung.forms import EventForm, ProgrammeFormSet, TableFormSet
+
+    RegistrationFactory(event=event, table=tables[0])
+    RegistrationFactory(event=event, table=tables[0])
+    waiting = RegistrationFactory(
+        event=event, table=tables[0], status=S.WAITING, waiting_since=timezone.now()
+    )
+    form = EventForm(instance=event)
+    data = {}
+    for name in form.fields:
+        value = form.initial.get(name)
+        if value is None:
+            continue
+        if hasattr(value, "strftime"):
+            value = timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+            continue
+        data[name] = str(value)
+    tables_formset = TableFormSet(instance=event, prefix="tische")
+    data.update(
+        {
+            "programm-TOTAL_FORMS": "0",
+            "programm-INITIAL_FORMS": "0",
+            "tische-TOTAL_FORMS": str(len(tables)),
+            "tische-INITIAL_FORMS": str(len(tables)),
+        }
+    )
+    for i, table in enumerate(tables):
+        data.update(
+            {
+                f"tische-{i}-id": str(table.pk),
+                f"tische-{i}-title": table.title,
+                f"tische-{i}-description": "",
+                f"tische-{i}-capacity": "3" if i == 0 else str(table.capacity),
+                f"tische-{i}-position": str(table.position),
+            }
+        )
+    assert tables_formset and ProgrammeFormSet
+    client.force_login(staff_user)
+    response = client.post(reverse("beteiligung:staff_event_edit", args=[event.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    waiting.refresh_from_db()
+    assert waiting.status == S.CONFIRMED
+    assert OutboxMessage.objects.filter(kind="beteiligung.promoted").count() == 1
