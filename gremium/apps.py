@@ -21,6 +21,8 @@ class GremiumConfig(AppConfig):
             "gremium.services_votes", fromlist=["register"]
         ).register()  # votes: nav, panel, rules
 
+        # Invalidate the cached public pages on every save/delete, admin edits included.
+        from django.db.models.signals import post_delete, post_save
         from django.utils.translation import gettext_lazy as _
 
         from erfurt_srp.core.registry import (
@@ -30,7 +32,26 @@ class GremiumConfig(AppConfig):
             register_nav,
         )
 
+        from . import models as gremium_models
+        from .cache import content_changed
         from .panels import meetings_panel
+
+        for name in (
+            "Committee",
+            "Meeting",
+            "AgendaItem",
+            "Paper",
+            "Consultation",
+            "File",
+            "Location",
+            "Minutes",
+            "MinutesEntry",
+        ):
+            model = getattr(gremium_models, name)
+            post_save.connect(content_changed, sender=model, dispatch_uid=f"gremium-cache-{name}")
+            post_delete.connect(
+                content_changed, sender=model, dispatch_uid=f"gremium-cache-d-{name}"
+            )
 
         register_nav(
             NavItem(

@@ -1,14 +1,12 @@
 """Reads of gremium. Every list is filtered by the same rule as permissions.py and runs a fixed
 number of queries however many meetings, items, papers or comments there are."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.discussion.selectors import comment_list_for_targets, comment_threads
 from erfurt_srp.discussion.services import comment_can_edit
-from erfurt_srp.notifications.models import OutboxMessage
 
 from .models import (
     AgendaItem,
@@ -124,14 +122,6 @@ def attendance_for_meeting(meeting: Meeting) -> list[Attendance]:
         meeting.attendances.select_related(
             "membership__person", "membership__institution"
         ).order_by("role", "id")
-    )
-
-
-def outbox_for_meeting(meeting: Meeting):
-    """Every message sent about this meeting (invitations, updates, reminders, deputy notices)."""
-    ct = ContentType.objects.get_for_model(Meeting)
-    return OutboxMessage.objects.filter(related_type=ct, related_id=str(meeting.pk)).order_by(
-        "-created_at", "recipient"
     )
 
 

@@ -22,6 +22,7 @@ from erfurt_srp.core.errors import DomainError
 from erfurt_srp.notifications.services import Attachment, message_queue, message_queue_bulk
 
 from . import ics
+from .cache import content_changed
 from .models import (
     AgendaItem,
     Attendance,
@@ -294,13 +295,7 @@ def _invitation_messages(
 ) -> list[dict]:
     items = _agenda_items_with_papers(meeting)
     url = ics.absolute(meeting.get_absolute_url())
-    attachments = [
-        Attachment(
-            filename=f"sitzung-{meeting.pk}.ics",
-            mimetype="text/calendar; charset=utf-8",
-            content=ics.meeting_ics(meeting, url=url),
-        )
-    ]
+    attachments = [ics.meeting_ics_attachment(meeting, url=url)]
     if attach_pdf and not meeting.is_cancelled:
         attachments.append(
             Attachment(
@@ -372,6 +367,7 @@ def meeting_publish(*, actor, meeting: Meeting) -> Meeting:
 
 def _announce_change(meeting: Meeting, *, actor, note: str) -> None:
     """Mark an announced meeting as changed and send the update (revision = new sequence)."""
+    content_changed()
     Meeting.objects.filter(pk=meeting.pk).update(
         sequence=F("sequence") + 1, changed_at=timezone.now(), change_note=note
     )
@@ -474,6 +470,7 @@ def _date_de(value: datetime) -> str:
 
 def _lock_open_meeting(meeting: Meeting) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    content_changed()  # agenda writes use bulk updates that send no signals
     if meeting.state in (Meeting.State.CANCELLED, Meeting.State.MINUTES_APPROVED):
         raise DomainError(_("Die Tagesordnung dieser Sitzung kann nicht mehr geändert werden."))
     return meeting
@@ -730,6 +727,7 @@ def file_attach(
     """Store an uploaded file for a paper (main file or attachment) or an agenda item."""
     if (paper is None) == (agenda_item is None):
         raise ValueError("give exactly one of paper or agenda_item")
+    content_changed()
     mimetype = validate_upload(upload)[1]
     digest = hashlib.sha1(usedforsecurity=False)
     for chunk in upload.chunks():
@@ -920,6 +918,7 @@ def minutes_save(
     *, actor, meeting: Meeting, introduction: str, entries: dict[int, tuple[str, str]]
 ) -> Minutes:
     """Write the minutes: general part and, per agenda item id, (text, result)."""
+    content_changed()
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.state not in (Meeting.State.PUBLISHED, Meeting.State.HELD):
@@ -989,6 +988,7 @@ def minutes_publish(*, actor, meeting: Meeting) -> Minutes:
 
 def minutes_approve(*, actor, meeting: Meeting, approved_in: Meeting) -> Minutes:
     """Mark the minutes approved at a later meeting of the same committee."""
+    content_changed()
     with transaction.atomic():
         minutes = (
             Minutes.objects.select_for_update(of=("self",))

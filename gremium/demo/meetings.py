@@ -392,20 +392,7 @@ def seed(out) -> list[tuple[str, str, str]]:
                 minutes = Minutes.objects.filter(meeting=held[number]).first()
                 if minutes and minutes.state != Minutes.State.APPROVED:
                     _approve(held[number], held[number + 1])
-        paper = _paper_1803(begleitgremium)
-        if 6 in held:
-            item = held[6].agenda_items.filter(name__contains="1803/22").first()
-            if item and not item.consultations.exists():
-                Consultation.objects.create(
-                    paper=paper,
-                    agenda_item=item,
-                    meeting=held[6],
-                    committee=begleitgremium,
-                    date=held[6].start.date(),
-                    public=True,
-                    role=Consultation.Role.CONSULTATION,
-                    position=0,
-                )
+        _paper_1803(begleitgremium)
         for slug, day, items in FEEDBACK_MEETINGS:
             committee = Committee.objects.filter(slug=slug).first()
             if committee is None:

@@ -8,16 +8,19 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 from erfurt_srp.exports.pdf import render_pdf
+from erfurt_srp.notifications.selectors import outbox_for_object
 
-from .. import ics, selectors, services
+from .. import cache, ics, selectors, services
 from ..forms import CancelForm, CommentForm, MeetingForm, ResponseForm
 from ..models import Committee, Meeting
 from ..permissions import (
@@ -25,6 +28,7 @@ from ..permissions import (
     can_comment,
     can_view_internal,
     get_meeting_for_user,
+    user_committee_ids,
 )
 
 PAGE_SIZE = 25
@@ -38,6 +42,11 @@ def _staff_required(request):
     return None
 
 
+def _is_public_view(user) -> bool:
+    """The visitor sees only public content: the page is the same for all such visitors."""
+    return not is_staff(user) and not user_committee_ids(user)
+
+
 @require_GET
 def meeting_list(request):
     """Calendar: coming and past meetings the user may see (public: public meetings only)."""
@@ -47,22 +56,31 @@ def meeting_list(request):
         committee = Committee.objects.filter(slug=slug).first()
     which = request.GET.get("zeit", "kommend")
     upcoming = which != "vergangen"
-    qs = selectors.meeting_list_for_user(request.user, committee=committee, upcoming=upcoming)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("seite"))
-    committees = Committee.objects.filter(is_public=True).order_by("kind", "name")
-    return render(
-        request,
-        "gremium/meeting_list.html",
-        {
+
+    def context():
+        qs = selectors.meeting_list_for_user(request.user, committee=committee, upcoming=upcoming)
+        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("seite"))
+        return {
             "page": page,
             "meetings": page.object_list,
             "committee": committee,
-            "committees": committees,
+            "committees": Committee.objects.filter(is_public=True).order_by("kind", "name"),
             "upcoming": upcoming,
             "feed_url": request.build_absolute_uri(reverse("gremium:meeting_feed")),
             "can_create": is_staff(request.user),
-        },
-    )
+        }
+
+    if _is_public_view(request.user):
+        # Same for every public visitor: render the body once per content version.
+        key = cache.public_key("list", request.get_host(), request.GET.urlencode())
+        body = cache.cached_body(
+            key,
+            lambda: render_to_string(
+                "gremium/partials/meeting_list_body.html", context(), request=request
+            ),
+        )
+        return render(request, "gremium/meeting_list.html", {"body": mark_safe(body)})  # noqa: S308
+    return render(request, "gremium/meeting_list.html", context())
 
 
 @require_GET
@@ -114,13 +132,32 @@ def _meeting_context(request, meeting, **extra):
 @require_GET
 def meeting_detail(request, pk):
     meeting = get_meeting_for_user(request.user, pk)
+    if _is_public_view(request.user):
+        key = cache.public_key("meeting", meeting.pk)
+        body = cache.cached_body(
+            key,
+            lambda: render_to_string(
+                "gremium/partials/meeting_body.html",
+                _meeting_context(request, meeting),
+                request=request,
+            ),
+        )
+        return render(
+            request,
+            "gremium/meeting_detail.html",
+            {"meeting": meeting, "body": mark_safe(body)},  # noqa: S308  rendered by our template
+        )
     return render(request, "gremium/meeting_detail.html", _meeting_context(request, meeting))
 
 
 @require_GET
 def meeting_ics(request, pk):
     meeting = get_meeting_for_user(request.user, pk)
-    body = ics.meeting_ics(meeting, url=request.build_absolute_uri(meeting.get_absolute_url()))
+    body = ics.meeting_ics(
+        meeting,
+        url=request.build_absolute_uri(meeting.get_absolute_url()),
+        with_video=can_view_internal(request.user, meeting),
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sitzung-{meeting.pk}.ics"'
     return response
@@ -277,7 +314,7 @@ def meeting_held(request, pk):
 def meeting_outbox(request, pk):
     """Staff: who was invited, when, and which sends failed."""
     meeting = get_meeting_for_user(request.user, pk, write=True)
-    outbox = list(selectors.outbox_for_meeting(meeting)[:1000])
+    outbox = outbox_for_object(meeting)
     return render(
         request,
         "gremium/meeting_outbox.html",

@@ -44,3 +44,11 @@ def other_committee_user(outsider_user):
 def _fast_passwords(settings):
     """The role fixtures create several users per test: hash their passwords cheaply."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """The public pages are cached (gremium/cache.py); every test starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -371,3 +371,18 @@ def test_list_pages_do_not_grow_with_data(
         client.get(reverse("gremium:meeting_list"))
     with django_assert_max_num_queries(25):
         client.get(last.get_absolute_url())
+
+
+def test_public_pages_are_cached_and_refreshed_after_a_change(
+    client, staff_user, meeting, public_item
+):
+    from gremium.services import agenda_item_add, meeting_cancel
+
+    url = meeting.get_absolute_url()
+    assert "Neuer öffentlicher Punkt" not in client.get(url).content.decode()
+    agenda_item_add(actor=staff_user, meeting=meeting, name="Neuer öffentlicher Punkt")
+    assert "Neuer öffentlicher Punkt" in client.get(url).content.decode()
+    listing = reverse("gremium:meeting_list")
+    assert "abgesagt" not in client.get(listing).content.decode()
+    meeting_cancel(actor=staff_user, meeting=meeting, reason="Krankheit")
+    assert "abgesagt" in client.get(listing).content.decode()
