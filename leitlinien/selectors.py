@@ -128,6 +128,19 @@ class Section:
     number: int | None
     text: str
     threads: list = field(default_factory=list)
+    limit: int | None = None
+
+    @property
+    def shown_threads(self) -> list:
+        return self.threads if self.limit is None else self.threads[: self.limit]
+
+    @property
+    def hidden_thread_count(self) -> int:
+        return len(self.threads) - len(self.shown_threads)
+
+    @property
+    def key(self) -> str:
+        return self.anchor or "gesamt"
 
     @property
     def label(self) -> str:
@@ -162,8 +175,21 @@ def round_comments(round: ConsultationRound, *, with_dispositions: bool = True) 
     return comments
 
 
-def round_sections(round: ConsultationRound, comments: list[Comment]) -> list[Section]:
-    """The version's paragraphs, each with its comment threads; the whole text first."""
+THREADS_SHOWN = 3
+
+
+def round_sections(
+    round: ConsultationRound,
+    comments: list[Comment],
+    *,
+    expand: str | None = None,
+    limit: int | None = THREADS_SHOWN,
+) -> list[Section]:
+    """The version's paragraphs, each with its comment threads; the whole text first.
+
+    Each section shows its first `limit` threads (the rest one click away); the section whose
+    key is `expand` ("gesamt" or a paragraph number) and every section when expand == "alle"
+    show all. The data is the same either way: one query for all comments of the round."""
     version = round.version
     sections = [Section(anchor="", number=None, text="")]
     sections += [Section(anchor=str(n), number=n, text=t) for n, t in version.numbered_paragraphs()]
@@ -179,6 +205,9 @@ def round_sections(round: ConsultationRound, comments: list[Comment]) -> list[Se
         # A comment's anchor always exists in its own version; keep a fallback for safety.
         section = by_anchor.get(top.anchor) or by_anchor[""]
         section.threads.append((top, replies.get(top.pk, [])))
+    for section in sections:
+        if expand not in ("alle", section.key):
+            section.limit = limit
     return sections
 
 

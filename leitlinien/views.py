@@ -330,7 +330,7 @@ def _round_context(
         "round": round,
         "version": round.version,
         "guideline": round.version.guideline,
-        "sections": selectors.round_sections(round, comments),
+        "sections": selectors.round_sections(round, comments, expand=request.GET.get("alle")),
         "stats": selectors.round_stats(comments),
         "form": form if can_comment else None,
         "public_form": public_form,
@@ -351,7 +351,20 @@ def _round_context(
 
 def round_detail(request, pk):
     round = get_round_for_user(request.user, pk)
-    return render(request, "leitlinien/round_detail.html", _round_context(request, round))
+    context = _round_context(request, round)
+    if request.htmx and request.GET.get("alle"):
+        # htmx: only the expanded section replaces itself
+        key = request.GET["alle"]
+        section = next((s for s in context["sections"] if s.key == key), None)
+        if section is None:
+            raise Http404
+        return render(request, "leitlinien/_section.html", {**context, "section": section})
+    return render(request, "leitlinien/round_detail.html", context)
+
+
+def _comment_url(base: str, comment) -> str:
+    """Link to a comment with its paragraph's threads all shown."""
+    return f"{base}?alle={comment.anchor or 'gesamt'}#kommentar-{comment.pk}"
 
 
 @require_POST
@@ -374,7 +387,7 @@ def round_comment(request, pk):
             add_domain_error_to_form(form, error)
         else:
             messages.success(request, _("Vielen Dank, Ihr Kommentar wurde veröffentlicht."))
-            return redirect(f"{round.get_absolute_url()}#kommentar-{comment.pk}")
+            return redirect(_comment_url(round.get_absolute_url(), comment))
     context = _round_context(request, round, form=form, can_comment=True)
     return render(request, "leitlinien/round_detail.html", context, status=400)
 
@@ -421,7 +434,9 @@ def public_comment_confirm(request, token):
             request, _("Danke! Ihre E-Mail-Adresse ist bestätigt und Ihr Kommentar veröffentlicht.")
         )
         return redirect(
-            f"{reverse('leitlinien:round_detail', kwargs={'pk': comment.target_id})}#kommentar-{comment.pk}"
+            _comment_url(
+                reverse("leitlinien:round_detail", kwargs={"pk": comment.target_id}), comment
+            )
         )
     return render(request, "leitlinien/public_comment_confirm.html", {})
 
@@ -458,7 +473,7 @@ def invitation(request, token):
                 add_domain_error_to_form(form, error)
             else:
                 messages.success(request, _("Vielen Dank, Ihr Kommentar wurde veröffentlicht."))
-                return redirect(f"{request.path}#kommentar-{comment.pk}")
+                return redirect(_comment_url(request.path, comment))
     context = _round_context(
         request,
         round,
@@ -598,7 +613,7 @@ def comment_hide(request, pk):
             add_domain_error_to_form(form, error)
         else:
             messages.success(request, _("Der Kommentar wurde ausgeblendet."))
-            return redirect(f"{round.get_absolute_url()}#kommentar-{comment.pk}")
+            return redirect(_comment_url(round.get_absolute_url(), comment))
     return render(
         request, "leitlinien/comment_hide.html", {"form": form, "comment": comment, "round": round}
     )

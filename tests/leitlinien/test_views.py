@@ -174,7 +174,7 @@ def test_round_page_queries_do_not_grow_with_comments(client, request, role):
     if role != "anonymous":
         client.force_login(request.getfixturevalue(role))
     round = _big_round(20)
-    url = round.get_absolute_url()
+    url = round.get_absolute_url() + "?alle=alle"  # every thread of every paragraph shown
     client.get(url)  # warm caches (content types, session)
     with CaptureQueriesContext(connection) as small:
         response = client.get(url)
@@ -190,6 +190,21 @@ def test_round_page_queries_do_not_grow_with_comments(client, request, role):
     assert len(large) == {"anonymous": 3, "public_user": 8, "staff_user": 6}[role], [
         q["sql"] for q in large.captured_queries
     ]
+
+
+def test_long_sections_show_three_threads_and_expand(client, public_round):
+    for i in range(5):
+        round_comment(public_round, anchor="2", body=f"Gedanke {i}")
+    html = client.get(public_round.get_absolute_url()).content.decode()
+    assert "Gedanke 2" in html and "Gedanke 3" not in html
+    assert "2 weitere Kommentare anzeigen" in html
+    expanded = client.get(public_round.get_absolute_url() + "?alle=2").content.decode()
+    assert "Gedanke 4" in expanded
+    partial = client.get(
+        public_round.get_absolute_url() + "?alle=2", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert partial.startswith('<section class="paragraph-section" id="absatz-2"')
+    assert "Gedanke 4" in partial and "<html" not in partial
 
 
 # --- commenting through the page --------------------------------------------------------------
