@@ -173,9 +173,13 @@ def seed_thinka() -> NeighbourhoodProject:
             "committee": _begleitgremium(),
         },
     )
-    partners = Institution.objects.filter(name__in=HOUSING_PARTNERS)
+    partners = list(Institution.objects.filter(name__in=HOUSING_PARTNERS))
     if partners:
         project.partners.add(*partners)
+        # Name in the text only the partners that are not institutions of the committee.
+        known = {p.name for p in partners}
+        project.partners_text = "; ".join(n for n in HOUSING_PARTNERS if n not in known)
+        project.save(update_fields=["partners_text"])
     districts = {d.number: d for d in District.objects.all()}
     with (DATA / "thinka_standorte.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):

@@ -68,13 +68,19 @@ def public_papers():
     )
 
 
-def public_consultations():
+def _visible_consultations():
+    """Consultations that are public themselves and point only at public things (the paper is
+    checked by the caller: prefetching for visible papers need not check it again)."""
     return (
-        Consultation.objects.filter(public=True, paper__in=public_papers())
+        Consultation.objects.filter(public=True)
         .filter(Q(meeting__isnull=True) | Q(meeting__in=public_meetings()))
         .filter(Q(agenda_item__isnull=True) | Q(agenda_item__in=public_agenda_items()))
         .filter(Q(committee__isnull=True) | Q(committee__is_public=True))
     )
+
+
+def public_consultations():
+    return _visible_consultations().filter(paper__in=public_papers())
 
 
 def public_files():
@@ -354,10 +360,9 @@ class Renderer:
 # --- querysets with what rendering needs (constant queries per page) --------------------------
 
 
-def _consultation_prefetch(to_attr="public_consultations"):
-    return Prefetch(
-        "consultations", queryset=public_consultations().order_by("position", "pk"), to_attr=to_attr
-    )
+def _consultation_prefetch(to_attr="public_consultations", *, paper_checked=False):
+    queryset = _visible_consultations() if paper_checked else public_consultations()
+    return Prefetch("consultations", queryset=queryset.order_by("position", "pk"), to_attr=to_attr)
 
 
 def agenda_items_for_render(qs=None):
@@ -380,7 +385,7 @@ def meetings_for_render(qs=None):
 
 def papers_for_render(qs=None):
     qs = qs if qs is not None else public_papers()
-    return qs.prefetch_related("files", _consultation_prefetch())
+    return qs.prefetch_related("files", _consultation_prefetch(paper_checked=True))
 
 
 def persons_for_render(qs=None):

@@ -1,5 +1,6 @@
 """Writes of standorte. Keyword-only, one transaction each, lock before check."""
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,6 +22,8 @@ from .models import (
     SiteProposal,
     SocialArea,
 )
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -606,4 +609,8 @@ def on_deliberation_vote_closed(vote) -> None:
     deliberation = Deliberation.objects.filter(pk=vote.subject_id).first()
     if deliberation is None or deliberation.vote_id != vote.pk:
         return
-    recommendation_create_from_vote(deliberation=deliberation, vote=vote, actor=vote.closed_by)
+    try:
+        recommendation_create_from_vote(deliberation=deliberation, vote=vote, actor=vote.closed_by)
+    except Exception:
+        # The vote stays closed; staff can create the recommendation from the deliberation page.
+        logger.exception("standorte: recommendation for deliberation %s failed", deliberation.pk)

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -267,13 +268,20 @@ def proposal_compare(request, slug):
     )
 
 
+RECOMMENDATIONS_PER_PAGE = 50
+
+
 def recommendation_list(request):
-    recommendations = list(selectors.recommendations_for_user(user=request.user)[:200])
+    paginator = Paginator(
+        selectors.recommendations_for_user(user=request.user), RECOMMENDATIONS_PER_PAGE
+    )
+    page = paginator.get_page(request.GET.get("seite"))
     return render(
         request,
         "standorte/recommendation_list.html",
         {
-            "recommendations": recommendations,
+            "recommendations": page.object_list,
+            "page": page,
             "can_manage": permissions.can_manage(request.user),
         },
     )
@@ -463,6 +471,21 @@ def deliberation_detail(request, pk):
     deliberation = _deliberation_for_user(request.user, pk)
     can_manage = permissions.can_manage(request.user)
     vote_form = VoteOpenForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("action") == "recommend":
+        permissions.require_manage(request.user)
+        if deliberation.vote_id and not deliberation.vote.is_open:
+            try:
+                created = services.recommendation_create_from_vote(
+                    deliberation=deliberation, vote=deliberation.vote, actor=request.user
+                )
+            except DomainError as exc:
+                messages.error(request, str(exc))
+            else:
+                if created:
+                    messages.success(request, _("Die Empfehlung wurde erstellt."))
+                else:
+                    messages.error(request, _("Die Abstimmung hat keine Mehrheit ergeben."))
+        return redirect(deliberation.get_absolute_url())
     if request.method == "POST":
         permissions.require_manage(request.user)
         if vote_form.is_valid():

@@ -1,5 +1,6 @@
 """Area ranking, area page, projects, proposals, comparison, recommendations: pages and access."""
 
+import re
 import sys
 from datetime import date
 from decimal import Decimal
@@ -195,13 +196,19 @@ def test_recommendation_visibility(
 
 def test_recommendation_list_queries_constant(client, project, django_assert_num_queries):
     RecommendationFactory.create_batch(2, site=SiteProposalFactory(project=project))
-    with django_assert_num_queries(1):
+    # count for the paginator, one page of recommendations with project, site, district, area
+    with django_assert_num_queries(2):
         client.get(reverse("standorte:recommendation_list"))
-    for _ in range(20):
+    for _ in range(60):
         RecommendationFactory(site=SiteProposalFactory(project=project))
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         response = client.get(reverse("standorte:recommendation_list"))
-    assert response.content.decode().count("/standorte/empfehlungen/") >= 22
+    body = response.content.decode()
+    detail_link = re.compile(r'href="/standorte/empfehlungen/\d+/"')
+    assert len(detail_link.findall(body)) == 50
+    assert "Seite 1 von 2" in body
+    second = client.get(reverse("standorte:recommendation_list"), {"seite": 2}).content.decode()
+    assert len(detail_link.findall(second)) == 12
 
 
 def test_staff_records_decision(client, project, staff_user, member_user):
