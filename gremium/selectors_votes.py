@@ -131,10 +131,11 @@ def _voter_label(institution, person, ballot_unit) -> str:
     return str(person)
 
 
-def vote_result(vote: Vote) -> VoteResult:
+def vote_result(vote: Vote, options=None) -> VoteResult:
     """The result sheet: options with counts (live counts while open), participation, and the
-    per-voter ballots for open (not secret) votes only."""
-    options = list(vote.options.all())
+    per-voter ballots for open (not secret) votes only. options: the vote's options if the
+    caller already has them."""
+    options = list(vote.options.all()) if options is None else list(options)
     ranked = vote.kind == Vote.Kind.RANKED
     if vote.is_open and vote.secret:
         # No interim counts: watching them change as people vote would reveal their choices.

@@ -138,7 +138,7 @@ def _vote_context(request, vote, ballot_form=None):
         "vote": vote,
         "subject": vote.subject,
         "options": options,
-        "result": selectors.vote_result(vote),
+        "result": selectors.vote_result(vote, options),
         "voter": voter,
         "my_ballot": mine,
         "can_cast": can_cast,
@@ -147,11 +147,11 @@ def _vote_context(request, vote, ballot_form=None):
         "deadline_passed": vote.deadline is not None and timezone.now() >= vote.deadline,
     }
     if context["can_manage"]:
-        context["history"] = _vote_history(vote)
+        context["history"] = _vote_history(vote, options)
     return context
 
 
-def _vote_history(vote) -> list[dict]:
+def _vote_history(vote, options) -> list[dict]:
     """Opening, closing and (open votes only) every ballot change, oldest first."""
     rows = []
     for record in vote.history.select_related("history_user").order_by("history_date")[:200]:
@@ -162,15 +162,15 @@ def _vote_history(vote) -> list[dict]:
         }[record.history_type]
         rows.append({"when": record.history_date, "who": record.history_user, "what": what})
     if not vote.secret:
-        options = {o.pk: o.label for o in vote.options.all()}
+        labels = {o.pk: o.label for o in options}
         ballot_history = vote.ballots.model.history.filter(vote_id=vote.pk).select_related(
             "institution", "person"
         )
         for record in ballot_history.order_by("history_date")[:500]:
             label = (
-                " > ".join(options.get(int(i), "?") for i in record.ranking)
+                " > ".join(labels.get(int(i), "?") for i in record.ranking)
                 if record.ranking
-                else options.get(record.choice_id, "")
+                else labels.get(record.choice_id, "")
             )
             who = record.institution.name if record.institution_id else str(record.person)
             rows.append(

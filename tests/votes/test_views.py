@@ -313,3 +313,27 @@ def test_person_unit_vote_page_for_many_institutions(committee, staff_user, clie
     )
     assert response.status_code == 302
     assert Ballot.objects.get(vote=vote).ranking == [b, a]
+
+
+@pytest.mark.parametrize("user_fixture", ["staff_user", "member_user"])
+def test_vote_page_queries_do_not_grow_with_ballots(
+    user_fixture, committee, member_user, staff_user, request, client, django_assert_max_num_queries
+):
+    """Open vote page with 1 and with 8 ballots (and their history) costs the same queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    memberships = add_institutions(committee, 8)
+    vote = open_vote(committee=committee, actor=staff_user)
+    voters = [m.person.user for m in memberships]
+    services_votes.ballot_cast(vote=vote, actor=voters[0], choice=option(vote, "yes").pk)
+    client.force_login(request.getfixturevalue(user_fixture))
+    client.get(vote.get_absolute_url())
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(vote.get_absolute_url()).status_code == 200
+    for voter in voters[1:]:
+        services_votes.ballot_cast(vote=vote, actor=voter, choice=option(vote, "no").pk)
+        services_votes.ballot_cast(vote=vote, actor=voter, choice=option(vote, "yes").pk)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(vote.get_absolute_url())
+    assert response.content.decode().count("(Mitglied)") >= 8
