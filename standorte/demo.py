@@ -207,7 +207,7 @@ def seed_recommendation(project: NeighbourhoodProject) -> None:
     """One demo recommendation (Roter Berg) with its Drucksache, plainly marked as demo."""
     from datetime import date
 
-    from .services import _paper_for
+    from .services import _paper_for, schedule_paper_pdf
 
     if project.recommendations.exists():
         return
@@ -248,6 +248,7 @@ def seed_recommendation(project: NeighbourhoodProject) -> None:
         recommendation, actor=None, committee=project.committee, vote_date=on
     )
     recommendation.save(update_fields=["paper"])
+    schedule_paper_pdf(recommendation)
 
 
 def seed(out) -> list[tuple[str, str, str]]:

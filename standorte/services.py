@@ -599,7 +599,16 @@ def recommendation_create_from_vote(*, deliberation, vote, actor=None) -> Recomm
         recommendation.save(update_fields=["paper"])
         deliberation.state = Deliberation.State.CARRIED
         deliberation.save(update_fields=["state", "modified_at"])
+        schedule_paper_pdf(recommendation)
     return recommendation
+
+
+def schedule_paper_pdf(recommendation: Recommendation) -> None:
+    """After commit, render the Drucksache PDF and attach it to the paper (Celery)."""
+    from .tasks import recommendation_paper_pdf as recommendation_paper_pdf_task
+
+    recommendation_id = recommendation.pk
+    transaction.on_commit(lambda: recommendation_paper_pdf_task.delay(recommendation_id))
 
 
 def on_deliberation_vote_closed(vote) -> None:

@@ -81,3 +81,27 @@ def export_job_run(job_id: int) -> None:
                 % {"name": filename, "url": settings.SITE_URL + job.get_absolute_url()},
                 related=job,
             )
+
+
+@shared_task(acks_late=True, max_retries=2)
+def recommendation_paper_pdf(recommendation_id: int) -> None:
+    """Attach the Drucksache PDF as the main file of the recommendation's paper (once)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gremium import services as gremium_services
+
+    recommendation = selectors.recommendations_for_export(
+        recommendation_id=recommendation_id
+    ).first()
+    if recommendation is None or recommendation.paper_id is None:
+        return
+    if recommendation.paper.files.filter(is_main=True).exists():
+        return
+    filename, mimetype, content = exports.build_pdf([recommendation])
+    gremium_services.file_attach(
+        actor=None,
+        upload=SimpleUploadedFile(filename, content, content_type=mimetype),
+        paper=recommendation.paper,
+        is_main=True,
+        name=_("Drucksache %(reference)s (PDF)") % {"reference": recommendation.paper.reference},
+    )

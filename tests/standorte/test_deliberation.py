@@ -69,6 +69,8 @@ def test_carried_vote_becomes_recommendation_with_paper(
         "Ausschuss für Soziales, Arbeitsmarkt und Gleichstellung",
     ]
     assert steps[1].authoritative and not steps[0].public
+    main = paper.files.get(is_main=True)  # the Drucksache PDF, rendered after the commit
+    assert main.mime_type == "application/pdf" and main.file.read(4) == b"%PDF"
     # Idempotent.
     assert (
         services.recommendation_create_from_vote(deliberation=deliberation, vote=vote)
