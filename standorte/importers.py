@@ -82,6 +82,8 @@ def _sniff_delimiter(first_line: str) -> str:
 
 DISTRICT_COLUMNS = ("ortsteil_nr", "ortsteil")
 YEAR_COLUMN = "jahr"
+# Columns of the platform's own CSV export that an import reads past.
+IGNORED_COLUMNS = ("sozialraum", "hinweis")
 
 
 def parse_indicator_csv(
@@ -104,7 +106,7 @@ def parse_indicator_csv(
         raise ImportRejected([ImportProblem(None, _("Die Datei ist leer."))])
     reader = csv.reader(io.StringIO(text), delimiter=_sniff_delimiter(lines[0]))
     header = [h.strip().lower() for h in next(reader)]
-    known = set(DISTRICT_COLUMNS) | {YEAR_COLUMN} | set(indicators)
+    known = set(DISTRICT_COLUMNS) | {YEAR_COLUMN} | set(indicators) | set(IGNORED_COLUMNS)
     unknown = [h for h in header if h not in known]
     duplicates = sorted({h for h in header if header.count(h) > 1})
     value_columns = [h for h in header if h in indicators]

@@ -6,6 +6,7 @@ app_name = "standorte"
 
 urlpatterns = [
     path("", views.area_list, name="area_list"),
+    path("werte.csv", views.indicator_csv, name="indicator_csv"),
     path("sozialraum/<int:pk>/", views.area_detail, name="area_detail"),
     path("import/", views.data_import, name="data_import"),
     path("projekte/", views.project_list, name="project_list"),

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -522,3 +522,31 @@ def deliberation_detail(request, pk):
             **data,
         },
     )
+
+
+def indicator_csv(request):
+    """All visible indicator values as CSV in the import format; demo values say so."""
+    from erfurt_srp.exports.csv import csv_bytes
+
+    indicators, rows = selectors.indicator_table_rows(user=request.user)
+
+    def number(value):
+        return "" if value is None else str(value).replace(".", ",")
+
+    content = csv_bytes(
+        ["ortsteil_nr", "ortsteil", "jahr", *[i.key for i in indicators], "sozialraum", "hinweis"],
+        (
+            [
+                row["district"].number,
+                row["district"].name,
+                row["year"],
+                *[number(v) for v in row["values"]],
+                row["area"],
+                _("Demo-Werte") if row["demo"] else "",
+            ]
+            for row in rows
+        ),
+    )
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="sozialindex-ortsteile.csv"'
+    return response

@@ -202,3 +202,18 @@ def test_import_commands(tmp_path, districts):
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import_indicators", str(bad))
     assert not IndicatorValue.objects.filter(year=2022).exists()
+
+
+def test_indicator_csv_marks_demo_values_and_reimports(client, districts):
+    indicator_values_import(
+        actor=None, data=(HEADER + "5;;2020;1.234,5;25,1;41,0\n").encode(), is_demo=True
+    )
+    response = client.get(reverse("standorte:indicator_csv"))
+    text = response.content.decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("ortsteil_nr;ortsteil;jahr;sozialindex;sgb_ii_quote")
+    assert lines[1].startswith("5;Berliner Platz;2020;1234,500;25,100;41,000")
+    assert lines[1].endswith("Demo-Werte")
+    # The file is in the import format: importing it again replaces the same values.
+    result = indicator_values_import(actor=None, data=response.content, replace=True)
+    assert result.replaced == 3 and result.values == 3
