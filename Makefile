@@ -16,6 +16,7 @@ install: $(BIN)/python
 # Demo site on http://127.0.0.1:8000: SQLite, Celery eager, mail to the console.
 run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput -v 0
+	@echo "Demo logins (role  e-mail  password):"
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
@@ -35,7 +36,7 @@ format:
 	$(BIN)/ruff check --fix .
 
 messages:
-	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l de -l en --ignore=.venv --ignore=tests
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l de -l en --ignore=.venv --ignore=tests --ignore=bench
 	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
 
 bench: install
