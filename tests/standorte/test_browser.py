@@ -1,0 +1,44 @@
+"""The area page in a real browser: Leaflet draws the Ortsteile without a tile server, with the
+Geoportal attribution and a label per Ortsteil; axe-core finds no serious violation (the harness
+of tests/browser checks every page load)."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from standorte.models import District, Indicator, IndicatorValue, SocialArea
+from standorte.services import district_shapes_import
+from tests.browser.conftest import _axe_hooks, _playwright, browser, page  # noqa: F401
+
+DATA = Path(__file__).resolve().parents[2] / "standorte" / "data"
+
+
+@pytest.mark.browser
+def test_area_map_draws_polygons_with_labels_and_attribution(page, live_server):  # noqa: F811
+    area = SocialArea.objects.create(number=2, name="Großwohnsiedlungen Nord", is_demo=True)
+    index = Indicator.objects.get(key="sozialindex")
+    for number, name, value in [
+        (5, "Berliner Platz", "161.6"),
+        (6, "Rieth", "162.6"),
+        (10, "Roter Berg", "142.9"),
+        (25, "Johannesplatz", "144.3"),
+    ]:
+        district = District.objects.create(number=number, name=name, social_area=area)
+        IndicatorValue.objects.create(
+            district=district, indicator=index, year=2022, value=Decimal(value), is_demo=True
+        )
+    district_shapes_import(
+        actor=None, data=(DATA / "ortsteile_thinka.geojson").read_bytes(), source="Geoportal"
+    )
+    page.goto(live_server.url + "/standorte/")
+    page.wait_for_selector("path.leaflet-interactive")
+    assert page.locator("path.leaflet-interactive").count() == 4
+    labels = page.locator(".leaflet-tooltip").all_inner_texts()
+    assert "Rieth: 162,6" in labels
+    attribution = page.locator(".leaflet-control-attribution").inner_text()
+    assert "Geoportal Erfurt, Landeshauptstadt Erfurt, DL-DE/BY-2.0" in attribution
+    assert page.get_by_text("Demo-Werte:").is_visible()
+    page.get_by_role("link", name="Großwohnsiedlungen Nord").first.click()
+    page.wait_for_selector("path.leaflet-interactive")
+    assert page.locator("table").first.is_visible()
