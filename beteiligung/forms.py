@@ -7,7 +7,12 @@ from .privacy import CONSENT_TEXT
 
 
 class AccessibleFormMixin:
-    """Point each widget at its help text and error message (aria-describedby, aria-invalid)."""
+    """Point each widget at its help text and error message (aria-describedby, aria-invalid);
+    labels without a trailing colon (they also stand after checkboxes)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
     def _describe(self):
         for name, field in self.fields.items():
