@@ -288,3 +288,30 @@ def open_items_for_member(user) -> dict:
         .order_by("deadline", "id")[:20],
     )
     return {"votes": votes, "rounds": rounds}
+
+
+def subject_votes_context(user, subject, committee=None) -> dict:
+    """Context for the partial "gremium/votes/_subject_votes.html" that another app's page
+    includes to show (and, for staff, open) the votes and the statement round on its subject:
+
+        {% include "gremium/votes/_subject_votes.html" with sv=subject_votes %}
+    """
+    from erfurt_srp.accounts.roles import is_staff as _is_staff
+
+    from .services_votes import statement_round_open_url, vote_open_url
+
+    votes = [v for v in votes_for_subject(subject) if committee is None or v.committee == committee]
+    votes = [v for v in votes if can_view_vote(user, v)]
+    statement_round = statement_round_for_subject(subject, committee)
+    if statement_round is not None and not can_view_round(user, statement_round):
+        statement_round = None
+    manage = _is_staff(user)
+    return {
+        "votes": votes,
+        "statement_round": statement_round,
+        "can_manage": manage,
+        "vote_open_url": vote_open_url(subject, committee) if manage else "",
+        "round_open_url": statement_round_open_url(subject, committee)
+        if manage and statement_round is None
+        else "",
+    }

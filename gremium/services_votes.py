@@ -20,6 +20,12 @@ Public API for other apps (the subject is any model instance; gremium never impo
     selectors_votes.votes_for_subject(subject), selectors_votes.vote_result(vote),
     selectors_votes.statement_round_for_subject(subject, committee=None),
     selectors_votes.statement_completeness(statement_round)
+    services_votes.vote_open_url(subject, committee=None) / statement_round_open_url(...):
+        the staff pages that open a vote / a round on a subject
+    selectors_votes.subject_votes_context(user, subject) + the partial
+        {% include "gremium/votes/_subject_votes.html" with sv=subject_votes %}
+        show a subject's votes and round on its own page (with "open" links for staff)
+    notify=False on vote_open / vote_close / statement_round_open: no e-mails (imports, demo)
 
 Rules:
 - Ballot unit "institution": one ballot per institution. Its member or its deputy casts it.
@@ -34,6 +40,10 @@ Rules:
 - Result: the quorum is the minimum number of ballots cast (abstentions count). Yes/no: carried
   when yes > no, else rejected. Single choice: the option with most votes (tie: TIED). Ranked:
   Borda count (n options: first place n-1 points ... last place 0, unranked 0).
+- Statement rounds: one statement per institution (unique (round, institution)); a second
+  submission edits the first (history kept). Statements are accepted while the round is open
+  (its deadline drives the reminder; staff close the round). Files: settings.UPLOAD_MAX_BYTES,
+  settings.UPLOAD_ALLOWED_EXTENSIONS.
 - Closing a vote on an agenda item writes the result into AgendaItem.result and, when the
   meeting has minutes, into the item's MinutesEntry.result.
 """

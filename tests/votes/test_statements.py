@@ -191,3 +191,30 @@ def test_closed_round_takes_no_statements(statement_round, member_user, staff_us
         services_votes.statement_submit(
             statement_round=statement_round, actor=member_user, text="x"
         )
+
+
+def test_staff_opens_a_round_through_the_form_and_a_second_one_is_refused(
+    committee, member_user, staff_user, agenda_item, client
+):
+    client.force_login(staff_user)
+    url = reverse("gremium:statement_round_create") + f"?ct=gremium.agendaitem&id={agenda_item.pk}"
+    page = client.get(url).content.decode()
+    assert "Fachliche Stellungnahmen zu: TOP" in page
+    data = {"committee": committee.pk, "title": "Runde zu ThINKA"}
+    response = client.post(url, data, follow=True)
+    assert "Die Stellungnahmerunde ist eröffnet" in response.content.decode()
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "bereits eine Stellungnahmerunde" in response.content.decode()
+    assert 'value="Runde zu ThINKA"' in response.content.decode()
+
+
+def test_unknown_subject_gives_404(staff_user, client):
+    client.force_login(staff_user)
+    assert (
+        client.get(
+            reverse("gremium:statement_round_create") + "?ct=gremium.agendaitem&id=999"
+        ).status_code
+        == 404
+    )
+    assert client.get(reverse("gremium:vote_create") + "?ct=nope.nothing&id=1").status_code == 404

@@ -337,3 +337,22 @@ def test_vote_page_queries_do_not_grow_with_ballots(
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(vote.get_absolute_url())
     assert response.content.decode().count("(Mitglied)") >= 8
+
+
+def test_subject_partial_links_votes_and_offers_staff_to_open_them(
+    vote, agenda_item, member_user, staff_user, outsider_user
+):
+    from django.template.loader import render_to_string
+
+    from gremium.selectors_votes import subject_votes_context
+
+    def render(user):
+        context = {"sv": subject_votes_context(user, agenda_item)}
+        return render_to_string("gremium/votes/_subject_votes.html", context)
+
+    staff_html = render(staff_user)
+    assert vote.get_absolute_url() in staff_html
+    assert "ct=gremium.agendaitem" in staff_html and "Abstimmung eröffnen" in staff_html
+    member_html = render(member_user)
+    assert vote.get_absolute_url() in member_html and "eröffnen" not in member_html
+    assert vote.get_absolute_url() not in render(outsider_user)
