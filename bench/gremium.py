@@ -129,8 +129,16 @@ def main() -> int:
         meeting_url = f"{base_url}/gremium/sitzungen/{meeting_pk}/"
         list_url = f"{base_url}/gremium/sitzungen/"
 
+        # Log in once and share the session cookie: 20 parallel password hashes would only
+        # measure PBKDF2, not the pages.
+        from bench.common import Session
+
+        first = Session(base_url, timeout=120)
+        first.login(MEMBER_EMAIL, PASSWORD)
+        cookies = dict(first.cookies)
+
         def login(session):
-            session.login(MEMBER_EMAIL, PASSWORD)
+            session.cookies.update(cookies)
 
         load(list_url, requests=50, concurrency=5)  # warm up
         results = [

@@ -41,7 +41,21 @@ def objects(meeting, public_item, secret_item, committee, member_user):
     minutes_publish(actor=None, meeting=past)
     comment = comment_create(target=secret_item, body="Mein Kommentar", author=member_user)
     membership = Membership.objects.filter(committee=committee, role="member").first()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gremium.services import file_attach
+
+    public_file = file_attach(
+        actor=None,
+        paper=public_item.consultations.first().paper,
+        upload=SimpleUploadedFile("oeffentlich.pdf", b"%PDF-public"),
+    )
+    secret_file = file_attach(
+        actor=None, agenda_item=secret_item, upload=SimpleUploadedFile("geheim.pdf", b"%PDF-x")
+    )
     return {
+        "public_file": public_file,
+        "secret_file": secret_file,
         "meeting": meeting,
         "past": past,
         "public_item": public_item,
@@ -112,6 +126,10 @@ GET_MATRIX = [
     ("membership_end", "membership", "pk", staff_only()),
     ("membership_replace", "membership", "pk", staff_only()),
     ("comment_hide", "comment", "pk", [LOGIN, 404, 404, 403, 403, 200, 200]),
+    # only the author edits, and only for a short time
+    ("comment_edit", "comment", "pk", [LOGIN, 404, 404, 200, 403, 403, 403]),
+    ("file_download", "public_file", "pk", everyone()),
+    ("file_download", "secret_file", "pk", [404, 404, 404, 200, 200, 200, 200]),
 ]
 
 
@@ -126,7 +144,10 @@ def test_get_matrix(client, request, objects, role_index, role):
         if response.status_code != expected[role_index]:
             wrong.append((url, response.status_code, expected[role_index]))
         if response.status_code == 200 and role in ("anonymous", "public_user", "outsider_user"):
-            body = response.content
+            if response.streaming:
+                body = b"".join(response.streaming_content)
+            else:
+                body = response.content
             for secret in (SECRET, SECRET_PAPER, "Alter geheimer Punkt"):
                 if secret.encode() in body:
                     wrong.append((url, "leaks", secret))
@@ -162,6 +183,21 @@ POST_MATRIX = [
         "pk",
         {"body": "Anmerkung"},
         [LOGIN, 404, 404, 302, 302, 302, 302],
+    ),
+    ("minutes_approve", "past", "pk", {}, [LOGIN, 403, 403, 403, 403, 400, 400]),
+    (
+        "agenda_item_add",
+        "meeting",
+        "pk",
+        {"name": "Neu", "public": "on"},
+        [LOGIN, 403, 403, 403, 403, 302, 302],
+    ),
+    (
+        "paper_create",
+        None,
+        None,
+        {"reference": "1/23", "name": "Neu", "kind": "information", "date": "2023-01-01"},
+        [LOGIN, 403, 403, 403, 403, 302, 302],
     ),
 ]
 
