@@ -64,30 +64,27 @@ PROGRAMME_2022 = [
     ),
 ]
 
+# The themes the Begleitgremium named (same titles as the leitlinien demo), plus the strategy
+# for Quartiersarbeit the Drucksache announces.
 TABLES_2022 = [
-    (
-        "Bildung und Teilhabe von Kindern und Jugendlichen",
-        "Kita, Schule, Jugendarbeit im Sozialraum",
-        20,
-    ),
+    ("Teilhabe und Armutsprävention", "Existenzsicherung, Zugang zu Angeboten, Jobcenter", 20),
+    ("Bildung und Aufwachsen", "Kita, Schule, Jugendarbeit im Sozialraum", 20),
     ("Wohnen und Nachbarschaft", "Mit den Wohnungsunternehmen: Segregation und Zusammenleben", 20),
-    ("Gesundheit und Pflege im Quartier", "Gesundheitsförderung, Pflege, Teilhabe im Alter", 15),
-    ("Arbeit und Existenzsicherung", "Mit dem Jobcenter: Wege aus Langzeitarbeitslosigkeit", 15),
-    ("Integration und Vielfalt", "Zuwanderung, Gleichstellung, Inklusion", 15),
+    ("Gesundheit und Pflege im Quartier", "Gesundheitsförderung, Pflege, Teilhabe im Alter", 20),
     (
         "Quartiersarbeit und Beteiligung",
         "Strategie für Quartiersarbeit/-management; Studie der BAG Soziale Stadtentwicklung",
-        15,
+        20,
     ),
 ]
 
 DEMO_REGISTRANTS = [
     ("Katrin Vogel", "StadtLiga der freien Wohlfahrtspflege", "provider", 0, True, False),
-    ("Jens Hartung", "Kommunale Wohnungsgesellschaft Erfurt mbH", "institution", 1, False, False),
-    ("Aylin Demir", "", "citizen", 4, False, True),
-    ("Thomas Richter", "Amt für Bildung", "administration", 0, False, False),
-    ("Sabine Krüger", "Ortsteilrat Erfurt-Nord", "council", 5, True, False),
-    ("Michael Brandt", "Thüringer Allgemeine", "press", 2, False, False),
+    ("Jens Hartung", "Kommunale Wohnungsgesellschaft Erfurt mbH", "institution", 2, False, False),
+    ("Aylin Demir", "", "citizen", 0, False, True),
+    ("Thomas Richter", "Amt für Bildung", "administration", 1, False, False),
+    ("Sabine Krüger", "Ortsteilrat Erfurt-Nord", "council", 4, True, False),
+    ("Michael Brandt", "Thüringer Allgemeine", "press", 3, False, False),
 ]
 
 

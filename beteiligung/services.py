@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -560,11 +561,12 @@ def event_message_send(
         event = Event.objects.get(pk=event_id)
         if event.shredded_at:
             raise DomainError(_("Die Personendaten dieser Veranstaltung sind bereits gelöscht."))
-        statuses = [S.CONFIRMED]
+        # Only addresses that passed the double opt-in get mail from staff.
+        audience_q = Q(status=S.CONFIRMED)
         if audience == EventMessage.Audience.ALL:
-            statuses.append(S.WAITING)
+            audience_q |= Q(status=S.WAITING, email_confirmed_at__isnull=False)
         recipients = list(
-            event.registrations.filter(status__in=statuses)
+            event.registrations.filter(audience_q)
             .exclude(email="")
             .select_related("event", "table")
         )

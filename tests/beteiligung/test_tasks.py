@@ -136,3 +136,17 @@ def test_expire_task_runs_the_service(event, tables):
     Registration.objects.filter(pk=r.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert tasks.registrations_expire() == 1
     assert Registration.objects.get(pk=r.pk).status == S.EXPIRED
+
+
+def test_demo_seeder_is_idempotent_and_has_the_2022_event(db):
+    from beteiligung import demo
+
+    demo.seed()
+    demo.seed()
+    event = Event.objects.get(slug="auftakt-sozialraumplanung-2022")
+    start = timezone.localtime(event.starts_at)
+    assert (start.year, start.month, start.day, start.hour) == (2022, 12, 2, 9)
+    assert event.tables.count() == 5 and event.programme_items.count() >= 6
+    assert event.registrations.count() == len(demo.DEMO_REGISTRANTS)
+    open_event = Event.objects.get(slug="werkstatt-ortsteilbuergermeister")
+    assert open_event.registration_state() == "open"

@@ -199,6 +199,9 @@ def test_staff_message_goes_to_confirmed_registrants_via_the_outbox(
 ):
     RegistrationFactory(event=event, table=tables[0], email="a@example.org")
     RegistrationFactory(event=event, table=tables[0], email="w@example.org", status=S.WAITING)
+    RegistrationFactory(
+        event=event, email="unbestaetigt@example.org", status=S.WAITING, email_confirmed_at=None
+    )
     client.force_login(staff_user)
     url = reverse("beteiligung:staff_message", args=[event.pk])
     empty = client.post(url, {"audience": "confirmed", "subject": "", "body": "Mein Entwurf"})
@@ -216,6 +219,7 @@ def test_staff_message_goes_to_confirmed_registrants_via_the_outbox(
     assert mail.recipient == "a@example.org" and "Raum 225" in mail.body
     client.post(url, {"audience": "all", "subject": "Noch eine", "body": "Info"})
     assert OutboxMessage.objects.filter(kind="beteiligung.message").count() == 3
+    assert not OutboxMessage.objects.filter(recipient="unbestaetigt@example.org").exists()
 
 
 def test_staff_creates_invitation_codes(client, staff_user):
