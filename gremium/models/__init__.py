@@ -1,5 +1,14 @@
+from . import meetings as _meetings
+from . import votes as _votes
 from .committees import Committee, Institution, Membership, Person
 from .meetings import *  # noqa: F403  (meetings, agenda items, papers, minutes: see meetings.py)
 from .votes import *  # noqa: F403  (votes, ballots, statements: see votes.py)
 
-__all__ = ["Committee", "Institution", "Membership", "Person"]
+__all__ = [
+    "Committee",
+    "Institution",
+    "Membership",
+    "Person",
+    *_meetings.__all__,
+    *_votes.__all__,
+]
