@@ -197,7 +197,11 @@ def _measure_queries(page_round, ct):
             "bytes": len(response.content),
         }
     figures["round_page_queries"] = counts
-    print(f"round page (40 paragraphs), anonymous, in-process: {counts}", flush=True)
+    for key, value in counts.items():
+        print(
+            f"round page (40 paragraphs), anonymous, in-process (DEBUG=1), {key}: {value}",
+            flush=True,
+        )
 
 
 def _worker(env):

@@ -401,7 +401,8 @@ def _plan_path(instance, filename):
 
 
 class PlanExport(models.Model):
-    """One background build of the integrated Sozialraumplan (PDF + DOCX) with its progress."""
+    """One background build of the integrated Sozialraumplan (PDF + DOCX) with its progress,
+    or, when `round` is set, of one round's Abwägungstabelle (too large to build in a request)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("wartet")
@@ -423,6 +424,14 @@ class PlanExport(models.Model):
     pdf = models.FileField(_("PDF"), upload_to=_plan_path, blank=True)
     docx = models.FileField(_("DOCX"), upload_to=_plan_path, blank=True)
     error = models.TextField(blank=True)
+    round = models.ForeignKey(
+        ConsultationRound,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="exports",
+        verbose_name=_("Abwägungstabelle der Runde"),
+    )
     guideline_count = models.PositiveIntegerField(default=0)
     measure_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)

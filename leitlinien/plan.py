@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from erfurt_srp.exports.docx import add_table, document_bytes, new_document
 
 from .models import PlanExport
-from .selectors import ABWAEGUNG_HEADER, plan_content
+from .selectors import ABWAEGUNG_HEADER, abwaegung_rows, plan_content, round_comments
 
 logger = logging.getLogger(__name__)
 
@@ -133,6 +133,72 @@ def plan_docx(content: dict, *, title: str, generated_on: str) -> bytes:
     return document_bytes(document)
 
 
+def round_table_title(round) -> str:
+    return _("Abwägungstabelle: %(g)s, Fassung %(n)s – %(r)s") % {
+        "g": round.version.guideline.title,
+        "n": round.version.number,
+        "r": round.title,
+    }
+
+
+def round_table_pdf(round, rows) -> bytes:
+    from erfurt_srp.exports.pdf import render_pdf
+
+    return render_pdf(
+        "leitlinien/abwaegung_pdf.html",
+        {
+            "round": round,
+            "rows": rows,
+            "header": ABWAEGUNG_HEADER,
+            "title": round_table_title(round),
+        },
+    )
+
+
+def round_table_docx(round, rows) -> bytes:
+    document = new_document(round_table_title(round))
+    document.add_paragraph(
+        _("Zielgruppe: %(a)s · %(s)s bis %(e)s")
+        % {
+            "a": round.get_audience_display(),
+            "s": timezone.localtime(round.starts_at).strftime("%d.%m.%Y"),
+            "e": timezone.localtime(round.ends_at).strftime("%d.%m.%Y"),
+        }
+    )
+    add_table(document, ABWAEGUNG_HEADER, rows)
+    return document_bytes(document)
+
+
+def _build_round_table(export_id: int, round_id: int) -> PlanExport:
+    from .models import ConsultationRound
+
+    try:
+        with override(settings.LANGUAGE_CODE):
+            round = ConsultationRound.objects.select_related("version__guideline").get(pk=round_id)
+            rows = abwaegung_rows(round, round_comments(round))
+            _progress(export_id, 20, _("PDF wird gesetzt"), comment_count=len(rows))
+            pdf = round_table_pdf(round, rows)
+            _progress(export_id, 80, _("DOCX wird erstellt"))
+            docx = round_table_docx(round, rows)
+        export = PlanExport.objects.get(pk=export_id)
+        name = f"abwaegungstabelle-{round.version.guideline.slug}-runde{round.pk}"
+        export.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
+        export.docx.save(f"{name}.docx", ContentFile(docx), save=False)
+        export.status, export.progress, export.step = PlanExport.Status.DONE, 100, _("fertig")
+        export.finished_at = timezone.now()
+        export.save(update_fields=["pdf", "docx", "status", "progress", "step", "finished_at"])
+        return export
+    except Exception:
+        logger.exception("Abwägungstabelle export %s failed", export_id)
+        PlanExport.objects.filter(pk=export_id).update(
+            status=PlanExport.Status.FAILED,
+            step=_("fehlgeschlagen"),
+            error=traceback.format_exc()[-4000:],
+            finished_at=timezone.now(),
+        )
+        raise
+
+
 def plan_build(export_id: int) -> PlanExport | None:
     """Build one export; return None when another process already took it."""
     claimed = PlanExport.objects.filter(pk=export_id, status=PlanExport.Status.QUEUED).update(
@@ -143,6 +209,9 @@ def plan_build(export_id: int) -> PlanExport | None:
     )
     if not claimed:
         return None
+    round_id = PlanExport.objects.filter(pk=export_id).values_list("round_id", flat=True).first()
+    if round_id:
+        return _build_round_table(export_id, round_id)
     try:
         with override(settings.LANGUAGE_CODE):
             content = plan_content()

@@ -246,6 +246,14 @@ def comments_needing_answer(round: ConsultationRound):
     ).exclude(author__is_staff=True)
 
 
+def comments_visible_count(round: ConsultationRound) -> int:
+    return Comment.objects.filter(
+        target_type=ContentType.objects.get_for_model(ConsultationRound),
+        target_id=str(round.pk),
+        hidden_at__isnull=True,
+    ).count()
+
+
 def comments_needing_answer_count(round: ConsultationRound) -> int:
     """How many comments of the round still have no disposition."""
     return comments_needing_answer(round).filter(leitlinien_disposition__isnull=True).count()

@@ -717,7 +717,29 @@ def round_close(*, round: ConsultationRound, actor) -> ConsultationRound:
         round.evaluated_at = timezone.now()
         round.evaluated_by = actor
         round.save(update_fields=["evaluated_at", "evaluated_by"])
+        # the final consideration table is built once, in the background, and stored
+        round_table_export_request(round=round, actor=actor)
     return round
+
+
+def round_table_export_request(*, round: ConsultationRound, actor) -> PlanExport:
+    """Queue a build of a round's Abwägungstabelle (PDF + DOCX), reusing one waiting or running."""
+    require_staff(actor)
+    from .tasks import plan_export_build as plan_export_build_task
+
+    with transaction.atomic():
+        ConsultationRound.objects.select_for_update().get(pk=round.pk)
+        running = PlanExport.objects.filter(
+            round=round, status__in=[PlanExport.Status.QUEUED, PlanExport.Status.RUNNING]
+        ).first()
+        if running:
+            return running
+        export = PlanExport.objects.create(
+            round=round, requested_by=actor, step=_("wartet auf den Start")
+        )
+        export_id = export.pk
+        transaction.on_commit(lambda: plan_export_build_task.delay(export_id))
+    return export
 
 
 def round_end_now(*, round: ConsultationRound, actor) -> ConsultationRound:

@@ -15,8 +15,6 @@ from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 from erfurt_srp.discussion.models import Comment
 from erfurt_srp.exports import CSV, DOCX, PDF
 from erfurt_srp.exports.csv import csv_bytes
-from erfurt_srp.exports.docx import add_table, document_bytes, new_document
-from erfurt_srp.exports.pdf import render_pdf
 
 from . import selectors, services
 from .diff import diff_summary, paragraph_diff
@@ -619,42 +617,50 @@ def comment_hide(request, pk):
     )
 
 
+SYNC_EXPORT_LIMIT = 300  # larger PDF/DOCX tables are built by the worker, never in a request
+
+
 def round_export(request, pk, fmt):
+    """The Abwägungstabelle as CSV (always at once), PDF or DOCX (at once for small rounds; large
+    ones come from a stored background build, see services.round_table_export_request)."""
+    from .plan import round_table_docx, round_table_pdf
+
     round = get_round_for_user(request.user, pk)
-    if not can_view_dispositions(request.user, round):
+    if not can_view_dispositions(request.user, round) or fmt not in ("csv", "pdf", "docx"):
         raise Http404
-    comments = selectors.round_comments(round)
-    rows = selectors.abwaegung_rows(round, comments)
     name = (
         f"abwaegungstabelle-{round.version.guideline.slug}-f{round.version.number}-runde{round.pk}"
     )
-    title = _("Abwägungstabelle: %(g)s, Fassung %(n)s – %(r)s") % {
-        "g": round.version.guideline.title,
-        "n": round.version.number,
-        "r": round.title,
-    }
+    if fmt != "csv":
+        stored = (
+            PlanExport.objects.filter(round=round, status=PlanExport.Status.DONE)
+            .order_by("-finished_at")
+            .first()
+        )
+        if stored and round.evaluated_at and stored.finished_at >= round.evaluated_at:
+            field = stored.pdf if fmt == "pdf" else stored.docx
+            return FileResponse(field.open("rb"), as_attachment=True, filename=f"{name}.{fmt}")
+        if selectors.comments_visible_count(round) > SYNC_EXPORT_LIMIT:
+            if is_staff(request.user):
+                export = services.round_table_export_request(round=round, actor=request.user)
+                messages.info(
+                    request, _("Die Abwägungstabelle ist groß und wird im Hintergrund erstellt.")
+                )
+                return redirect(export)
+            messages.info(
+                request,
+                _(
+                    "Die Abwägungstabelle wird gerade erstellt. Bitte versuchen Sie es später erneut."
+                ),
+            )
+            return redirect(round)
+    rows = selectors.abwaegung_rows(round, selectors.round_comments(round))
     if fmt == "csv":
         content, mimetype = csv_bytes(selectors.ABWAEGUNG_HEADER, rows), CSV
     elif fmt == "docx":
-        document = new_document(title)
-        document.add_paragraph(
-            _("Zielgruppe: %(a)s · %(s)s bis %(e)s")
-            % {
-                "a": round.get_audience_display(),
-                "s": timezone.localtime(round.starts_at).strftime("%d.%m.%Y"),
-                "e": timezone.localtime(round.ends_at).strftime("%d.%m.%Y"),
-            }
-        )
-        add_table(document, selectors.ABWAEGUNG_HEADER, rows)
-        content, mimetype = document_bytes(document), DOCX
-    elif fmt == "pdf":
-        content = render_pdf(
-            "leitlinien/abwaegung_pdf.html",
-            {"round": round, "rows": rows, "header": selectors.ABWAEGUNG_HEADER, "title": title},
-        )
-        mimetype = PDF
+        content, mimetype = round_table_docx(round, rows), DOCX
     else:
-        raise Http404
+        content, mimetype = round_table_pdf(round, rows), PDF
     response = HttpResponse(content, content_type=mimetype)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
@@ -749,7 +755,10 @@ def plan_index(request):
     return render(
         request,
         "leitlinien/plan_index.html",
-        {"exports": PlanExport.objects.all()[:20], "is_staff": is_staff(request.user)},
+        {
+            "exports": PlanExport.objects.filter(round__isnull=True)[:20],
+            "is_staff": is_staff(request.user),
+        },
     )
 
 
@@ -765,7 +774,7 @@ def plan_detail(request, pk):
     denied = _require_plan_reader(request)
     if denied:
         return denied
-    export = get_object_or_404(PlanExport, pk=pk)
+    export = get_object_or_404(PlanExport.objects.select_related("round"), pk=pk)
     template = "leitlinien/_plan_status.html" if request.htmx else "leitlinien/plan_detail.html"
     return render(request, template, {"export": export})
 

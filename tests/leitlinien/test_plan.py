@@ -123,3 +123,36 @@ def test_adopted_version_date_appears_in_plan_content(plan_data):
         "Sozialraum/Quartier",
         "Schnittstelle",
     ]
+
+
+def test_large_round_table_is_built_in_the_background_and_then_served(
+    client, staff_user, public_user, ended_round, monkeypatch, django_capture_on_commit_callbacks
+):
+    from leitlinien import services, views
+
+    monkeypatch.setattr(views, "SYNC_EXPORT_LIMIT", 1)
+    for i in range(3):
+        answer(round_comment(ended_round, body=f"Hinweis {i}"), ended_round)
+    url = reverse("leitlinien:round_export", args=[ended_round.pk, "pdf"])
+    client.force_login(public_user)
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == ended_round.get_absolute_url()
+    client.force_login(staff_user)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.get(url)
+    export = PlanExport.objects.get(round=ended_round)
+    assert response["Location"] == export.get_absolute_url() and len(callbacks) == 1
+    # closing the round queues the final table (the same waiting build is reused)
+    with django_capture_on_commit_callbacks(execute=False):
+        services.round_close(round=ended_round, actor=staff_user)
+    assert PlanExport.objects.filter(round=ended_round).count() == 1
+    plan_build(export.pk)
+    client.force_login(public_user)
+    pdf = client.get(url)
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content)[:4] == b"%PDF"
+    docx = client.get(reverse("leitlinien:round_export", args=[ended_round.pk, "docx"]))
+    assert b"".join(docx.streaming_content)[:2] == b"PK"
+    # the plan list shows plans only
+    client.force_login(staff_user)
+    page = client.get(reverse("leitlinien:plan_index")).content.decode()
+    assert export.get_absolute_url() not in page and "Noch kein Plan erstellt." in page
