@@ -321,3 +321,12 @@ def test_membership_create_refuses_a_second_active_member_for_the_institution(
             role="member",
         )
     assert error.value.field == "role"
+
+
+def test_beat_task_sends_due_reminders(draft, staff_user):
+    from gremium.tasks import meeting_reminders_send
+
+    services.meeting_publish(actor=staff_user, meeting=draft)
+    Meeting.objects.filter(pk=draft.pk).update(reminder_due_at=timezone.now())
+    assert meeting_reminders_send() == 1
+    assert meeting_reminders_send() == 0
