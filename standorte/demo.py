@@ -252,6 +252,9 @@ def seed_recommendation(project: NeighbourhoodProject) -> None:
 
 
 def seed(out) -> list[tuple[str, str, str]]:
+    from .services import indicators_ensure_defaults
+
+    indicators_ensure_defaults()
     seed_districts()
     seed_areas()
     seed_values()

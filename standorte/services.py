@@ -33,6 +33,24 @@ class ImportResult:
     replaced: int = 0
 
 
+DEFAULT_INDICATORS = [
+    ("sozialindex", "Sozialindex", "", True, 0),
+    ("sgb_ii_quote", "SGB-II-Quote", "%", False, 10),
+    ("kinderarmut", "Kinderarmut (Kinder unter 15 Jahren mit SGB-II-Bezug)", "%", False, 20),
+    ("arbeitslosenquote", "Arbeitslosenquote", "%", False, 30),
+    ("anteil_aeltere", "Anteil Ältere (65 Jahre und älter)", "%", False, 40),
+]
+
+
+def indicators_ensure_defaults() -> None:
+    """Create the Sozialstrukturatlas indicators if missing (migration 0002 does it too; a
+    flushed test database or a hand-cleared table gets them back)."""
+    for key, name, unit, is_index, order in DEFAULT_INDICATORS:
+        Indicator.objects.get_or_create(
+            key=key, defaults={"name": name, "unit": unit, "is_index": is_index, "order": order}
+        )
+
+
 def _district_lookups() -> tuple[dict, dict]:
     by_number, by_name = {}, {}
     for pk, number, name in District.objects.values_list("pk", "number", "name"):

@@ -9,7 +9,7 @@ import pytest
 
 from standorte.models import District, Indicator, IndicatorValue, SocialArea
 from standorte.services import district_shapes_import
-from tests.browser.conftest import _axe_hooks, _playwright, browser, page  # noqa: F401
+from tests.browser.conftest import _axe_hooks, _playwright, browser, login_as, page  # noqa: F401
 
 DATA = Path(__file__).resolve().parents[2] / "standorte" / "data"
 
@@ -42,3 +42,26 @@ def test_area_map_draws_polygons_with_labels_and_attribution(page, live_server):
     page.get_by_role("link", name="Großwohnsiedlungen Nord").first.click()
     page.wait_for_selector("path.leaflet-interactive")
     assert page.locator("table").first.is_visible()
+
+
+@pytest.mark.browser
+def test_staff_pages_pass_axe(page, live_server, login_as, staff_user, committee):  # noqa: F811
+    from tests.standorte.factories import RecommendationFactory, SiteProposalFactory
+
+    recommendation = RecommendationFactory(site=SiteProposalFactory(project__committee=committee))
+    project = recommendation.project
+    login_as(staff_user)
+    for path in [
+        project.get_absolute_url(),
+        f"/standorte/projekte/{project.slug}/vergleich/",
+        f"/standorte/projekte/{project.slug}/vorschlag/",
+        "/standorte/empfehlungen/",
+        recommendation.get_absolute_url(),
+        "/standorte/import/",
+        "/standorte/exporte/",
+    ]:
+        page.goto(live_server.url + path)
+        assert page.locator("h1").count() == 1
+    page.get_by_label("Zeitraum von").fill("2030-01-01")
+    page.get_by_role("button", name="Export erstellen").click()
+    assert page.get_by_text("es wurde nichts exportiert").is_visible()
