@@ -12,13 +12,16 @@ class StandorteConfig(AppConfig):
 
     def ready(self):
         from erfurt_srp.core.registry import (
+            DashboardPanel,
             DemoSeeder,
             NavItem,
+            register_dashboard_panel,
             register_demo_seeder,
             register_nav,
         )
 
         from . import demo
+        from .panels import dashboard_panel
 
         register_nav(
             NavItem(
@@ -34,6 +37,7 @@ class StandorteConfig(AppConfig):
             )
         )
         register_demo_seeder(DemoSeeder(key="standorte", seed=demo.seed, order=60))
+        register_dashboard_panel(DashboardPanel(key="standorte", render=dashboard_panel, order=50))
 
         from gremium.permissions_votes import subject_visibility
         from gremium.services_votes import on_vote_closed

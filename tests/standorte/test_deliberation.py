@@ -124,3 +124,21 @@ def test_staff_starts_deliberation_from_project_page(client, setup, staff_user, 
     assert "Beratung ist eröffnet" in response.content.decode()
     response = client.post(url, {"title": ""}, follow=True)
     assert "läuft bereits eine Beratung" in response.content.decode()
+
+
+def test_dashboard_lists_running_deliberations_and_undecided_recommendations(
+    client, setup, staff_user, member_user, outsider_user
+):
+    from .factories import RecommendationFactory
+
+    project, _memberships, _ = setup
+    deliberation = services.deliberation_start(actor=staff_user, project=project)
+    recommendation = RecommendationFactory(site=SiteProposalFactory(project=project))
+    client.force_login(staff_user)
+    body = client.get(reverse("dashboard")).content.decode()
+    assert deliberation.title in body and recommendation.title in body
+    client.force_login(member_user)
+    body = client.get(reverse("dashboard")).content.decode()
+    assert deliberation.title in body and recommendation.title not in body
+    client.force_login(outsider_user)
+    assert deliberation.title not in client.get(reverse("dashboard")).content.decode()
