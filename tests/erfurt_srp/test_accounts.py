@@ -154,3 +154,15 @@ def test_ended_membership_is_no_longer_member(member_membership):
     member_membership.save()
     user = User.objects.get(pk=member_membership.person.user_id)
     assert role_of(user) == Role.PUBLIC
+
+
+def test_staff_can_open_the_totp_setup_page_in_our_layout(client, staff_user, mfa_required):
+    client.force_login(staff_user)
+    response = client.get(reverse("dashboard"), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("mfa_activate_totp")) or (
+        "reauthenticate" in response.redirect_chain[-1][0]
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Zum Inhalt springen" in html
+    assert "Zwei-Faktor-Anmeldung Pflicht" in html  # the warning message

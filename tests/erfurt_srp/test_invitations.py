@@ -310,3 +310,37 @@ def test_staff_sees_the_invitations_nav_entry_and_members_do_not(client, staff_u
     assert reverse("gremium:invitation_list") in client.get("/").content.decode()
     client.force_login(member_user)
     assert reverse("gremium:invitation_list") not in client.get("/").content.decode()
+
+
+def test_invitation_list_has_no_n_plus_one(client, staff_user, django_assert_max_num_queries):
+    from erfurt_srp.accounts.models import Invitation as Inv
+
+    committee = CommitteeFactory(name="Q", slug="q")
+    institution = InstitutionFactory(name="Q-Institution")
+
+    def make(n):
+        Inv.objects.bulk_create(
+            Inv(
+                email=f"q{i}-{n}@example.org",
+                token_hash=f"{n:04d}{i:060d}",
+                purpose=PURPOSE,
+                payload={
+                    "committee": committee.pk,
+                    "institution": institution.pk,
+                    "role": "member",
+                },
+                invited_by=staff_user,
+                expires_at=timezone.now() + timedelta(days=3),
+            )
+            for i in range(n)
+        )
+
+    client.force_login(staff_user)
+    make(1)
+    # session, user, count, page, committees, institutions, + navigation/role checks
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("gremium:invitation_list")).status_code == 200
+    make(20)
+    with django_assert_max_num_queries(12):
+        html = client.get(reverse("gremium:invitation_list")).content.decode()
+    assert html.count("Erneut senden") == 21
