@@ -4,6 +4,7 @@ The data must be committed for the worker's own database connections to see it, 
 transaction=True. The worker consumes the `default` and `mail` queues of REDIS_URL's database.
 """
 
+import os
 import threading
 import time
 from datetime import timedelta
@@ -29,8 +30,14 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, available_apps=["erfurt_srp.notifications"]),
 ]
 
-QUEUES = ("default", "mail")
 WAIT_SECONDS = 15
+
+
+def _queues() -> tuple[str, str]:
+    """("default", "mail"); under pytest-xdist one mail queue per test process, so that
+    parallel test processes sharing one Redis database never take each other's tasks."""
+    suffix = os.environ.get("PYTEST_XDIST_WORKER")
+    return ("default", f"mail-{suffix}" if suffix else "mail")
 
 
 class TaskLog:
@@ -69,26 +76,29 @@ def live_worker(monkeypatch):
     broker = settings.REDIS_URL
     if not broker:
         pytest.fail("The worker tests need Redis: set REDIS_URL (make test and CI do).")
+    queues = _queues()
     saved = {
         key: app.conf[key]
-        for key in ("task_always_eager", "broker_url", "worker_hijack_root_logger")
+        for key in ("task_always_eager", "broker_url", "worker_hijack_root_logger", "task_routes")
     }
     # Real broker, no eager shortcut; keep pytest's log handlers on the root logger.
     app.conf.update(task_always_eager=False, broker_url=broker, worker_hijack_root_logger=False)
+    if queues[1] != "mail":
+        app.conf.update(task_routes={"erfurt_srp.notifications.tasks.*": {"queue": queues[1]}})
     # The Django fixup would run all system checks at worker start (manage.py check does that).
     monkeypatch.setenv("CELERY_SKIP_CHECKS", "1")
     log = TaskLog()
     task_postrun.connect(log, weak=False)
     try:
         with app.connection_for_write() as connection:
-            for queue in QUEUES:  # messages a crashed earlier run may have left behind
+            for queue in queues:  # messages a crashed earlier run may have left behind
                 connection.default_channel.queue_purge(queue)
         with start_worker(
             app,
             pool="threads",
             concurrency=2,
             perform_ping_check=False,
-            queues=list(QUEUES),
+            queues=list(queues),
             shutdown_timeout=10,
         ):
             yield log
@@ -147,3 +157,4 @@ def test_worker_fixture_restored_eager_mode():
     """Runs after the worker tests above (same transactional group, file order)."""
     assert app.conf.task_always_eager is True
     assert app.conf.broker_url == settings.CELERY_BROKER_URL
+    assert app.amqp.router.route({}, tasks.outbox_send.name)["queue"].name == "mail"
