@@ -186,16 +186,19 @@ def _measure_queries(page_round, ct):
         have = Comment.objects.filter(target_type=ct, target_id=str(page_round.pk)).count()
         if have < target:
             _comments(page_round, target - have, ct, users, start=have)
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            response = client.get(url)
-            took = time.perf_counter() - started
-        assert response.status_code == 200
-        counts[target] = {
-            "queries": len(queries),
-            "render_ms": round(took * 1000, 1),
-            "bytes": len(response.content),
-        }
+        # the page as served (3 threads per paragraph) and with every thread expanded
+        for label, path in (("page", url), ("all_expanded", url + "?alle=alle")):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(path)
+                took = time.perf_counter() - started
+            assert response.status_code == 200
+            counts[f"{target}_{label}"] = {
+                "queries": len(queries),
+                "render_ms": round(took * 1000, 1),
+                "bytes": len(response.content),
+                "comments_shown": response.content.decode().count('id="kommentar-'),
+            }
     figures["round_page_queries"] = counts
     for key, value in counts.items():
         print(

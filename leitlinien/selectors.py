@@ -166,6 +166,7 @@ def round_comments(round: ConsultationRound, *, with_dispositions: bool = True) 
             for d in Disposition.objects.filter(round=round).select_related("taken_up_in")
         }
     for comment in comments:
+        comment.public_author = public_author(comment)
         comment.disposition = dispositions.get(comment.pk)
         comment.needs_answer = (
             comment.hidden_at is None
@@ -176,6 +177,13 @@ def round_comments(round: ConsultationRound, *, with_dispositions: bool = True) 
 
 
 THREADS_SHOWN = 3
+
+
+def public_author(comment: Comment) -> str:
+    """The name shown with a comment: never the e-mail address of an account without a name."""
+    if comment.author_id:
+        return comment.author.get_full_name() or _("Registrierte Person")
+    return comment.author_name or _("Unbekannt")
 
 
 def round_sections(
@@ -270,10 +278,7 @@ def plain_text(body: str) -> str:
 
 
 def comment_author_label(comment: Comment, round: ConsultationRound) -> str:
-    if comment.author_id:
-        name = comment.author.display_name
-    else:
-        name = comment.author_name or _("Unbekannt")
+    name = public_author(comment)
     group = comment.author_group or round.get_audience_display()
     return f"{name} ({group})" if group else name
 

@@ -517,12 +517,19 @@ def round_invitations(request, pk):
 
 @staff_required
 def round_abwaegung(request, pk):
+    """Staff answer the comments of a round, 50 per page; `?offen=1` shows the unanswered ones."""
+    from django.core.paginator import Paginator
+
     round = get_object_or_404(
         ConsultationRound.objects.select_related("version__guideline__theme"), pk=pk
     )
     comments = selectors.round_comments(round)
+    stats = selectors.round_stats(comments)
+    only_open = request.GET.get("offen") == "1"
+    listed = [c for c in comments if c.needs_answer] if only_open else comments
+    page = Paginator(listed, 50).get_page(request.GET.get("seite", 1))
     versions = list(round.version.guideline.versions.order_by("number"))
-    for comment in comments:
+    for comment in page:
         d = comment.disposition
         comment.form = DispositionForm(
             prefix=f"c{comment.pk}",
@@ -538,8 +545,9 @@ def round_abwaegung(request, pk):
         "leitlinien/round_abwaegung.html",
         {
             "round": round,
-            "comments": comments,
-            "stats": selectors.round_stats(comments),
+            "page": page,
+            "only_open": only_open,
+            "stats": stats,
             "is_closed": round.evaluated_at is not None,
         },
     )
@@ -554,8 +562,11 @@ def comment_disposition(request, pk):
     )
     versions = list(round.version.guideline.versions.order_by("number"))
     form = DispositionForm(request.POST, prefix=f"c{comment.pk}", versions=versions)
+    back = request.POST.get("next", "")
+    back = back if back.startswith("?") and "//" not in back else ""
     target = (
-        f"{reverse('leitlinien:round_abwaegung', kwargs={'pk': round.pk})}#abwaegung-{comment.pk}"
+        f"{reverse('leitlinien:round_abwaegung', kwargs={'pk': round.pk})}{back}"
+        f"#abwaegung-{comment.pk}"
     )
     if not form.is_valid():
         for field, errors in form.errors.items():

@@ -466,3 +466,30 @@ def test_staff_creates_round_and_sends_links(client, staff_user, draft):
         url, {"recipients": "Anna; anna@example.org; Ortsteil Nord\nBernd; bernd@example.org"}
     )
     assert RoundInvitation.objects.count() == 2
+
+
+def test_abwaegung_pages_and_open_filter(client, staff_user, ended_round):
+    comments = [round_comment(ended_round, body=f"Hinweis {i:02}") for i in range(55)]
+    answer(comments[0], ended_round)
+    client.force_login(staff_user)
+    url = reverse("leitlinien:round_abwaegung", args=[ended_round.pk])
+    first = client.get(url).content.decode()
+    assert "Seite 1 von 2" in first and "Hinweis 49" in first and "Hinweis 50" not in first
+    open_only = client.get(url + "?offen=1").content.decode()
+    assert "Hinweis 00" not in open_only and "Hinweis 50" in open_only
+    prefix = f"c{comments[1].pk}"
+    response = client.post(
+        reverse("leitlinien:comment_disposition", args=[comments[1].pk]),
+        {f"{prefix}-decision": "noted", f"{prefix}-reason": "ok", "next": "?offen=1&seite=1"},
+    )
+    assert response["Location"].endswith(f"?offen=1&seite=1#abwaegung-{comments[1].pk}")
+
+
+def test_accounts_without_a_name_do_not_publish_their_email(client, public_round):
+    from erfurt_srp.accounts.models import User
+
+    anonymous_account = User.objects.create_user(email="ohne-name@example.org")
+    round_comment(public_round, author=anonymous_account, body="Ohne Namen")
+    html = client.get(public_round.get_absolute_url()).content.decode()
+    assert "Ohne Namen" in html and "ohne-name@example.org" not in html
+    assert "Registrierte Person" in html
