@@ -38,7 +38,8 @@ def public_key(kind: str, *parts) -> str:
     return f"gremium:{kind}:{version}:{get_language()}:{joined}"
 
 
-def cached_body(key: str, render) -> str:
+def cached_body(key: str, render):
+    """Return the cached value for key, or render(), store and return it."""
     body = cache.get(key)
     if body is None:
         body = render()

@@ -131,22 +131,25 @@ def _meeting_context(request, meeting, **extra):
 
 @require_GET
 def meeting_detail(request, pk):
-    meeting = get_meeting_for_user(request.user, pk)
     if _is_public_view(request.user):
-        key = cache.public_key("meeting", meeting.pk)
-        body = cache.cached_body(
-            key,
-            lambda: render_to_string(
+        # Public visitors all see the same page: title and body are cached per content version
+        # (a draft is never cached: get_meeting_for_user raises 404 before).
+        def render_public():
+            meeting = get_meeting_for_user(request.user, pk)
+            body = render_to_string(
                 "gremium/partials/meeting_body.html",
                 _meeting_context(request, meeting),
                 request=request,
-            ),
-        )
+            )
+            return (meeting.title, body)
+
+        title, body = cache.cached_body(cache.public_key("meeting", pk), render_public)
         return render(
             request,
             "gremium/meeting_detail.html",
-            {"meeting": meeting, "body": mark_safe(body)},  # noqa: S308  rendered by our template
+            {"title": title, "body": mark_safe(body)},  # noqa: S308  rendered by our template
         )
+    meeting = get_meeting_for_user(request.user, pk)
     return render(request, "gremium/meeting_detail.html", _meeting_context(request, meeting))
 
 
