@@ -119,6 +119,32 @@ def confirm_paths() -> list[str]:
     return paths
 
 
+def _gunicorn_cpu_seconds(base_url: str) -> float:
+    """CPU seconds (user + system) used so far by the gunicorn master and workers serving
+    base_url. With 8 people sharing 2 cores, wall-clock figures mostly measure the queue for the
+    CPU; CPU seconds per request say what the code costs."""
+    port = base_url.rsplit(":", 1)[-1]
+    ticks = os.sysconf("SC_CLK_TCK")
+    masters, total = set(), 0.0
+    procs = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        procs[entry.name] = (cmdline, fields)
+        if "gunicorn" in cmdline and f"127.0.0.1:{port}" in cmdline:
+            masters.add(entry.name)
+    for pid, (_cmdline, fields) in procs.items():
+        parent = fields[1]
+        if pid in masters or parent in masters:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def main() -> int:
     table_ids: list[int] = []
 
@@ -139,6 +165,7 @@ def main() -> int:
     }
     with server(seed=with_table_ids, env=env) as base_url:
         load(base_url + EVENT_URL, requests=60, concurrency=6)  # warm up every worker
+        cpu = [_gunicorn_cpu_seconds(base_url)]
 
         def register(session, i):
             return session.post(
@@ -168,6 +195,7 @@ def main() -> int:
                 max_seconds=MAX_SECONDS,
             ),
         )
+        cpu.append(_gunicorn_cpu_seconds(base_url))
         after_burst = counts()
         paths = confirm_paths()
 
@@ -186,6 +214,7 @@ def main() -> int:
                 max_seconds=MAX_SECONDS,
             ),
         )
+        cpu.append(_gunicorn_cpu_seconds(base_url))
         after_opt_in = counts()
         page = report(
             "beteiligung_event_page",
@@ -196,6 +225,7 @@ def main() -> int:
                 max_seconds=MAX_SECONDS,
             ),
         )
+        cpu.append(_gunicorn_cpu_seconds(base_url))
 
     confirmed = after_opt_in["by_status"].get("confirmed", 0)
     summary = {
@@ -213,6 +243,11 @@ def main() -> int:
         "waiting": after_opt_in["by_status"].get("waiting", 0),
         "event_page_rps": round(page.rps, 1),
         "event_page_errors": page.errors,
+        # gunicorn CPU milliseconds per request (PostgreSQL not included)
+        "cpu_ms_per_registration": round(1000 * (cpu[1] - cpu[0]) / max(1, burst.requests), 1),
+        "cpu_ms_per_confirmation": round(1000 * (cpu[2] - cpu[1]) / max(1, opt_in.requests), 1),
+        "cpu_ms_per_event_page": round(1000 * (cpu[3] - cpu[2]) / max(1, page.requests), 1),
+        "load_average_1m": os.getloadavg()[0],
     }
     print(json.dumps(summary, indent=2, ensure_ascii=False))
     OUT.mkdir(parents=True, exist_ok=True)
