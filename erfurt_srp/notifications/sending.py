@@ -14,8 +14,9 @@ import logging
 import smtplib
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.mail import BadHeaderError, EmailMultiAlternatives
+from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -43,7 +44,9 @@ class Result:
 
 
 class TransientSendError(Exception):
-    """Sending failed in a way that may work on a later try."""
+    """Sending failed in a way that may work on a later try (`attempts` so far on the row)."""
+
+    attempts = 0
 
 
 def retry_delay(attempts: int) -> int:
@@ -86,8 +89,9 @@ def _message_id_header(message: OutboxMessage) -> str:
     return f"<srp-outbox-{message.pk}.{message.resend_count}@{domain or 'localhost'}>"
 
 
-def build_email(message: OutboxMessage) -> EmailMultiAlternatives:
+def build_email(message: OutboxMessage, connection=None) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
+        connection=connection,
         subject=message.subject,
         body=message.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -114,18 +118,19 @@ def is_permanent(exc: Exception) -> bool:
     return False
 
 
-def send_message(*, message_id: int) -> str:
+def send_message(*, message_id: int, connection=None) -> str:
     """Send one message if nobody else has; record the outcome on the row.
 
     Return "sent" or "skipped" or "failed" (final); raise TransientSendError when the caller
-    should try again later (the row then says "retrying").
+    should try again later (the row then says "retrying"). `connection`: a mail backend
+    connection to reuse (see send_messages).
     """
     message = claim(message_id)
     if message is None:
         return Result.SKIPPED
     in_flight = OutboxMessage.objects.filter(pk=message.pk, status=OutboxMessage.Status.SENDING)
     try:
-        build_email(message).send(fail_silently=False)
+        build_email(message, connection).send(fail_silently=False)
     except Exception as exc:  # SMTP, socket and backend errors alike: record, then decide
         error = f"{type(exc).__name__}: {exc}"[:2000]
         final = is_permanent(exc) or message.attempts >= MAX_ATTEMPTS
@@ -142,13 +147,44 @@ def send_message(*, message_id: int) -> str:
             sending_since=None,
             next_attempt_at=timezone.now() + timedelta(seconds=retry_delay(message.attempts)),
         )
+        if isinstance(exc, SoftTimeLimitExceeded):
+            raise  # the task is out of time: stop here, the row says what happened
         if final:
             return Result.FAILED
-        raise TransientSendError(error) from exc
+        transient = TransientSendError(error)
+        transient.attempts = message.attempts
+        raise transient from exc
     in_flight.update(
         status=OutboxMessage.Status.SENT, sent_at=timezone.now(), sending_since=None, last_error=""
     )
     return Result.SENT
+
+
+def send_messages(message_ids: list[int], *, on_retry) -> dict[str, int]:
+    """Send many messages over one mail server connection (no TLS handshake per message).
+
+    Each message is claimed and recorded on its own, exactly as send_message does. A message
+    that should be tried again is handed to on_retry(message_id, delay_seconds). After a
+    failure the connection is closed, so the next message opens a fresh one.
+    Return how many were sent, skipped, failed and left for a retry.
+    """
+    counts = {Result.SENT: 0, Result.SKIPPED: 0, Result.FAILED: 0, "retrying": 0}
+    connection = get_connection(fail_silently=False)
+    try:
+        for message_id in message_ids:
+            try:
+                result = send_message(message_id=message_id, connection=connection)
+            except TransientSendError as exc:
+                counts["retrying"] += 1
+                connection.close()
+                on_retry(message_id, retry_delay(exc.attempts))
+                continue
+            if result == Result.FAILED:
+                connection.close()
+            counts[result] += 1
+    finally:
+        connection.close()
+    return counts
 
 
 def due_message_ids(*, now=None, limit: int = REQUEUE_BATCH) -> list[int]:

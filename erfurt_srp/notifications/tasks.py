@@ -3,15 +3,20 @@
 Thin: they take ids and call sending.py. Callers enqueue through enqueue_sends().
 """
 
+import logging
+
 from celery import shared_task
 from django.db import close_old_connections, connection
 
 from . import sending
 
-# Up to this many sends are published one by one; larger sets go out in batch tasks so that a
-# request queueing 2,000 invitations publishes a handful of broker messages, not 2,000.
+logger = logging.getLogger(__name__)
+
+# Up to this many sends are published one by one; larger sets go out in batch tasks (one mail
+# server connection each) so that a request queueing 2,000 invitations publishes a handful of
+# broker messages, not 2,000.
 DIRECT_ENQUEUE_LIMIT = 50
-BATCH_SIZE = 250
+BATCH_SIZE = 100
 
 
 def _drop_stale_connections() -> None:
@@ -42,12 +47,28 @@ def outbox_send(self, message_id: int) -> str:
     return sending.send_message(message_id=message_id)
 
 
-@shared_task(ignore_result=True)
-def outbox_send_batch(message_ids: list[int]) -> int:
-    """Fan a batch of ids out into one send task each."""
-    for message_id in message_ids:
-        outbox_send.apply_async((message_id,))
-    return len(message_ids)
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=BATCH_SIZE * 2,
+    time_limit=BATCH_SIZE * 2 + 60,
+    ignore_result=True,
+)
+def outbox_send_batch(message_ids: list[int]) -> dict:
+    """Send a batch over one mail server connection; a failed message retries on its own.
+
+    Out of time or killed: the rest stay pending and the beat job enqueues them again.
+    """
+    _drop_stale_connections()
+
+    def retry_later(message_id: int, delay: int) -> None:
+        try:
+            outbox_send.apply_async((message_id,), countdown=delay)
+        except Exception:  # broker down (or an eager retry failing again): the row says
+            # "retrying" with its due time, and the beat job picks it up from there
+            logger.warning("outbox: could not schedule the retry of message %s", message_id)
+
+    return sending.send_messages(message_ids, on_retry=retry_later)
 
 
 @shared_task(ignore_result=True)

@@ -249,3 +249,87 @@ def test_outbox_tasks_go_to_the_mail_queue(task):
     """A slow mail server must not hold up the default queue (make worker: -Q default,mail)."""
     route = task.app.amqp.router.route({}, task.name)
     assert route["queue"].name == "mail"
+
+
+# --- batches over one connection -----------------------------------------------------------
+
+
+def _three(queue):
+    return [queue(recipient=f"r{i}@example.org") for i in range(3)]
+
+
+def test_a_batch_is_sent_over_one_connection(queue, mailoutbox):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    messages = _three(queue)
+    OutboxMessage.objects.filter(pk=messages[0].pk).update(status=OutboxMessage.Status.SENT)
+    used = []
+    original = EmailBackend.send_messages
+
+    def spy(self, email_messages):
+        used.append(id(self))
+        return original(self, email_messages)
+
+    retries = []
+    with mock.patch.object(EmailBackend, "send_messages", spy):
+        counts = sending.send_messages(
+            [m.pk for m in messages], on_retry=lambda *a: retries.append(a)
+        )
+
+    assert counts == {"sent": 2, "skipped": 1, "failed": 0, "retrying": 0}
+    assert len(set(used)) == 1  # one backend connection for the whole batch
+    assert [m.to for m in mailoutbox] == [["r1@example.org"], ["r2@example.org"]]
+    assert retries == []
+
+
+def test_a_failure_in_a_batch_retries_that_message_alone(queue, mailoutbox):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    messages = _three(queue)
+    original = EmailBackend.send_messages
+
+    def flaky(self, email_messages):
+        if email_messages[0].to == ["r1@example.org"]:
+            raise smtplib.SMTPServerDisconnected("dropped")
+        return original(self, email_messages)
+
+    retries = []
+    with mock.patch.object(EmailBackend, "send_messages", flaky):
+        counts = sending.send_messages(
+            [m.pk for m in messages], on_retry=lambda *a: retries.append(a)
+        )
+
+    assert counts == {"sent": 2, "skipped": 0, "failed": 0, "retrying": 1}
+    assert retries == [(messages[1].pk, sending.RETRY_BACKOFF)]
+    assert [m.to for m in mailoutbox] == [["r0@example.org"], ["r2@example.org"]]
+    assert OutboxMessage.objects.get(pk=messages[1].pk).status == OutboxMessage.Status.RETRYING
+
+
+def test_batch_task_schedules_the_retry_as_a_single_send(queue, mailoutbox):
+    messages = _three(queue)
+    with (
+        _broken_backend(ConnectionRefusedError("down")),
+        mock.patch.object(tasks.outbox_send, "apply_async") as send,
+    ):
+        counts = tasks.outbox_send_batch.run([m.pk for m in messages])
+
+    assert counts["retrying"] == 3
+    assert send.call_args_list == [
+        mock.call((m.pk,), countdown=sending.RETRY_BACKOFF) for m in messages
+    ]
+
+
+def test_a_large_bulk_goes_out_through_batch_tasks(
+    related, mailoutbox, django_capture_on_commit_callbacks
+):
+    from erfurt_srp.notifications.services import message_queue_bulk
+
+    specs = [
+        {"kind": "bulk", "recipient": f"g{i}@example.org", "subject": "S", "body": "B"}
+        for i in range(tasks.DIRECT_ENQUEUE_LIMIT + 10)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        message_queue_bulk(specs)
+
+    assert len(mailoutbox) == len(specs)
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"sent"}
