@@ -52,6 +52,16 @@ class MeetingForm(forms.Form):
     location = forms.ModelChoiceField(
         label=_("Ort"), queryset=Location.objects.all(), required=False
     )
+    new_location = forms.CharField(
+        label=_("oder neuer Ort: Bezeichnung"),
+        max_length=200,
+        required=False,
+        help_text=_("z. B. „Rathaus Erfurt“; wird für spätere Sitzungen gespeichert."),
+    )
+    new_location_street = forms.CharField(
+        label=_("neuer Ort: Straße und Hausnummer"), max_length=200, required=False
+    )
+    new_location_room = forms.CharField(label=_("neuer Ort: Raum"), max_length=100, required=False)
     video_url = forms.URLField(
         label=_("Videokonferenz-Link"), required=False, assume_scheme="https"
     )
@@ -80,7 +90,12 @@ class MeetingForm(forms.Form):
         start, end = data.get("start"), data.get("end")
         if start and end and end <= start:
             self.add_error("end", _("Das Ende der Sitzung muss nach ihrem Beginn liegen."))
-        if not data.get("location") and not data.get("video_url"):
+        if data.get("location") and data.get("new_location"):
+            self.add_error(
+                "new_location",
+                _("Bitte wählen Sie einen vorhandenen Ort oder legen Sie einen neuen an."),
+            )
+        if not data.get("location") and not data.get("new_location") and not data.get("video_url"):
             self.add_error(
                 "location", _("Bitte geben Sie einen Ort oder einen Videokonferenz-Link an.")
             )

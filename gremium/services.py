@@ -176,6 +176,19 @@ def person_get_or_create(*, actor, first_name: str, last_name: str, email: str) 
 
 # --- meetings ------------------------------------------------------------------------------
 
+
+def location_get_or_create(*, actor, description: str, street_address: str = "", room: str = ""):
+    """Find a meeting place by its description and address, or create it."""
+    if not description.strip():
+        raise DomainError(_("Bitte geben Sie eine Bezeichnung des Ortes an."), field="new_location")
+    location, _created = Location.objects.get_or_create(
+        description=description.strip(),
+        street_address=street_address.strip(),
+        room=room.strip(),
+    )
+    return location
+
+
 MEETING_FIELDS = ("name", "start", "end", "location", "video_url", "notice_days")
 
 

@@ -180,6 +180,19 @@ def meeting_agenda_pdf(request, pk):
     return response
 
 
+def _with_location(request, cleaned: dict) -> dict:
+    """Turn the form's "new place" fields into a Location (kept for later meetings)."""
+    data = dict(cleaned)
+    description = data.pop("new_location", "")
+    street = data.pop("new_location_street", "")
+    room = data.pop("new_location_room", "")
+    if description:
+        data["location"] = services.location_get_or_create(
+            actor=request.user, description=description, street_address=street, room=room
+        )
+    return data
+
+
 @login_required
 def meeting_create(request):
     if (denied := _staff_required(request)) is not None:
@@ -188,7 +201,7 @@ def meeting_create(request):
     if request.method == "POST":
         form = MeetingForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
+            data = _with_location(request, form.cleaned_data)
             try:
                 meeting = services.meeting_create(actor=request.user, **data)
             except DomainError as error:
@@ -210,7 +223,7 @@ def meeting_edit(request, pk):
     if request.method == "POST":
         form = MeetingForm(request.POST, editing=meeting)
         if form.is_valid():
-            data = dict(form.cleaned_data)
+            data = _with_location(request, form.cleaned_data)
             note = data.pop("change_note", "")
             try:
                 services.meeting_update(

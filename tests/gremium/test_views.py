@@ -406,3 +406,26 @@ def test_public_pages_are_cached_and_refreshed_after_a_change(
     assert "abgesagt" not in client.get(listing).content.decode()
     meeting_cancel(actor=staff_user, meeting=meeting, reason="Krankheit")
     assert "abgesagt" in client.get(listing).content.decode()
+
+
+def test_staff_creates_a_meeting_at_a_new_place(client, staff_user, committee):
+    from gremium.models import Location
+
+    login(client, staff_user)
+    data = _form_data(
+        committee,
+        location="",
+        new_location="Begegnungszentrum Moskauer Platz",
+        new_location_street="Moskauer Platz 1",
+    )
+    response = client.post(reverse("gremium:meeting_create"), data)
+    assert response.status_code == 302
+    meeting = Meeting.objects.get()
+    assert meeting.location == Location.objects.get(description="Begegnungszentrum Moskauer Platz")
+
+
+def test_meeting_without_place_or_video_is_refused(client, staff_user, committee):
+    login(client, staff_user)
+    response = client.post(reverse("gremium:meeting_create"), _form_data(committee, location=""))
+    assert "Ort oder einen Videokonferenz-Link" in response.content.decode()
+    assert not Meeting.objects.exists()
