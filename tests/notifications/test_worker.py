@@ -21,7 +21,7 @@ from django.utils import timezone
 from erfurt_srp.celery import app
 from erfurt_srp.notifications import sending, tasks
 from erfurt_srp.notifications.models import OutboxMessage
-from erfurt_srp.notifications.services import message_queue
+from erfurt_srp.notifications.services import message_queue, message_queue_bulk
 
 # available_apps: the flush after each test truncates only the outbox tables. That is fast and
 # leaves content types and permissions alone for the transactional tests that follow.
@@ -151,6 +151,27 @@ def test_a_message_whose_worker_died_mid_send_is_requeued_and_sent_once(live_wor
     assert message.status == OutboxMessage.Status.SENT
     assert message.attempts == 2
     assert message.sending_since is None
+
+
+def test_a_bulk_batch_delivered_twice_sends_each_message_once(live_worker):
+    count = tasks.DIRECT_ENQUEUE_LIMIT + 10  # large enough to go out as a batch task
+    created = message_queue_bulk(
+        [
+            {"kind": "test.bulk", "recipient": f"g{i}@example.org", "subject": "S", "body": "B"}
+            for i in range(count)
+        ]
+    )
+    ids = [m.pk for m in created]
+    tasks.outbox_send_batch.apply_async((ids,))  # the same batch delivered a second time
+
+    runs = live_worker.wait_for(tasks.outbox_send_batch, ids, count=2)
+
+    # The two deliveries may run side by side and share the work; together they send each
+    # message once and skip it once.
+    assert sum(r["sent"] for r in runs) == count
+    assert sum(r["skipped"] for r in runs) == count
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(f"g{i}@example.org" for i in range(count))
+    assert set(OutboxMessage.objects.values_list("status", "attempts")) == {("sent", 1)}
 
 
 def test_worker_fixture_restored_eager_mode():
