@@ -59,6 +59,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
 
     person = factory.SubFactory(PersonFactory)
     committee = factory.SubFactory(CommitteeFactory)

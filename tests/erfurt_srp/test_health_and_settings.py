@@ -78,6 +78,8 @@ def _run(extra_env: dict, *args: str) -> subprocess.CompletedProcess:
             "REDIS_URL",
             "ALLOWED_HOSTS",
             "DJANGO_SETTINGS_MODULE",
+            # set by the browser tests' conftest for Playwright; never part of a deployment
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
         )
     }
     env.update(extra_env)
