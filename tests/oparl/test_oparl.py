@@ -388,3 +388,16 @@ def test_modified_since_filters_lists(client, db):
     earlier = (timezone.now() - timedelta(days=1)).isoformat()
     assert len(client.get(ROOT + "body/1/paper/", {"modified_since": earlier}).json()["data"]) == 3
     assert client.get(ROOT + "body/1/paper/", {"modified_since": "gestern"}).status_code == 400
+
+
+def test_object_urls_match_the_url_patterns(client, platform):
+    from django.urls import reverse
+
+    visible = platform["visible"]
+    assert ROOT.endswith(reverse("oparl:system"))
+    for kind, pk in [("paper", visible["paper"].pk), ("meeting", visible["meeting"].pk)]:
+        assert f"http://testserver{reverse(f'oparl:{kind}', kwargs={'pk': pk})}" == (
+            f"{ROOT}{kind}/{pk}/"
+        )
+    assert reverse("oparl:body", kwargs={"pk": 1}) == "/oparl/v1/body/1/"
+    assert reverse("oparl:file_download", kwargs={"pk": 7}) == "/oparl/v1/file/7/download/"
