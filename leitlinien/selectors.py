@@ -129,6 +129,9 @@ class Section:
     text: str
     threads: list = field(default_factory=list)
     limit: int | None = None
+    # set by round_page when only some threads were loaded: counts from an aggregate query
+    total_comments: int | None = None
+    total_threads: int | None = None
 
     @property
     def shown_threads(self) -> list:
@@ -136,7 +139,8 @@ class Section:
 
     @property
     def hidden_thread_count(self) -> int:
-        return len(self.threads) - len(self.shown_threads)
+        total = len(self.threads) if self.total_threads is None else self.total_threads
+        return total - len(self.shown_threads)
 
     @property
     def key(self) -> str:
@@ -148,23 +152,30 @@ class Section:
 
     @property
     def comment_count(self) -> int:
+        if self.total_comments is not None:
+            return self.total_comments
         return sum(1 + len(replies) for _top, replies in self.threads)
+
+
+def _round_comment_qs(round: ConsultationRound):
+    round_type = ContentType.objects.get_for_model(ConsultationRound)  # cached after the first
+    return Comment.objects.filter(target_type=round_type, target_id=str(round.pk))
 
 
 def round_comments(round: ConsultationRound, *, with_dispositions: bool = True) -> list[Comment]:
     """All comments of a round, authors joined, dispositions attached (2 queries)."""
-    round_type = ContentType.objects.get_for_model(ConsultationRound)  # cached after the first
-    comments = list(
-        Comment.objects.filter(target_type=round_type, target_id=str(round.pk))
-        .select_related("author")
-        .order_by("created_at", "id")
-    )
+    comments = list(_round_comment_qs(round).select_related("author").order_by("created_at", "id"))
     dispositions = {}
     if with_dispositions:
         dispositions = {
             d.comment_id: d
             for d in Disposition.objects.filter(round=round).select_related("taken_up_in")
         }
+    _decorate(comments, dispositions)
+    return comments
+
+
+def _decorate(comments: list[Comment], dispositions: dict) -> None:
     for comment in comments:
         comment.public_author = public_author(comment)
         comment.disposition = dispositions.get(comment.pk)
@@ -217,6 +228,100 @@ def round_sections(
         if expand not in ("alle", section.key):
             section.limit = limit
     return sections
+
+
+def round_page(
+    round: ConsultationRound,
+    *,
+    expand: str | None = None,
+    with_dispositions: bool = True,
+    limit: int = THREADS_SHOWN,
+) -> tuple[list[Section], dict]:
+    """Sections and statistics of the round page; the work grows with what is shown, not with
+    the number of comments. Queries: 1 count per paragraph, 1 statistics, 1 shown threads
+    (window function; +1 for an expanded paragraph), 1 their replies, 1 their dispositions.
+    expand == "alle" loads everything instead (round_comments, 2 queries + 1 statistics)."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    comments_qs = _round_comment_qs(round)
+    stats = round_stats_aggregate(round)
+    if expand == "alle":
+        comments = round_comments(round, with_dispositions=with_dispositions)
+        return round_sections(round, comments, expand="alle"), stats
+    per_anchor = {
+        row["anchor"]: row
+        for row in comments_qs.values("anchor").annotate(
+            n=Count("pk"), tops=Count("pk", filter=Q(parent__isnull=True))
+        )
+    }
+    ranked = (
+        comments_qs.filter(parent__isnull=True)
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("anchor")], order_by=[F("created_at"), F("id")]
+            )
+        )
+        .filter(rank__lte=limit)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+    tops = list(ranked)
+    if expand:
+        anchor = "" if expand == "gesamt" else expand
+        seen = {c.pk for c in tops}
+        tops += [
+            c
+            for c in comments_qs.filter(parent__isnull=True, anchor=anchor)
+            .select_related("author")
+            .order_by("created_at", "id")
+            if c.pk not in seen
+        ]
+    replies = list(
+        comments_qs.filter(parent_id__in=[c.pk for c in tops])
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+    shown = tops + replies
+    dispositions = {}
+    if with_dispositions:
+        dispositions = {
+            d.comment_id: d
+            for d in Disposition.objects.filter(
+                comment_id__in=[c.pk for c in shown]
+            ).select_related("taken_up_in")
+        }
+    _decorate(shown, dispositions)
+    shown.sort(key=lambda c: (c.created_at, c.pk))
+    sections = round_sections(round, shown, expand=expand, limit=limit)
+    for section in sections:
+        row = per_anchor.get(section.anchor, {"n": 0, "tops": 0})
+        section.total_comments = row["n"]
+        section.total_threads = row["tops"]
+    return sections, stats
+
+
+def round_comment_get(round: ConsultationRound, pk: int) -> Comment | None:
+    """One comment of the round (the one a reply answers), decorated like the page's."""
+    comment = _round_comment_qs(round).select_related("author").filter(pk=pk).first()
+    if comment is not None:
+        _decorate([comment], {})
+    return comment
+
+
+def round_stats_aggregate(round: ConsultationRound) -> dict:
+    """Counts of the round's comments in one query (see round_stats for a loaded list)."""
+    visible = Q(hidden_at__isnull=True)
+    answered = Q(leitlinien_disposition__isnull=False)
+    staff = Q(author__is_staff=True)
+    row = _round_comment_qs(round).aggregate(
+        total=Count("pk"),
+        visible=Count("pk", filter=visible),
+        answered=Count("pk", filter=answered),
+        open=Count("pk", filter=visible & ~answered & ~staff),
+    )
+    row["hidden"] = row["total"] - row["visible"]
+    return row
 
 
 def round_stats(comments: list[Comment]) -> dict:

@@ -289,7 +289,9 @@ def _round_context(
     user = request.user
     insider = is_insider(user, round.version.guideline.theme.committee_id)
     show_dispositions = can_view_dispositions(user, round) or invitation is not None
-    comments = selectors.round_comments(round, with_dispositions=show_dispositions)
+    sections, stats = selectors.round_page(
+        round, expand=request.GET.get("alle"), with_dispositions=show_dispositions
+    )
     if can_comment is None:
         can_comment = can_comment_as_user(user, round)
     if form is None and can_comment:
@@ -321,15 +323,15 @@ def _round_context(
             )
         form = public_form
     parent_id = form["parent"].value() if form is not None else None
-    reply_to = (
-        next((c for c in comments if str(c.pk) == str(parent_id)), None) if parent_id else None
-    )
+    reply_to = None
+    if parent_id and str(parent_id).isdigit():
+        reply_to = selectors.round_comment_get(round, int(parent_id))
     return {
         "round": round,
         "version": round.version,
         "guideline": round.version.guideline,
-        "sections": selectors.round_sections(round, comments, expand=request.GET.get("alle")),
-        "stats": selectors.round_stats(comments),
+        "sections": sections,
+        "stats": stats,
         "form": form if can_comment else None,
         "public_form": public_form,
         "can_reply": can_comment or public_form is not None,
