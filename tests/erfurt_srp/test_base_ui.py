@@ -118,3 +118,19 @@ def test_success_message_is_shown_once(client, public_user, password):
     assert 'class="messages" role="status"' in html
     assert "message-success" in html
     assert "message-success" not in client.get("/").content.decode()
+
+
+def test_english_is_served_when_switched(client, db, settings):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get("/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Skip to content" in html
+    assert "Integrated Social-Area Planning Erfurt" in html
+    assert "Sign in" in html and "Anmelden" not in html
+    login = client.get(reverse("account_login")).content.decode()
+    assert "Sign in with your e-mail address and password." in login
+
+
+def test_english_from_the_browser_language(client, db):
+    html = client.get("/", headers={"accept-language": "en-GB,en;q=0.8"}).content.decode()
+    assert "Skip to content" in html
