@@ -13,7 +13,10 @@ def navigation(request):
     main, staff = [], []
     user_is_staff = is_staff(user)
     for item in registry.nav_items:
-        if item.section == "staff" and not user_is_staff:
+        # Items shown only to staff (section="staff", or visible=roles.is_staff) go to the
+        # staff bar, so the main navigation stays short for everyone.
+        section = "staff" if item.section == "staff" or item.visible is is_staff else "main"
+        if section == "staff" and not user_is_staff:
             continue
         if not item.visible(user):
             continue
@@ -26,5 +29,5 @@ def navigation(request):
             "url": url,
             "active": request.path.startswith(url) and url != "/",
         }
-        (staff if item.section == "staff" else main).append(entry)
+        (staff if section == "staff" else main).append(entry)
     return {"nav_items": main, "staff_nav_items": staff, "user_role": role_of(user)}

@@ -14,7 +14,8 @@ class NavItem:
     visible: Callable  # visible(user) -> bool
     order: int = 100
     url_kwargs: dict = field(default_factory=dict)
-    # "main" (top navigation) or "staff" (the Geschäftsstelle bar, shown to staff and admins)
+    # "main" (top navigation) or "staff" (the Geschäftsstelle bar, shown to staff and admins);
+    # an item with visible=erfurt_srp.accounts.roles.is_staff goes to the staff bar as well.
     section: str = "main"
 
 

@@ -134,3 +134,21 @@ def test_english_is_served_when_switched(client, db, settings):
 def test_english_from_the_browser_language(client, db):
     html = client.get("/", headers={"accept-language": "en-GB,en;q=0.8"}).content.decode()
     assert "Skip to content" in html
+
+
+def test_items_visible_only_to_staff_go_to_the_staff_bar(client, staff_user, public_user):
+    from erfurt_srp.accounts.roles import is_staff
+
+    saved = list(registry.nav_items)
+    registry.register_nav(
+        registry.NavItem(label="Nur Geschäftsstelle", url_name="privacy", visible=is_staff)
+    )
+    try:
+        client.force_login(staff_user)
+        html = client.get("/").content.decode()
+        staff_bar = html[html.index('class="staff-bar"') :]
+        assert "Nur Geschäftsstelle" in staff_bar
+        client.force_login(public_user)
+        assert "Nur Geschäftsstelle" not in client.get("/").content.decode()
+    finally:
+        registry.nav_items[:] = saved
