@@ -306,7 +306,11 @@ def main() -> int:
     finally:
         if worker is not None:
             worker.terminate()
-            worker.wait(timeout=30)
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # a build still running: stop it hard
+                worker.kill()
+                worker.wait()
     (OUT / "leitlinien.json").write_text(json.dumps(figures, indent=2, default=str))
     return 1 if errors else 0
 
