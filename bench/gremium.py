@@ -142,6 +142,11 @@ def main() -> int:
 
         load(list_url, requests=50, concurrency=5)  # warm up
         results = [
+            # the home page as a baseline for how busy the machine is
+            report(
+                "gremium_baseline_home",
+                load(base_url + "/", requests=REQUESTS, concurrency=CONCURRENCY),
+            ),
             report(
                 "gremium_meeting_list_public",
                 load(list_url, requests=REQUESTS, concurrency=CONCURRENCY),

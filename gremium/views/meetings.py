@@ -70,17 +70,20 @@ def meeting_list(request):
             "can_create": is_staff(request.user),
         }
 
-    if _is_public_view(request.user):
-        # Same for every public visitor: render the body once per content version.
-        key = cache.public_key("list", request.get_host(), request.GET.urlencode())
-        body = cache.cached_body(
-            key,
-            lambda: render_to_string(
-                "gremium/partials/meeting_list_body.html", context(), request=request
-            ),
-        )
-        return render(request, "gremium/meeting_list.html", {"body": mark_safe(body)})  # noqa: S308
-    return render(request, "gremium/meeting_list.html", context())
+    # The list holds no forms that post and depends only on what the visitor may see: public,
+    # staff, or the set of committees they belong to. Render it once per content version.
+    if is_staff(request.user):
+        scope = "staff"
+    else:
+        scope = "c" + "-".join(str(i) for i in sorted(user_committee_ids(request.user)))
+    key = cache.public_key("list", scope, request.get_host(), request.GET.urlencode())
+    body = cache.cached_body(
+        key,
+        lambda: render_to_string(
+            "gremium/partials/meeting_list_body.html", context(), request=request
+        ),
+    )
+    return render(request, "gremium/meeting_list.html", {"body": mark_safe(body)})  # noqa: S308
 
 
 @require_GET
