@@ -175,6 +175,7 @@ def main() -> int:
                     "email": f"person{i}@bench.example.org",
                     "organisation": "Lasttest e.V.",
                     "kind": "citizen",
+                    "places": "1",
                     "table": str(table_ids[i % TABLES]),
                     "needs_step_free": "on" if i % 10 == 0 else "",
                     "join_waiting_list": "on",

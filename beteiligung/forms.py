@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +55,14 @@ class RegistrationForm(AccessibleFormMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Ich komme als"), choices=[("", "—")] + Registration.Kind.choices
     )
+    places = forms.IntegerField(
+        label=_("Anzahl Personen (einschließlich Ihnen)"),
+        min_value=1,
+        initial=1,
+        help_text=_(
+            "Melden Sie Kolleginnen oder Kollegen mit an, halten wir die Plätze gemeinsam."
+        ),
+    )
     table = forms.TypedChoiceField(
         label=_("Thementisch"), coerce=int, required=False, empty_value=None
     )
@@ -84,6 +94,16 @@ class RegistrationForm(AccessibleFormMixin, forms.Form):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        # settings.BETEILIGUNG_MAX_GROUP_SIZE (env); 5 where an older settings file lacks it.
+        max_group = getattr(settings, "BETEILIGUNG_MAX_GROUP_SIZE", 5)
+        self.fields["places"].max_value = max_group
+        self.fields["places"].validators.append(
+            MaxValueValidator(
+                max_group,
+                message=_("Bitte melden Sie höchstens %(limit_value)s Personen gemeinsam an."),
+            )
+        )
+        self.fields["places"].widget.attrs.update({"min": 1, "max": max_group})
         if tables:
             choices = [("", _("— bitte wählen —"))]
             for availability in tables:

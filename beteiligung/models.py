@@ -8,6 +8,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -222,6 +223,11 @@ class Registration(models.Model):
     name = models.CharField(_("Name"), max_length=200)
     email = models.EmailField(_("E-Mail"), max_length=254)
     organisation = models.CharField(_("Organisation"), max_length=200, blank=True)
+    # A registration may bring a small group (e.g. two colleagues of a freier Träger): it holds,
+    # waits for and frees this many places as one.
+    places = models.PositiveSmallIntegerField(
+        _("Personen"), default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
     kind = models.CharField(_("Ich komme als"), max_length=20, choices=Kind.choices)
     needs_step_free = models.BooleanField(_("stufenloser Zugang"), default=False)
     needs_sign_language = models.BooleanField(_("Gebärdensprachdolmetschung"), default=False)
@@ -247,6 +253,7 @@ class Registration(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             # One e-mail address holds at most one active registration per event.
+            models.CheckConstraint(condition=Q(places__gte=1), name="registration_places_positive"),
             models.UniqueConstraint(
                 "event",
                 models.functions.Lower("email"),

@@ -3,12 +3,18 @@
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import Event, EventTable, Registration, split_token
 
 S = Registration.Status
+
+
+def _places(field: str, condition: Q):
+    """Sum of places (a registration may be a small group) under a condition, 0 when none."""
+    return Coalesce(Sum(field, filter=condition), 0)
 
 
 def holding_q(now) -> Q:
@@ -22,7 +28,7 @@ def held_places(*, event_id: int, now=None) -> tuple[int, dict[int, int]]:
     rows = (
         Registration.objects.filter(holding_q(now), event_id=event_id)
         .values_list("table_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("places"))
         .order_by()
     )
     per_table = {table_id: n for table_id, n in rows}
@@ -45,9 +51,9 @@ def event_list_public(*, now=None) -> QuerySet[Event]:
     return (
         Event.objects.filter(published=True)
         .annotate(
-            held=Count(
-                "registrations",
-                filter=Q(registrations__status=S.CONFIRMED)
+            held=_places(
+                "registrations__places",
+                Q(registrations__status=S.CONFIRMED)
                 | Q(registrations__status=S.PENDING, registrations__expires_at__gt=now),
             )
         )
@@ -92,13 +98,13 @@ def registration_by_token(token: str) -> Registration | None:
 def event_list_staff() -> QuerySet[Event]:
     now = timezone.now()
     return Event.objects.annotate(
-        n_confirmed=Count("registrations", filter=Q(registrations__status=S.CONFIRMED)),
-        n_pending=Count(
-            "registrations",
-            filter=Q(registrations__status=S.PENDING, registrations__expires_at__gt=now),
+        n_confirmed=_places("registrations__places", Q(registrations__status=S.CONFIRMED)),
+        n_pending=_places(
+            "registrations__places",
+            Q(registrations__status=S.PENDING, registrations__expires_at__gt=now),
         ),
-        n_waiting=Count("registrations", filter=Q(registrations__status=S.WAITING)),
-        n_present=Count("registrations", filter=Q(registrations__checked_in_at__isnull=False)),
+        n_waiting=_places("registrations__places", Q(registrations__status=S.WAITING)),
+        n_present=_places("registrations__places", Q(registrations__checked_in_at__isnull=False)),
     ).order_by("-starts_at", "-id")
 
 
@@ -146,12 +152,12 @@ def registration_counts(*, event: Event) -> dict:
     """
     held = Q(status=S.CONFIRMED)
     agg = Registration.objects.filter(event=event).aggregate(
-        confirmed=Count("id", filter=held),
-        pending=Count("id", filter=Q(status=S.PENDING)),
-        waiting=Count("id", filter=Q(status=S.WAITING)),
+        confirmed=_places("places", held),
+        pending=_places("places", Q(status=S.PENDING)),
+        waiting=_places("places", Q(status=S.WAITING)),
         cancelled=Count("id", filter=Q(status=S.CANCELLED)),
         expired=Count("id", filter=Q(status=S.EXPIRED)),
-        present=Count("id", filter=Q(checked_in_at__isnull=False)),
+        present=_places("places", Q(checked_in_at__isnull=False)),
         step_free=Count("id", filter=held & Q(needs_step_free=True)),
         sign_language=Count("id", filter=held & Q(needs_sign_language=True)),
         induction_loop=Count("id", filter=held & Q(needs_induction_loop=True)),
@@ -159,15 +165,17 @@ def registration_counts(*, event: Event) -> dict:
     )
     tables = list(
         event.tables.annotate(
-            n_confirmed=Count("registrations", filter=Q(registrations__status=S.CONFIRMED)),
-            n_waiting=Count("registrations", filter=Q(registrations__status=S.WAITING)),
-            n_present=Count("registrations", filter=Q(registrations__checked_in_at__isnull=False)),
+            n_confirmed=_places("registrations__places", Q(registrations__status=S.CONFIRMED)),
+            n_waiting=_places("registrations__places", Q(registrations__status=S.WAITING)),
+            n_present=_places(
+                "registrations__places", Q(registrations__checked_in_at__isnull=False)
+            ),
         )
     )
     by_kind_rows = dict(
         Registration.objects.filter(event=event, status=S.CONFIRMED)
         .values_list("kind")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("places"))
         .order_by()
     )
     by_kind = [(label, by_kind_rows.get(value, 0)) for value, label in Registration.Kind.choices]
@@ -207,4 +215,4 @@ def waiting_position(*, registration: Registration) -> int | None:
         Q(waiting_since__lt=registration.waiting_since)
         | Q(waiting_since=registration.waiting_since, id__lt=registration.id)
     )
-    return ahead.count() + 1
+    return (ahead.aggregate(n=Coalesce(Sum("places"), 0))["n"] or 0) + 1

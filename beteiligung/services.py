@@ -169,6 +169,7 @@ def registration_create(
     needs_other: str = "",
     join_waiting_list: bool = False,
     invitation_code: str = "",
+    places: int = 1,
     now=None,
 ) -> Registration:
     """Register a person (double opt-in: the place counts once the e-mail link is followed).
@@ -212,8 +213,8 @@ def registration_create(
         if table is None and event.tables.exists():
             raise DomainError(_("Bitte wählen Sie einen Thementisch."), field="table")
         total, per_table = held_places(event_id=event.pk, now=now)
-        event_free = total < event.capacity
-        table_free = table is None or per_table.get(table.pk, 0) < table.capacity
+        event_free = total + places <= event.capacity
+        table_free = table is None or per_table.get(table.pk, 0) + places <= table.capacity
         _after_capacity_check()
         if not (event_free and table_free):
             if not join_waiting_list:
@@ -246,6 +247,7 @@ def registration_create(
             email=email,
             organisation=organisation.strip(),
             kind=kind,
+            places=places,
             needs_step_free=needs_step_free,
             needs_sign_language=needs_sign_language,
             needs_induction_loop=needs_induction_loop,
@@ -343,15 +345,21 @@ def _promote(event: Event, now) -> set[int]:
     for registration in waiting:
         if total >= event.capacity:
             break
+        # First come, first served among those who fit: a group too big for the free places,
+        # or a full table, does not block the people behind it.
+        if total + registration.places > event.capacity:
+            continue
         table_id = registration.table_id
-        if table_id is not None and per_table.get(table_id, 0) >= tables.get(table_id, 0):
+        if table_id is not None and (
+            per_table.get(table_id, 0) + registration.places > tables.get(table_id, 0)
+        ):
             continue
         registration.status = S.CONFIRMED
         registration.confirmed_at = now
         registration.save(update_fields=["status", "confirmed_at"])
-        total += 1
+        total += registration.places
         if table_id is not None:
-            per_table[table_id] = per_table.get(table_id, 0) + 1
+            per_table[table_id] = per_table.get(table_id, 0) + registration.places
         promoted.add(registration.pk)
         _queue("beteiligung.promoted", registration, "promoted", ics=True)
     return promoted
@@ -408,7 +416,7 @@ def registration_change_table(*, registration_id: int, table_id: int, now=None) 
         if registration.holds_place_at(now):
             _total, per_table = held_places(event_id=event.pk, now=now)
             _after_capacity_check()
-            if per_table.get(table.pk, 0) >= table.capacity:
+            if per_table.get(table.pk, 0) + registration.places > table.capacity:
                 raise DomainError(
                     _("Der Thementisch „%(table)s“ ist ausgebucht. Bitte wählen Sie einen anderen.")
                     % {"table": table.title},

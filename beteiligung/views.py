@@ -143,6 +143,7 @@ def event_detail(request, slug):
                     needs_other=data["needs_other"],
                     join_waiting_list=data["join_waiting_list"],
                     invitation_code=data.get("invitation_code", ""),
+                    places=data["places"],
                     consent=data["consent"],
                 )
             except DomainError as error:
@@ -431,6 +432,7 @@ def staff_registrations_csv(request, pk):
         _("E-Mail"),
         _("Organisation"),
         _("Teilnahme als"),
+        _("Personen"),
         _("Thementisch"),
         _("Status"),
         _("stufenloser Zugang"),
@@ -447,6 +449,7 @@ def staff_registrations_csv(request, pk):
             r.email,
             r.organisation,
             r.get_kind_display(),
+            r.places,
             r.table.title if r.table else "",
             r.get_status_display(),
             yes if r.needs_step_free else no,

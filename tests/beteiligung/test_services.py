@@ -262,3 +262,50 @@ def test_event_without_published_flag_takes_no_registrations(db):
     event = EventFactory(published=False)
     with pytest.raises(DomainError):
         register(event)
+
+
+def test_a_group_holds_its_places_together_and_never_overfills(event, tables):
+    group = register(event, tables[0], email="g@example.org", places=2)
+    assert group.status == S.PENDING
+    # table 0 (2 places) is now full: a single person waits
+    with pytest.raises(DomainError) as error:
+        register(event, tables[0], email="s@example.org")
+    assert error.value.code == "table_full"
+    # a group of 3 does not fit into the event's remaining 2 places
+    big = register(event, tables[1], email="big@example.org", places=3, join_waiting_list=True)
+    assert big.status == S.WAITING
+    from beteiligung.selectors import held_places
+
+    assert held_places(event_id=event.pk) == (2, {tables[0].pk: 2})
+
+
+def test_move_up_skips_a_group_that_does_not_fit_for_one_that_does(event, tables):
+    event.capacity = 3
+    event.save()
+    tables[1].capacity = 3
+    tables[1].save()
+    holder = register(event, tables[0], email="h@example.org", places=2)
+    other = register(event, tables[1], email="o@example.org")
+    for r in (holder, other):
+        services.registration_confirm(registration_id=r.pk)
+    group = register(event, tables[1], email="g@example.org", places=2, join_waiting_list=True)
+    single = register(event, tables[1], email="s@example.org", join_waiting_list=True)
+    services.registration_confirm(registration_id=group.pk)
+    services.registration_confirm(registration_id=single.pk)
+    services.registration_cancel(registration_id=other.pk)  # frees 1 place at table 1
+    group.refresh_from_db()
+    single.refresh_from_db()
+    assert group.status == S.WAITING and single.status == S.CONFIRMED
+    services.registration_cancel(registration_id=holder.pk)  # frees 2 more: the group fits
+    group.refresh_from_db()
+    assert group.status == S.CONFIRMED
+
+
+def test_counts_are_in_places(event, tables):
+    from beteiligung.selectors import registration_counts
+
+    RegistrationFactory(event=event, table=tables[0], places=2, checked_in_at=timezone.now())
+    RegistrationFactory(event=event, table=tables[1], status=S.WAITING, places=3)
+    counts = registration_counts(event=event)
+    assert counts["confirmed"] == 2 and counts["present"] == 2 and counts["waiting"] == 3
+    assert [t.n_confirmed for t in counts["tables"]] == [2, 0]

@@ -24,6 +24,7 @@ def form_data(tables, **overrides):
         "email": "erika@example.org",
         "organisation": "Quartiersverein Nord",
         "kind": "provider",
+        "places": "1",
         "table": str(tables[0].pk),
         "needs_step_free": "on",
         "needs_other": "Leichte Sprache",
@@ -304,3 +305,13 @@ def test_used_confirm_link_opened_again_leads_to_the_registration(client, event,
     assert response.redirect_chain[-1][0].endswith(
         reverse("beteiligung:registration_manage", args=[registration.make_token()])
     )
+
+
+def test_group_size_is_limited_with_a_clear_message(client, event, tables, settings):
+    settings.BETEILIGUNG_MAX_GROUP_SIZE = 3
+    response = client.post(url(event), form_data(tables, places="4"))
+    assert response.status_code == 400
+    assert "höchstens 3 Personen" in response.content.decode()
+    response = client.post(url(event), form_data(tables, places="2"))
+    assert response.status_code == 302
+    assert Registration.objects.get().places == 2
