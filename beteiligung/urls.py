@@ -24,6 +24,11 @@ urlpatterns = [
         views.staff_checkin_mark,
         name="staff_checkin_mark",
     ),
+    path(
+        "verwaltung/<int:pk>/anmeldungen/<int:registration_pk>/abmelden/",
+        views.staff_registration_cancel,
+        name="staff_registration_cancel",
+    ),
     path("verwaltung/<int:pk>/nachricht/", views.staff_message, name="staff_message"),
     path("verwaltung/<int:pk>/einladungen/", views.staff_invitations, name="staff_invitations"),
     path("verwaltung/<int:pk>/loeschen/", views.staff_shred, name="staff_shred"),

@@ -529,6 +529,25 @@ def staff_checkin_mark(request, pk, registration_pk):
 
 
 @staff_required
+@require_POST
+def staff_registration_cancel(request, pk, registration_pk):
+    """Cancel on a registrant's behalf (e.g. they phoned); the waiting list moves up."""
+    event = _staff_event(pk)
+    registration = get_object_or_404(Registration, pk=registration_pk, event=event)
+    try:
+        services.registration_cancel(registration_id=registration.pk)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s ist abgemeldet; der Platz geht an die Warteliste.")
+            % {"name": registration.name},
+        )
+    return redirect("beteiligung:staff_registrations", pk=event.pk)
+
+
+@staff_required
 def staff_message(request, pk):
     event = _staff_event(pk)
     if request.method == "POST":

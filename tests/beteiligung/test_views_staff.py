@@ -324,3 +324,26 @@ def test_staff_edit_with_more_places_moves_the_waiting_list_up(client, staff_use
     waiting.refresh_from_db()
     assert waiting.status == S.CONFIRMED
     assert OutboxMessage.objects.filter(kind="beteiligung.promoted").count() == 1
+
+
+def test_staff_cancels_on_behalf_and_the_waiting_list_moves_up(
+    client, staff_user, public_user, event, tables
+):
+    holder = RegistrationFactory(event=event, table=tables[0])
+    RegistrationFactory(event=event, table=tables[0])
+    waiting = RegistrationFactory(
+        event=event, table=tables[0], status=S.WAITING, waiting_since=timezone.now()
+    )
+    url = reverse("beteiligung:staff_registration_cancel", args=[event.pk, holder.pk])
+    client.force_login(public_user)
+    assert client.post(url).status_code == 403
+    client.force_login(staff_user)
+    assert client.get(url).status_code == 405
+    response = client.post(url, follow=True)
+    assert "abgemeldet" in response.content.decode()
+    holder.refresh_from_db()
+    waiting.refresh_from_db()
+    assert holder.status == S.CANCELLED and waiting.status == S.CONFIRMED
+    other_event = EventFactory()
+    wrong = reverse("beteiligung:staff_registration_cancel", args=[other_event.pk, waiting.pk])
+    assert client.post(wrong).status_code == 404
