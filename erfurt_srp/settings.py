@@ -166,6 +166,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Keep a worker's database connection for many tasks instead of reconnecting per task (4x
 # faster outbox sends); tasks drop broken or old (CONN_MAX_AGE) connections themselves.
 CELERY_DB_REUSE_MAX = 200
+# Days after which the text and attachments of finished outbox messages are deleted.
+OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 180)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"erfurt_srp.notifications.tasks.*": {"queue": "mail"}}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
@@ -191,6 +193,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "erfurt_srp.notifications.tasks.outbox_retry_stuck",
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 240},
+    },
+    "outbox-prune-old": {
+        "task": "erfurt_srp.notifications.tasks.outbox_prune_old",
+        "schedule": crontab(minute=40, hour=3),
     },
     "beteiligung-expire-unconfirmed": {
         "task": "beteiligung.tasks.registrations_expire",

@@ -52,6 +52,9 @@ class OutboxMessage(models.Model):
     sending_since = models.DateTimeField(_("in Versand seit"), null=True, blank=True)
     sent_at = models.DateTimeField(_("gesendet am"), null=True, blank=True)
     resend_count = models.PositiveSmallIntegerField(_("erneut gesendet"), default=0)
+    # Text and attachments are deleted after the retention period (OUTBOX_RETENTION_DAYS);
+    # the row stays, so who was sent what and when remains visible and nothing is sent twice.
+    pruned_at = models.DateTimeField(_("Inhalt gelöscht am"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Nachricht")
@@ -79,7 +82,7 @@ class OutboxMessage(models.Model):
 
     @property
     def can_resend(self) -> bool:
-        return self.status == self.Status.FAILED
+        return self.status == self.Status.FAILED and self.pruned_at is None
 
 
 class OutboxAttachment(models.Model):

@@ -10,6 +10,7 @@ Write mails as templates with erfurt_srp.notifications.rendering.render_message.
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
@@ -245,3 +246,37 @@ def messages_cancel_for_object(*, related, kind: str | None = None) -> int:
         return OutboxMessage.objects.filter(pk__in=ids).update(
             status=OutboxMessage.Status.CANCELLED
         )
+
+
+PRUNE_BATCH = 1000
+
+
+def outbox_prune(*, older_than_days: int, now=None) -> int:
+    """Delete text and attachments of finished messages older than the retention period.
+
+    Finished: sent, failed or cancelled. The row (recipient, kind, object, status, times)
+    stays as the record of who was sent what, and keeps the message from being queued again.
+    Return how many messages were pruned.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=older_than_days)
+    finished = [
+        OutboxMessage.Status.SENT,
+        OutboxMessage.Status.FAILED,
+        OutboxMessage.Status.CANCELLED,
+    ]
+    pruned = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                OutboxMessage.objects.select_for_update(skip_locked=True)
+                .filter(status__in=finished, created_at__lt=cutoff, pruned_at__isnull=True)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:PRUNE_BATCH]
+            )
+            if not ids:
+                return pruned
+            OutboxAttachment.objects.filter(message_id__in=ids).delete()
+            pruned += OutboxMessage.objects.filter(pk__in=ids).update(
+                body="", html_body="", pruned_at=now
+            )

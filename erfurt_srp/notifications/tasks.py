@@ -80,6 +80,17 @@ def outbox_retry_stuck() -> int:
     return len(message_ids)
 
 
+@shared_task(ignore_result=True)
+def outbox_prune_old() -> int:
+    """Beat job: delete text and attachments of finished messages past the retention period."""
+    from django.conf import settings
+
+    from .services import outbox_prune
+
+    _drop_stale_connections()
+    return outbox_prune(older_than_days=settings.OUTBOX_RETENTION_DAYS)
+
+
 def enqueue_sends(message_ids: list[int]) -> None:
     """Publish send tasks for these ids now (call it from transaction.on_commit)."""
     if len(message_ids) <= DIRECT_ENQUEUE_LIMIT:
