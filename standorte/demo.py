@@ -251,6 +251,28 @@ def seed_recommendation(project: NeighbourhoodProject) -> None:
     schedule_paper_pdf(recommendation)
 
 
+def seed_deliberation(project: NeighbourhoodProject) -> None:
+    """A running demo deliberation: the statement round on the four sites is open."""
+    from erfurt_srp.accounts.models import User
+    from erfurt_srp.core.errors import DomainError
+
+    from .services import deliberation_start
+
+    if project.deliberations.exists():
+        return
+    staff = User.objects.filter(is_staff=True, is_active=True).order_by("pk").first()
+    if staff is None or not project.committee.institutions.exists():
+        return
+    try:
+        deliberation_start(
+            actor=staff,
+            project=project,
+            title="Standorte für ThINKA Erfurt ab 2025 (Demo)",
+        )
+    except DomainError:
+        return
+
+
 def seed(out) -> list[tuple[str, str, str]]:
     from .services import indicators_ensure_defaults
 
@@ -259,6 +281,8 @@ def seed(out) -> list[tuple[str, str, str]]:
     seed_areas()
     seed_values()
     seed_shapes()
-    seed_recommendation(seed_thinka())
+    project = seed_thinka()
+    seed_recommendation(project)
+    seed_deliberation(project)
     out.write("standorte: 53 Ortsteile, demo social areas with Demo-Werte, ThINKA Erfurt\n")
     return []
