@@ -166,3 +166,25 @@ def test_staff_can_open_the_totp_setup_page_in_our_layout(client, staff_user, mf
     html = response.content.decode()
     assert "Zum Inhalt springen" in html
     assert "Zwei-Faktor-Anmeldung Pflicht" in html  # the warning message
+
+
+def test_password_reset_end_to_end(client, public_user):
+    import re
+
+    response = client.post(reverse("account_reset_password"), {"email": public_user.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://[^\s]+/accounts/password/reset/key/[^\s]+", mail.outbox[0].body)
+    assert link, mail.outbox[0].body
+    path = "/" + link.group(0).split("/", 3)[3]
+    form_page = client.get(path, follow=True)
+    assert form_page.status_code == 200
+    assert "Zum Inhalt springen" in form_page.content.decode()
+    action = form_page.redirect_chain[-1][0] if form_page.redirect_chain else path
+    mismatch = client.post(action, {"password1": "Neu-Erfurt-2026!", "password2": "anders"})
+    assert mismatch.status_code == 200
+    assert "field-has-error" in mismatch.content.decode()
+    done = client.post(action, {"password1": "Neu-Erfurt-2026!", "password2": "Neu-Erfurt-2026!"})
+    assert done.status_code == 302
+    public_user.refresh_from_db()
+    assert public_user.check_password("Neu-Erfurt-2026!")
