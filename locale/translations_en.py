@@ -26,6 +26,7 @@ EN.update(
         "Hinweis:": "Note:",
         "Übersicht": "Overview",
         "Ihre Übersicht": "Your overview",
+        "Aufgaben der Geschäftsstelle": "Planning office tasks",
         "Angemeldet als %(name)s (%(role)s).": "Signed in as %(name)s (%(role)s).",
         "Hier erscheinen Ihre Sitzungen, Beteiligungsrunden und Veranstaltungen.": "Your meetings, consultation rounds and events appear here.",
         "Start": "Home",
