@@ -1,11 +1,12 @@
 """Outbox benchmark: bulk-queue N invitations in one request, then let a real worker send them.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/srp_b REDIS_URL=redis://127.0.0.1:6379/2 \
-        .venv/bin/python bench/outbox.py [--messages 2000] [--concurrency 2] [--pool prefork]
+    .venv/bin/python bench/outbox.py [--messages 2000] [--concurrency 2] [--pool prefork]
 
-Needs PostgreSQL and Redis (it migrates the database it is given and removes its own rows,
-kind "bench.*", before each run, so it can be rerun). Mail goes to Django's locmem backend in
-the worker process: nothing leaves the machine. Prints one line per figure and a JSON summary.
+Needs PostgreSQL and Redis: BENCH_DATABASE_URL (default: its own database srp_bench_outbox on
+127.0.0.1:5432, created and migrated if missing) and BENCH_REDIS_URL or REDIS_URL (default
+redis://127.0.0.1:6379/0, as `make test`). It removes its own rows (kind "bench.*") before each
+run, so it can be rerun. Mail goes to Django's locmem backend in the worker process: nothing
+leaves the machine. Prints one line per figure and writes bench/out/outbox.json.
 """
 
 import argparse
@@ -19,10 +20,30 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/srp_bench_outbox"
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE)
+os.environ["REDIS_URL"] = os.environ.get(
+    "BENCH_REDIS_URL", os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "erfurt_srp.settings")
 os.environ.setdefault("DJANGO_DEBUG", "1")
 os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
+
+
+def _ensure_database(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(scheme="postgresql", path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        if not connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def main() -> int:
@@ -32,8 +53,7 @@ def main() -> int:
     parser.add_argument("--pool", default="prefork", choices=["prefork", "threads", "solo"])
     parser.add_argument("--timeout", type=float, default=300)
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
-        parser.error("set DATABASE_URL (PostgreSQL) and REDIS_URL (Redis)")
+    _ensure_database(os.environ["DATABASE_URL"])
 
     import django
 
@@ -160,6 +180,9 @@ def main() -> int:
         f"max attempts {results['max_attempts']}"
     )
     print(json.dumps(results))
+    out = ROOT / "bench" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "outbox.json").write_text(json.dumps(results, indent=2))
     OutboxMessage.objects.filter(kind__startswith="bench.").delete()
     return 0 if sent == args.messages else 1
 
