@@ -59,3 +59,49 @@ def test_staff_invitation_pages_and_account_pages_pass_axe(
         page.goto(path)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert len(page.axe.checked) >= 6
+
+
+def test_invitee_accepts_the_invitation_and_lands_on_the_dashboard(
+    page, live_server, transactional_db
+):
+    import re
+
+    from erfurt_srp.accounts import services
+    from gremium.invitations import membership_invitation_create
+
+    staff = make_user("staff-invites@example.org", is_staff=True)
+    committee = CommitteeFactory(name="Begleitgremium", slug="begleitgremium")
+    institution = InstitutionFactory(name="Jugendamt")
+    tokens = []
+    original = services._new_token
+
+    def capture():
+        token, token_hash = original()
+        tokens.append(token)
+        return token, token_hash
+
+    services._new_token = capture
+    try:
+        membership_invitation_create(
+            email="eingeladen@example.org",
+            committee=committee,
+            institution=institution,
+            role="member",
+            actor=staff,
+        )
+    finally:
+        services._new_token = original
+
+    page.goto(f"/konto/einladung/{tokens[0]}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Einladung annehmen")
+    page.get_by_label(re.compile("^Vorname")).fill("Erika")
+    page.get_by_label(re.compile("^Nachname")).fill("Eingeladen")
+    page.get_by_label(re.compile(r"^Passwort \(Pflicht")).fill("Sozialraum-2026-gut")
+    page.get_by_label(re.compile("^Passwort wiederholen")).fill("Sozialraum-2026-gut")
+    page.get_by_role("button", name="Konto einrichten").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    expect(page.get_by_text("Erika Eingeladen").first).to_be_visible()
+    page.goto(f"/konto/einladung/{tokens[0]}/")  # second use: clear page, no error
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Diese Einladung wurde bereits angenommen"
+    )
