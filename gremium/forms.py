@@ -192,6 +192,14 @@ class ResponseForm(forms.Form):
     )
     note = forms.CharField(label=_("Bemerkung (optional)"), max_length=500, required=False)
 
+    def __init__(self, *args, deputy: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if deputy:
+            # a deputy cannot send a deputy
+            self.fields["answer"].choices = [
+                c for c in MeetingResponse.Answer.choices if c[0] != MeetingResponse.Answer.DEPUTY
+            ]
+
 
 class CancelForm(forms.Form):
     reason = forms.CharField(

@@ -121,7 +121,8 @@ def _meeting_context(request, meeting, **extra):
         context["my_response"] = response
         context["my_membership"] = selectors.membership_for_user(user, meeting.committee_id)
         context["response_form"] = ResponseForm(
-            initial={"answer": response.answer, "note": response.note} if response else None
+            initial={"answer": response.answer, "note": response.note} if response else None,
+            deputy=getattr(context["my_membership"], "role", "") == "deputy",
         )
     if context["staff"]:
         context["late"] = meeting.state == Meeting.State.DRAFT and services.invitation_is_late(
@@ -352,7 +353,8 @@ def meeting_respond(request, pk):
     meeting = get_meeting_for_user(request.user, pk)
     if not can_answer_invitation(request.user, meeting):
         raise PermissionDenied
-    form = ResponseForm(request.POST)
+    membership = selectors.membership_for_user(request.user, meeting.committee_id)
+    form = ResponseForm(request.POST, deputy=getattr(membership, "role", "") == "deputy")
     if form.is_valid():
         try:
             services.invitation_answer(

@@ -429,3 +429,14 @@ def test_meeting_without_place_or_video_is_refused(client, staff_user, committee
     response = client.post(reverse("gremium:meeting_create"), _form_data(committee, location=""))
     assert "Ort oder einen Videokonferenz-Link" in response.content.decode()
     assert not Meeting.objects.exists()
+
+
+def test_deputy_is_not_offered_to_send_a_deputy(client, deputy_user, meeting, public_item):
+    login(client, deputy_user)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert 'value="attending"' in html and 'value="deputy"' not in html
+    response = client.post(
+        reverse("gremium:meeting_respond", args=[meeting.pk]), {"answer": "deputy"}
+    )
+    assert response.status_code == 400
+    assert 'id="id_answer_error"' in response.content.decode()
