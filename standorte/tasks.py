@@ -1,5 +1,7 @@
 """Background jobs of standorte: thin, take ids, call the builders."""
 
+import logging
+
 from celery import shared_task
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -10,6 +12,8 @@ from erfurt_srp.notifications.services import message_queue
 
 from . import exports, selectors
 from .models import ExportJob
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True, max_retries=2)
@@ -43,10 +47,12 @@ def export_job_run(job_id: int) -> None:
             raise ValueError(_("Es gibt keine Empfehlungen mehr für diesen Export."))
         filename, mimetype, content = exports.BUILDERS[job.format](recommendations, progress)
     except Exception as exc:
+        # The job page shows the failure and offers a retry; the log keeps the traceback.
+        logger.exception("standorte: export job %s failed", job.pk)
         ExportJob.objects.filter(pk=job.pk).update(
             state=ExportJob.State.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
         )
-        raise
+        return
     job.file.save(filename, ContentFile(content), save=False)
     job.filename = filename
     job.mimetype = mimetype

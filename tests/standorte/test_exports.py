@@ -179,3 +179,19 @@ def test_export_command_writes_files(tmp_path, recommendation):
             str(tmp_path),
         )
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".csv", ".docx", ".pdf"]
+
+
+def test_failed_export_says_so_and_offers_retry(client, staff_user, recommendation, monkeypatch):
+    def broken(recommendations, progress):
+        raise RuntimeError("Schriftart fehlt")
+
+    monkeypatch.setitem(exports.BUILDERS, "pdf", broken)
+    job = ExportJob.objects.create(
+        format="pdf", recommendation=recommendation, total=1, requested_by=staff_user
+    )
+    export_job_run(job.pk)
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.FAILED and "Schriftart fehlt" in job.error
+    client.force_login(staff_user)
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "fehlgeschlagen" in page and "Erneut versuchen" in page
