@@ -440,3 +440,13 @@ def test_deputy_is_not_offered_to_send_a_deputy(client, deputy_user, meeting, pu
     )
     assert response.status_code == 400
     assert 'id="id_answer_error"' in response.content.decode()
+
+
+def test_reply_forms_post_to_the_item(client, member_user, public_item):
+    from erfurt_srp.discussion.services import comment_create
+
+    comment_create(target=public_item, body="Erster", author=member_user)
+    login(client, member_user)
+    html = client.get(public_item.meeting.get_absolute_url()).content.decode()
+    url = reverse("gremium:comment_add", args=[public_item.pk])
+    assert html.count(f'action="{url}"') == 2  # the new-comment form and one reply form
