@@ -1850,3 +1850,24 @@ EN.update(
         "%(n)s Anmeldungen wurden anonymisiert; die Zahlen bleiben erhalten.": "%(n)s registrations were anonymised; the figures are kept.",
     }
 )
+
+# --- later additions ------------------------------------------------------------------------
+EN.update(
+    {
+        "Anzahl Personen (einschließlich Ihnen)": "Number of people (including you)",
+        "Melden Sie Kolleginnen oder Kollegen mit an, halten wir die Plätze gemeinsam.": "If you register colleagues with you, we hold the places together.",
+        "Bitte melden Sie höchstens %(limit_value)s Personen gemeinsam an.": "Please register at most %(limit_value)s people together.",
+        "Plätze: %(n)s Personen": "Places: %(n)s people",
+        "%(n)s Personen": "%(n)s people",
+        "%(name)s abmelden": "Cancel %(name)s",
+        "%(name)s ist abgemeldet; der Platz geht an die Warteliste.": "%(name)s is cancelled; the place goes to the waiting list.",
+        "Inhalt gelöscht am": "Content deleted on",
+        "Text und Anhänge wurden nach Ablauf der Aufbewahrungsfrist am %(date)s gelöscht.": "Text and attachments were deleted on %(date)s after the retention period.",
+        "oder neuer Ort: Bezeichnung": "or new location: name",
+        "z. B. „Rathaus Erfurt“; wird für spätere Sitzungen gespeichert.": "e.g. “Erfurt Town Hall”; saved for later meetings.",
+        "neuer Ort: Straße und Hausnummer": "new location: street and number",
+        "neuer Ort: Raum": "new location: room",
+        "Bitte wählen Sie einen vorhandenen Ort oder legen Sie einen neuen an.": "Please choose an existing location or create a new one.",
+        "Bitte geben Sie eine Bezeichnung des Ortes an.": "Please enter a name for the location.",
+    }
+)
