@@ -33,6 +33,7 @@ class BeteiligungConfig(AppConfig):
                 url_name="beteiligung:staff_event_list",
                 visible=is_staff,
                 order=150,
+                section="staff",
             )
         )
         register_dashboard_panel(
