@@ -276,6 +276,8 @@ BETEILIGUNG_RETENTION_DAYS = env_int("BETEILIGUNG_RETENTION_DAYS", 90)
 # Registration attempts per client address and window (0 switches the limit off).
 BETEILIGUNG_RATE_LIMIT = env_int("BETEILIGUNG_RATE_LIMIT", 10)
 BETEILIGUNG_RATE_WINDOW_SECONDS = env_int("BETEILIGUNG_RATE_WINDOW_SECONDS", 600)
+# Largest group one registration may bring (places held, waited for and freed together).
+BETEILIGUNG_MAX_GROUP_SIZE = env_int("BETEILIGUNG_MAX_GROUP_SIZE", 5)
 
 # --- Mail -----------------------------------------------------------------------------------
 EMAIL_URL_HOST = env("EMAIL_HOST")
