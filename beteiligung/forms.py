@@ -94,8 +94,7 @@ class RegistrationForm(AccessibleFormMixin, forms.Form):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
-        # settings.BETEILIGUNG_MAX_GROUP_SIZE (env); 5 where an older settings file lacks it.
-        max_group = getattr(settings, "BETEILIGUNG_MAX_GROUP_SIZE", 5)
+        max_group = settings.BETEILIGUNG_MAX_GROUP_SIZE
         self.fields["places"].max_value = max_group
         self.fields["places"].validators.append(
             MaxValueValidator(
