@@ -217,3 +217,35 @@ def test_indicator_csv_marks_demo_values_and_reimports(client, districts):
     # The file is in the import format: importing it again replaces the same values.
     result = indicator_values_import(actor=None, data=response.content, replace=True)
     assert result.replaced == 3 and result.values == 3
+
+
+def test_geojson_multipolygon_accepted_broken_ring_and_unknown_district_reported(districts):
+    ring = [[11.0, 51.0], [11.1, 51.0], [11.1, 51.1], [11.0, 51.0]]
+    good = {
+        "type": "Feature",
+        "properties": {"NAME": "Rieth"},
+        "geometry": {"type": "MultiPolygon", "coordinates": [[ring], [ring]]},
+    }
+    open_ring = {
+        "type": "Feature",
+        "properties": {"nr": 5},
+        "geometry": {"type": "Polygon", "coordinates": [ring[:-1]]},
+    }
+    unknown = {
+        "type": "Feature",
+        "properties": {"NAME": "Atlantis"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+    data = json.dumps({"type": "FeatureCollection", "features": [good, open_ring, unknown]})
+    with pytest.raises(ImportRejected) as info:
+        district_shapes_import(actor=None, data=data.encode())
+    messages = [str(p) for p in info.value.problems]
+    assert len(messages) == 2
+    assert "Objekt 2" in messages[0] and "ungültige Koordinaten" in messages[0]
+    assert "Objekt 3" in messages[1] and "Atlantis" in messages[1]
+    assert not District.objects.filter(geometry__isnull=False).exists()
+    data = json.dumps({"type": "FeatureCollection", "features": [good]})
+    assert district_shapes_import(actor=None, data=data.encode()).rows == 1
+    assert District.objects.get(name="Rieth").geometry["type"] == "MultiPolygon"
+    with pytest.raises(ImportRejected, match="Keine gültige GeoJSON-Datei"):
+        district_shapes_import(actor=None, data=b"{nicht json")

@@ -1,0 +1,80 @@
+"""URL x role matrix for standorte: who may see and change what (anonymous users are sent to the
+login where a page needs an account; invisible objects answer 404, read-only ones 403)."""
+
+import pytest
+from django.urls import reverse
+
+from standorte.models import ExportJob
+
+from .factories import (
+    DistrictFactory,
+    ProjectFactory,
+    RecommendationFactory,
+    SiteProposalFactory,
+    SocialAreaFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "public_user", "outsider_user", "member_user", "staff_user", "admin_user"]
+
+# page -> expected status per role, in ROLES order
+MATRIX = {
+    "area_list": [200, 200, 200, 200, 200, 200],
+    "public_area": [200, 200, 200, 200, 200, 200],
+    "hidden_area": [404, 404, 404, 404, 200, 200],
+    "public_project": [200, 200, 200, 200, 200, 200],
+    "hidden_project": [404, 404, 404, 200, 200, 200],
+    "proposal_create": [302, 403, 403, 200, 200, 200],
+    "compare": [200, 200, 200, 200, 200, 200],
+    "recommendation_list": [200, 200, 200, 200, 200, 200],
+    "public_recommendation": [200, 200, 200, 200, 200, 200],
+    "hidden_recommendation": [404, 404, 404, 200, 200, 200],
+    "data_import": [302, 403, 403, 403, 200, 200],
+    "export": [302, 403, 403, 403, 200, 200],
+    "export_job_of_staff": [302, 403, 403, 403, 200, 200],
+    "project_create": [302, 403, 403, 403, 200, 200],
+    "indicator_csv": [200, 200, 200, 200, 200, 200],
+}
+
+
+@pytest.fixture
+def urls(committee, staff_user):
+    public_area = DistrictFactory().social_area
+    hidden_area = SocialAreaFactory(is_public=False)
+    project = ProjectFactory(committee=committee)
+    hidden_project = ProjectFactory(committee=committee, is_public=False)
+    public_rec = RecommendationFactory(site=SiteProposalFactory(project=project))
+    hidden_rec = RecommendationFactory(site=SiteProposalFactory(project=project), public=False)
+    job = ExportJob.objects.create(format="csv", total=1, requested_by=staff_user)
+    return {
+        "area_list": reverse("standorte:area_list"),
+        "public_area": public_area.get_absolute_url(),
+        "hidden_area": hidden_area.get_absolute_url(),
+        "public_project": project.get_absolute_url(),
+        "hidden_project": hidden_project.get_absolute_url(),
+        "proposal_create": reverse("standorte:proposal_create", args=[project.slug]),
+        "compare": reverse("standorte:proposal_compare", args=[project.slug]),
+        "recommendation_list": reverse("standorte:recommendation_list"),
+        "public_recommendation": public_rec.get_absolute_url(),
+        "hidden_recommendation": hidden_rec.get_absolute_url(),
+        "data_import": reverse("standorte:data_import"),
+        "export": reverse("standorte:export"),
+        "export_job_of_staff": job.get_absolute_url(),
+        "project_create": reverse("standorte:project_create"),
+        "indicator_csv": reverse("standorte:indicator_csv"),
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(client, request, urls, role):
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    else:
+        # the member fixtures create the committee's membership: make them exist for all roles
+        request.getfixturevalue("member_user")
+    results = {}
+    for name, url in urls.items():
+        results[name] = client.get(url).status_code
+    expected = {name: MATRIX[name][ROLES.index(role)] for name in urls}
+    assert results == expected
