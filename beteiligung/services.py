@@ -218,6 +218,20 @@ def registration_create(
         _after_capacity_check()
         if not (event_free and table_free):
             if not join_waiting_list:
+                if places > 1:
+                    free = max(0, event.capacity - total)
+                    if table is not None:
+                        free = min(free, max(0, table.capacity - per_table.get(table.pk, 0)))
+                    raise DomainError(
+                        _(
+                            "Für %(places)s Personen sind nicht mehr genug Plätze frei (noch "
+                            "%(free)s). Melden Sie weniger Personen an oder lassen Sie sich auf "
+                            "die Warteliste setzen."
+                        )
+                        % {"places": places, "free": free},
+                        field="places",
+                        code="full",
+                    )
                 if not event_free:
                     raise DomainError(
                         _(

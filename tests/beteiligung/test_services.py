@@ -309,3 +309,11 @@ def test_counts_are_in_places(event, tables):
     counts = registration_counts(event=event)
     assert counts["confirmed"] == 2 and counts["present"] == 2 and counts["waiting"] == 3
     assert [t.n_confirmed for t in counts["tables"]] == [2, 0]
+
+
+def test_a_group_too_big_for_the_free_places_is_told_how_many_are_left(event, tables):
+    register(event, tables[0], email="a@example.org")
+    with pytest.raises(DomainError) as error:
+        register(event, tables[0], email="g@example.org", places=2)
+    assert error.value.field == "places"
+    assert "noch 1" in str(error.value)
