@@ -69,17 +69,10 @@ def user_committee_memberships(user, committee_id: int) -> list[Membership]:
 
 
 def user_vote_committee_ids(user) -> frozenset[int]:
-    if not user.is_authenticated:
-        return frozenset()
-    cached = getattr(user, "_srp_vote_committee_ids", None)
-    if cached is None:
-        cached = frozenset(
-            Membership.objects.active()
-            .filter(person__user=user)
-            .values_list("committee_id", flat=True)
-        )
-        user._srp_vote_committee_ids = cached
-    return cached
+    """The user's active committees: the same rule (and per-request cache) as gremium's."""
+    from .permissions import user_committee_ids
+
+    return user_committee_ids(user)
 
 
 def is_member_of(user, committee_id: int) -> bool:

@@ -1,8 +1,10 @@
 """Reads for votes and statement rounds.
 
 Public API: votes_for_subject(subject), vote_result(vote), statement_round_for_subject(subject),
-statement_completeness(statement_round). The result sheet never contains who voted what in a
-secret vote: for secret votes `vote_result(vote).ballots` is always empty.
+statement_completeness(statement_round), subject_votes_context(user, subject) and, for many
+subjects at once (a meeting's agenda), subject_votes_for_subjects(user, subjects). The result
+sheet never contains who voted what in a secret vote: for secret votes
+`vote_result(vote).ballots` is always empty.
 """
 
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ from .models import Ballot, Institution, Membership, Participation, Statement, S
 from .permissions_votes import (
     can_view_round,
     can_view_vote,
+    is_member_of,
     subject_visibility,
     user_vote_committee_ids,
     voter_for,
@@ -302,6 +305,8 @@ def subject_votes_context(user, subject, committee=None) -> dict:
 
     votes = [v for v in votes_for_subject(subject) if committee is None or v.committee == committee]
     votes = [v for v in votes if can_view_vote(user, v)]
+    for vote in votes:
+        vote.can_vote = vote.is_open and is_member_of(user, vote.committee_id)
     statement_round = statement_round_for_subject(subject, committee)
     if statement_round is not None and not can_view_round(user, statement_round):
         statement_round = None
@@ -315,3 +320,61 @@ def subject_votes_context(user, subject, committee=None) -> dict:
         if manage and statement_round is None
         else "",
     }
+
+
+def subject_votes_for_subjects(user, subjects, committee=None) -> dict:
+    """subject_votes_context for many subjects of one model at once (a meeting's agenda items):
+    {subject.pk: context}, in 2 queries however many subjects and votes there are (none for
+    visitors who may see no votes). Subjects whose context would be empty are left out.
+
+    The callers pass subjects the user may see; the subject rule is checked again without a
+    query, on the instances given (e.g. agenda items with their meeting and committee loaded).
+    Contexts also carry `can_vote`: the user is a member of the vote's committee (the partial
+    then links to the ballot of open votes).
+    """
+    subjects = [s for s in subjects if subject_visibility.can_view(user, s)]
+    manage = is_staff(user)
+    if not subjects or not (manage or user_vote_committee_ids(user)):
+        return {}
+    from .services_votes import statement_round_open_url, vote_open_url
+
+    by_id = {str(s.pk): s for s in subjects}
+    where = {"subject_type": ContentType.objects.get_for_model(subjects[0])}
+    where["subject_id__in"] = list(by_id)
+    if committee is not None:
+        where["committee"] = committee
+    if not manage:
+        # Members see the votes and rounds of their own committees only.
+        where["committee_id__in"] = user_vote_committee_ids(user)
+    votes: dict[str, list] = {}
+    for vote in Vote.objects.filter(**where).order_by("-opened_at", "-id"):
+        # The subject rule runs on the loaded instance (no query per vote).
+        Vote._meta.get_field("subject").set_cached_value(vote, by_id[vote.subject_id])
+        if can_view_vote(user, vote):
+            votes.setdefault(vote.subject_id, []).append(vote)
+    rounds: dict[str, StatementRound] = {}
+    for statement_round in StatementRound.objects.filter(**where).order_by("-opened_at", "-id"):
+        StatementRound._meta.get_field("subject").set_cached_value(
+            statement_round, by_id[statement_round.subject_id]
+        )
+        if statement_round.subject_id not in rounds and can_view_round(user, statement_round):
+            rounds[statement_round.subject_id] = statement_round
+    member_of = user_vote_committee_ids(user)
+    contexts = {}
+    for key, subject in by_id.items():
+        subject_votes = votes.get(key, [])
+        for vote in subject_votes:
+            vote.can_vote = vote.is_open and vote.committee_id in member_of
+        statement_round = rounds.get(key)
+        if not (subject_votes or statement_round or manage):
+            continue
+        contexts[subject.pk] = {
+            "votes": subject_votes,
+            "statement_round": statement_round,
+            "can_manage": manage,
+            "vote_open_url": vote_open_url(subject, committee) if manage else "",
+            "round_open_url": statement_round_open_url(subject, committee)
+            if manage and statement_round is None
+            else "",
+        }
+    return contexts

@@ -20,7 +20,7 @@ from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 from erfurt_srp.exports.pdf import render_pdf
 from erfurt_srp.notifications.selectors import outbox_for_object
 
-from .. import cache, ics, selectors, services
+from .. import cache, ics, selectors, selectors_votes, services
 from ..forms import CancelForm, CommentForm, MeetingForm, ResponseForm
 from ..models import Committee, Meeting
 from ..permissions import (
@@ -104,8 +104,12 @@ def _meeting_context(request, meeting, **extra):
     items = selectors.agenda_for_user(user, meeting)
     internal = can_view_internal(user, meeting)
     threads = selectors.comments_for_items(items, user=user) if internal else {}
+    # Votes and statement rounds of all items at once (none for the public: only staff and
+    # the committee's members may see votes).
+    subject_votes = selectors_votes.subject_votes_for_subjects(user, items)
     for item in items:
         item.threads = threads.get(item.pk, [])
+        item.subject_votes = subject_votes.get(item.pk)
     context = {
         "meeting": meeting,
         "items": items,

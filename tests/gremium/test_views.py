@@ -327,14 +327,33 @@ def test_attendance_and_minutes_pages(client, staff_user, committee, member_user
 
 
 def _populate(committee, member_user, meetings: int, items: int):
+    """Meetings with items, each with a paper, a comment, a vote and a statement round."""
     from erfurt_srp.discussion.services import comment_create
+    from gremium import services_votes
+    from tests.factories import UserFactory
 
+    staff = UserFactory(is_staff=True)
     for n in range(meetings):
         meeting = MeetingFactory(committee=committee, start=timezone.now() + timedelta(days=n + 1))
         for i in range(items):
             item = AgendaItemFactory(meeting=meeting, public=i % 2 == 0)
             ConsultationFactory(agenda_item=item, paper=PaperFactory(public=i % 2 == 0))
             comment_create(target=item, body=f"K{i}", author=member_user)
+            services_votes.vote_open(
+                committee=committee,
+                subject=item,
+                question=f"Frage zu {item.name}?",
+                kind="yes_no",
+                actor=staff,
+                notify=False,
+            )
+            services_votes.statement_round_open(
+                committee=committee,
+                subject=item,
+                title=f"Runde zu {item.name}",
+                actor=staff,
+                notify=False,
+            )
     return meeting
 
 
@@ -355,6 +374,7 @@ def test_list_pages_do_not_grow_with_data(
     user = request.getfixturevalue(role) if role != "anonymous" else AnonymousUser()
 
     ctx_panel = []
+    shown = {}
 
     def counts():
         result = {}
@@ -367,6 +387,10 @@ def test_list_pages_do_not_grow_with_data(
                 response = client.get(url)
             assert response.status_code == 200
             result[name] = len(ctx.captured_queries)
+            if name == "detail":
+                html = response.content.decode()
+                shown[role] = (html.count('">Frage zu '), html.count('">Runde zu '))
+                shown["ballot_links"] = html.count("#my-ballot")
         # the dashboard panel itself (other apps' panels are tested by their owners)
         panel_request = RequestFactory().get("/dashboard/")
         panel_request.user = user.__class__.objects.get(pk=user.pk) if user.pk else user
@@ -380,14 +404,22 @@ def test_list_pages_do_not_grow_with_data(
 
     last = _populate(committee, member_user, meetings=1, items=1)
     small = counts()
+    # the single (public) item: its vote and round for staff and members, nothing for the public
+    expected = (0, 0) if role == "anonymous" else (1, 1)
+    assert shown[role] == expected
     last = _populate(committee, member_user, meetings=15, items=4)
     large = counts()
     assert small == large, (small, large)
+    # 4 items, 2 non-public: members and staff see all 4 votes and rounds, the public none
+    assert shown[role] == ((0, 0) if role == "anonymous" else (4, 4))
+    # only members get the ballot link (staff do not vote)
+    assert shown["ballot_links"] == (4 if role == "member_user" else 0)
     # session, user, memberships, count, committees, meetings (+ role checks of the layout)
     with django_assert_max_num_queries(12):
         client.get(reverse("gremium:meeting_list"))
-    # + meeting, items, consultations with papers, files, comments, response, membership
-    with django_assert_max_num_queries(16):
+    # + meeting, items, consultations with papers, files, comments, response, membership,
+    # votes, statement rounds
+    with django_assert_max_num_queries(18):
         client.get(last.get_absolute_url())
     # committee ids, coming, past, answers; the layout's context processors add their role checks
     assert large["dashboard_panel"] <= 6, "\n".join(ctx_panel)
@@ -450,3 +482,46 @@ def test_reply_forms_post_to_the_item(client, member_user, public_item):
     html = client.get(public_item.meeting.get_absolute_url()).content.decode()
     url = reverse("gremium:comment_add", args=[public_item.pk])
     assert html.count(f'action="{url}"') == 2  # the new-comment form and one reply form
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_public", "sees_secret"),
+    [
+        ("anonymous", False, False),
+        ("public_user", False, False),
+        ("other_committee_user", False, False),
+        ("member_user", True, True),
+        ("deputy_user", True, True),
+        ("staff_user", True, True),
+    ],
+)
+def test_meeting_page_shows_votes_and_rounds_only_to_those_who_may_see_them(
+    client, request, staff_user, meeting, public_item, secret_item, role, sees_public, sees_secret
+):
+    from gremium import services_votes
+
+    for item, label in [(public_item, "Offen"), (secret_item, "Intern")]:
+        services_votes.vote_open(
+            committee=meeting.committee,
+            subject=item,
+            question=f"Abstimmung {label}?",
+            kind="yes_no",
+            actor=staff_user,
+            notify=False,
+        )
+        services_votes.statement_round_open(
+            committee=meeting.committee,
+            subject=item,
+            title=f"Stellungnahmen {label}",
+            actor=staff_user,
+            notify=False,
+        )
+    if role != "anonymous":
+        login(client, request.getfixturevalue(role))
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert ("Abstimmung Offen?" in html) == sees_public
+    assert ("Stellungnahmen Offen" in html) == sees_public
+    assert ("Abstimmung Intern?" in html) == sees_secret
+    assert ("Stellungnahmen Intern" in html) == sees_secret
+    assert ("Abstimmung eröffnen" in html) == (role == "staff_user")
+    assert ("#my-ballot" in html) == (role in ("member_user", "deputy_user"))
