@@ -66,6 +66,10 @@ def seed():
             ),
             batch_size=2000,
         )
+    # Bulk writes send no signals: give the area data a new version (cached rankings).
+    from standorte.services import area_data_changed
+
+    area_data_changed()
     committee, _ = Committee.objects.get_or_create(
         slug="bench-begleitgremium",
         defaults={"name": "Bench-Begleitgremium", "kind": Committee.Kind.ACCOMPANYING},

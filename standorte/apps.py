@@ -47,6 +47,17 @@ class StandorteConfig(AppConfig):
         from .services import on_deliberation_vote_closed
 
         on_vote_closed.register(Deliberation, on_deliberation_vote_closed)
+
+        # Single saves and deletes (admin, shell, factories) give the area data a new version,
+        # so cached rankings are rebuilt; bulk writes in services do it themselves.
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import District, Indicator, IndicatorValue, SocialArea
+        from .services import area_data_changed
+
+        for model in (SocialArea, District, Indicator, IndicatorValue):
+            post_save.connect(area_data_changed, sender=model, dispatch_uid=f"area-data-{model}")
+            post_delete.connect(area_data_changed, sender=model, dispatch_uid=f"area-del-{model}")
         subject_visibility.register(
             Deliberation,
             can_see_deliberation,

@@ -73,6 +73,7 @@ def seed_areas() -> None:
             },
         )
         District.objects.filter(number__in=district_numbers).update(social_area=area)
+    _area_data_changed()
 
 
 def seed_values() -> None:
@@ -112,6 +113,13 @@ def seed_values() -> None:
                     )
                 )
     IndicatorValue.objects.bulk_create(rows, batch_size=1000)
+    _area_data_changed()
+
+
+def _area_data_changed() -> None:
+    from .services import area_data_changed
+
+    area_data_changed()
 
 
 def seed_shapes() -> None:

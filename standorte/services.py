@@ -1,6 +1,7 @@
 """Writes of standorte. Keyword-only, one transaction each, lock before check."""
 
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,6 +13,7 @@ from erfurt_srp.core.errors import DomainError
 
 from . import importers
 from .models import (
+    AreaDataVersion,
     Deliberation,
     District,
     ExportJob,
@@ -31,6 +33,20 @@ class ImportResult:
     rows: int
     values: int
     replaced: int = 0
+
+
+def area_data_changed(**_signal_kwargs) -> None:
+    """Give the area data a new version token, so cached rankings and charts are rebuilt.
+
+    Called by every write to social areas, Ortsteile, indicators and values: the services below
+    (bulk writes send no signals) and, for single saves and deletes (admin, factories), the model
+    signals connected in apps.py. It runs inside the writer's transaction, so readers see the new
+    token exactly when they see the new data. A random token (not a counter) cannot repeat an
+    earlier version whose rendering may still sit in the cache.
+    """
+    token = secrets.randbits(62)
+    if not AreaDataVersion.objects.filter(pk=1).update(token=token):
+        AreaDataVersion.objects.update_or_create(pk=1, defaults={"token": token})
 
 
 DEFAULT_INDICATORS = [
@@ -103,6 +119,7 @@ def indicator_values_import(
             for indicator_id, value in row.values.items()
         ]
         IndicatorValue.objects.bulk_create(objs, batch_size=1000)
+        area_data_changed()
     return ImportResult(rows=len(rows), values=len(objs), replaced=replaced)
 
 
@@ -120,6 +137,7 @@ def district_shapes_import(*, actor, data: bytes, source: str = "") -> ImportRes
             district.geometry = row.geometry
             district.geometry_source = source[:200]
         District.objects.bulk_update(districts.values(), ["geometry", "geometry_source"])
+        area_data_changed()
     return ImportResult(rows=len(rows), values=len(rows))
 
 
@@ -176,6 +194,7 @@ def districts_import(*, actor, data: bytes) -> ImportResult:
             if area is not None:
                 defaults["social_area"] = area
             District.objects.update_or_create(number=number, defaults=defaults)
+        area_data_changed()
     return ImportResult(rows=len(parsed), values=len(parsed))
 
 

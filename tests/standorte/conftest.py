@@ -16,3 +16,14 @@ def _default_indicators(request):
     from standorte.services import indicators_ensure_defaults
 
     indicators_ensure_defaults()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached renderings (the area ranking) must not leak from one test into the next: a
+    rolled-back test database repeats data versions."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -78,13 +78,52 @@ def test_ranking_queries_do_not_grow_with_data(client, django_assert_num_queries
             )
 
     make(3)
-    # indicators, years, areas + district count, aggregated values, shapes exist?
-    with django_assert_num_queries(5):
+    # data version; rendering it: indicators, years, areas + district count, aggregated
+    # values, shapes exist?
+    with django_assert_num_queries(6):
         client.get(reverse("standorte:area_list"))
     make(97)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(reverse("standorte:area_list"))
     assert response.content.decode().count('href="/standorte/sozialraum/') == 100
+    # the same data again: only the data version, the rest comes from the cache
+    with django_assert_num_queries(1):
+        again = client.get(reverse("standorte:area_list"))
+    assert again.content.decode().count('href="/standorte/sozialraum/') == 100
+
+
+def test_cached_ranking_follows_every_kind_of_write(client, staff_user):
+    """Admin-style saves, deletes and the bulk import all give the cached ranking a new version."""
+    from standorte import services
+
+    value = IndicatorValueFactory(value=Decimal("80.0"))
+    area = value.district.social_area
+    url = reverse("standorte:area_list")
+    assert area.name in client.get(url).content.decode()
+
+    area.name = "Umbenannter Sozialraum"
+    area.save()  # what the admin does
+    assert "Umbenannter Sozialraum" in client.get(url).content.decode()
+
+    value.value = Decimal("91.5")
+    value.save()
+    assert "91.5" in client.get(url).content.decode().replace(",", ".")
+
+    IndicatorValue.objects.filter(pk=value.pk).delete()
+    assert "91.5" not in client.get(url).content.decode().replace(",", ".")
+
+    district = value.district
+    services.indicator_values_import(
+        actor=staff_user,
+        data=f"ortsteil_nr;jahr;sozialindex\n{district.number};{value.year};123,4\n".encode(),
+    )
+    assert "123.4" in client.get(url).content.decode().replace(",", ".")
+
+    area.is_public = False
+    area.save()
+    assert "Umbenannter Sozialraum" not in client.get(url).content.decode()
+    client.force_login(staff_user)  # staff see non-public areas: a cache entry of their own
+    assert "Umbenannter Sozialraum" in client.get(url).content.decode()
 
 
 @pytest.fixture
