@@ -1027,3 +1027,34 @@ def minutes_approve(*, actor, meeting: Meeting, approved_in: Meeting) -> Minutes
         _history(minutes, actor).save()
         Meeting.objects.filter(pk=minutes.meeting_id).update(state=Meeting.State.MINUTES_APPROVED)
     return minutes
+
+
+CONSULTATION_UPDATE_FIELDS = frozenset({"date", "meeting", "public", "role", "authoritative"})
+
+
+def consultation_update(*, consultation: Consultation, actor, **fields) -> Consultation:
+    """Change a step of a paper's Beratungsfolge, e.g. the date a committee decided on it.
+
+    Accepts `date`, `meeting`, `public`, `role` and `authoritative`; a meeting sets the committee
+    and, unless given, the date.
+    """
+    unknown = set(fields) - CONSULTATION_UPDATE_FIELDS
+    if unknown:
+        raise ValueError(f"consultation_update: unknown fields {sorted(unknown)}")
+    meeting = fields.get("meeting")
+    if meeting is not None and fields.get("date") is None:
+        fields["date"] = timezone.localtime(meeting.start).date()
+    with transaction.atomic():
+        locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if meeting is not None:
+            if locked.committee_id and locked.committee_id != meeting.committee_id:
+                raise DomainError(
+                    _("Die Sitzung gehört zu einem anderen Gremium als diese Beratung."),
+                    field="meeting",
+                )
+            locked.committee_id = meeting.committee_id
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        changed = [*fields, "modified_at"] + (["committee"] if meeting is not None else [])
+        _history(locked, actor).save(update_fields=changed)  # post_save refreshes page caches
+    return locked

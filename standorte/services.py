@@ -292,7 +292,27 @@ def recommendation_record_decision(
                 "modified_at",
             ]
         )
+        _ausschuss_consultation_record(locked, actor=actor, decision_date=decision_date)
     return locked
+
+
+def _ausschuss_consultation_record(recommendation: Recommendation, *, actor, decision_date):
+    """Date the deciding step of the paper's Beratungsfolge (the Ausschuss) with the decision."""
+    from gremium import services as gremium_services
+    from gremium.models import Consultation
+
+    if not recommendation.paper_id:
+        return
+    consultation = (
+        Consultation.objects.filter(paper_id=recommendation.paper_id)
+        .filter(authoritative=True, role=Consultation.Role.DECISION)
+        .order_by("-position", "-pk")
+        .first()
+    )
+    if consultation is not None:
+        gremium_services.consultation_update(
+            consultation=consultation, actor=actor, date=decision_date
+        )
 
 
 def export_job_request(

@@ -272,3 +272,30 @@ def test_staff_records_decision(client, project, staff_user, member_user):
     recommendation.refresh_from_db()
     assert recommendation.decision == Recommendation.Decision.AGREED
     assert recommendation.decision_recorded_by == staff_user
+
+
+def test_decision_dates_the_ausschuss_step_of_the_paper(project, staff_user):
+    """The Beratungsfolge of the Drucksache shows when the Ausschuss decided."""
+    from gremium.models import Consultation
+    from standorte import services
+
+    recommendation = RecommendationFactory(site=SiteProposalFactory(project=project))
+    paper = services._paper_for(
+        recommendation,
+        actor=staff_user,
+        committee=project.committee,
+        vote_date=recommendation.recommended_on,
+    )
+    recommendation.paper = paper
+    recommendation.save(update_fields=["paper"])
+    services.recommendation_record_decision(
+        actor=staff_user,
+        recommendation=recommendation,
+        decision=Recommendation.Decision.REJECTED,
+        decision_date=recommendation.recommended_on,
+    )
+    steps = list(paper.consultations.order_by("position"))
+    accompanying, ausschuss = steps
+    assert ausschuss.role == Consultation.Role.DECISION and ausschuss.authoritative
+    assert ausschuss.date == recommendation.recommended_on
+    assert accompanying.committee == project.committee  # the Begleitgremium step is unchanged
