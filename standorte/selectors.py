@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Prefetch, Q
+from django.db.models import Avg, Count, F, Prefetch, Q
 
 from .models import (
     AreaDataVersion,
@@ -293,6 +293,25 @@ def recommendations_for_user(*, user):
     if committees:
         visible |= Q(project__committee_id__in=committees)
     return qs.filter(visible)
+
+
+def recommendation_rows_for_user(*, user):
+    """What the recommendations list shows, as plain rows (no model instances per row), in the
+    order and visibility of `recommendations_for_user`. 1 query (+ count)."""
+    return recommendations_for_user(user=user).values(
+        "pk",
+        "recommended_on",
+        "title",
+        "public",
+        "vote_result",
+        "decision",
+        "decision_date",
+        paper_reference=F("paper__reference"),
+        project_name=F("project__name"),
+        site_name=F("site__name"),
+        site_address=F("site__address"),
+        district_name=F("site__district__name"),
+    )
 
 
 def recommendations_for_export(*, recommendation_id=None, date_from=None, date_to=None):

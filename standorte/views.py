@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -306,14 +307,31 @@ RECOMMENDATIONS_PER_PAGE = 50
 
 def recommendation_list(request):
     paginator = Paginator(
-        selectors.recommendations_for_user(user=request.user), RECOMMENDATIONS_PER_PAGE
+        selectors.recommendation_rows_for_user(user=request.user), RECOMMENDATIONS_PER_PAGE
     )
     page = paginator.get_page(request.GET.get("seite"))
+    # Labels, links and dates once per page instead of a reverse(), a choices lookup and two
+    # date filters per row. Detail URLs are "<list URL><pk>/" (urls.py).
+    labels = {value: str(label) for value, label in Recommendation.Decision.choices}
+    base = reverse("standorte:recommendation_list")
+    rows = [
+        {
+            **row,
+            "url": f"{base}{row['pk']}/",
+            "date": row["recommended_on"].strftime("%d.%m.%Y"),
+            "decision_label": labels.get(row["decision"], row["decision"]),
+            "decision_day": row["decision_date"].strftime("%d.%m.%Y")
+            if row["decision_date"]
+            else "",
+            "site": row["site_name"] or row["site_address"],
+        }
+        for row in page.object_list
+    ]
     return render(
         request,
         "standorte/recommendation_list.html",
         {
-            "recommendations": page.object_list,
+            "recommendations": rows,
             "page": page,
             "can_manage": permissions.can_manage(request.user),
         },
