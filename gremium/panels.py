@@ -16,8 +16,9 @@ def meetings_panel(request) -> str:
     answers = selectors.responses_by_meeting(user, coming)
     for meeting in coming:
         meeting.my_response = answers.get(meeting.pk)
+    # No request: the panel needs no context processors (they would run the whole navigation
+    # again for each panel); the dashboard page around it has them.
     return render_to_string(
         "gremium/partials/dashboard_panel.html",
         {"coming": coming, "past": past, "staff": is_staff(user)},
-        request=request,
     )

@@ -22,9 +22,8 @@ from .models import AgendaItem, Consultation, File, Meeting, Membership, Paper
 
 
 def user_has_active_membership(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    return Membership.objects.active().filter(person__user=user).exists()
+    """Shares user_committee_ids' query and per-request cache (no extra EXISTS per page)."""
+    return bool(user_committee_ids(user))
 
 
 def user_committee_ids(user) -> frozenset[int]:

@@ -60,7 +60,12 @@ def agenda_for_user(user, meeting: Meeting) -> list[AgendaItem]:
     qs = meeting.agenda_items.all()
     if not can_view_internal(user, meeting):
         qs = qs.filter(public=True)
-    papers_q = Consultation.objects.select_related("paper").order_by("paper__reference")
+    # The agenda shows reference, name and visibility of a paper, not its text.
+    papers_q = (
+        Consultation.objects.select_related("paper")
+        .defer("paper__text")
+        .order_by("paper__reference")
+    )
     visible = paper_visibility_q(user)
     if visible is not None:
         papers_q = papers_q.filter(paper__in=Paper.objects.filter(visible))
@@ -168,13 +173,20 @@ def committee_members(committee: Committee, *, include_ended: bool = False):
 
 
 def dashboard_meetings_for_user(user, *, limit: int = 5) -> tuple[list[Meeting], list[Meeting]]:
-    """Coming and past meetings of the user's committees (staff: all), 2 queries."""
-    base = meeting_list_for_user(user)
-    ids = user_committee_ids(user)
+    """Coming and past meetings of the user's committees (staff: all), 2 queries.
+
+    The panel shows no item counts: no join and GROUP BY over every meeting's agenda (which made
+    PostgreSQL aggregate all meetings before the LIMIT), and no long text columns."""
+    base = Meeting.objects.select_related("committee").defer(
+        "change_note", "committee__description"
+    )
     if not is_staff(user):
-        base = base.filter(committee_id__in=ids)
-    coming = list(base.filter(end__gte=timezone.now()).order_by("start", "id")[:limit])
-    past = list(base.filter(end__lt=timezone.now()).order_by("-start", "-id")[:limit])
+        base = base.filter(committee_id__in=user_committee_ids(user)).exclude(
+            state=Meeting.State.DRAFT
+        )
+    now = timezone.now()
+    coming = list(base.filter(end__gte=now).order_by("start", "id")[:limit])
+    past = list(base.filter(end__lt=now).order_by("-start", "-id")[:limit])
     return coming, past
 
 

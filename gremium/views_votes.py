@@ -504,11 +504,10 @@ def dashboard_panel(request) -> str:
         if not votes and not rounds:
             return ""
         return render_to_string(
-            "gremium/votes/dashboard_staff.html",
-            {"votes": votes, "rounds": rounds},
-            request=request,
+            "gremium/votes/dashboard_staff.html", {"votes": votes, "rounds": rounds}
         )
     items = selectors.open_items_for_member(user)
     if not items["votes"] and not items["rounds"]:
         return ""
-    return render_to_string("gremium/votes/dashboard_member.html", items, request=request)
+    # No request: the panel needs no context processors (see gremium.panels).
+    return render_to_string("gremium/votes/dashboard_member.html", items)
