@@ -32,7 +32,7 @@ def _not_found() -> HttpResponse:
     return _error(404, "Objekt nicht gefunden oder nicht öffentlich.")
 
 
-def _page(request, queryset, render, list_url: str):
+def _page(request, queryset, render, list_url: str, attach=None):
     """One page of a list: {"data", "pagination", "links"} with links.next while more exist."""
     try:
         after = int(request.GET.get("after", 0))
@@ -49,6 +49,8 @@ def _page(request, queryset, render, list_url: str):
     rows = list(queryset.filter(pk__gt=after).order_by("pk")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
+    if attach is not None:
+        rows = attach(rows)
     links = {"first": list_url + (f"?limit={limit}" if limit != PAGE_SIZE else "")}
     if more:
         links["next"] = f"{list_url}?after={rows[-1].pk}" + (
@@ -88,10 +90,12 @@ def _time_filters(request, queryset):
     return queryset
 
 
-def _detail(queryset, pk, render):
+def _detail(queryset, pk, render, attach=None):
     obj = queryset.filter(pk=pk).first()
     if obj is None:
         return _not_found()
+    if attach is not None:
+        attach([obj])
     return _json(render(obj))
 
 
@@ -137,6 +141,10 @@ LISTS = {
 }
 
 
+# What a list's objects need besides the queryset (grouped in Python, constant queries per page).
+ATTACH = {"paper": oparl.papers_attach}
+
+
 def body_list_view(kind: str):
     factory, method = LISTS[kind]
 
@@ -145,7 +153,13 @@ def body_list_view(kind: str):
         if not _check_body(pk):
             return _not_found()
         r = oparl.Renderer(request)
-        return _page(request, factory(), getattr(r, method), r.url(f"body_{kind}", pk=pk))
+        return _page(
+            request,
+            factory(),
+            getattr(r, method),
+            r.url(f"body_{kind}", pk=pk),
+            attach=ATTACH.get(kind),
+        )
 
     view.__name__ = f"body_{kind}"
     return view
@@ -157,7 +171,7 @@ def detail_view(kind: str):
     @require_GET
     def view(request, pk):
         r = oparl.Renderer(request)
-        return _detail(factory(), pk, getattr(r, method))
+        return _detail(factory(), pk, getattr(r, method), attach=ATTACH.get(kind))
 
     view.__name__ = kind
     return view
