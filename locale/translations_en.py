@@ -1871,3 +1871,12 @@ EN.update(
         "Bitte geben Sie eine Bezeichnung des Ortes an.": "Please enter a name for the location.",
     }
 )
+
+EN.update(
+    {
+        "Für %(places)s Personen sind nicht mehr genug Plätze frei (noch %(free)s). Melden Sie weniger Personen an oder lassen Sie sich auf die Warteliste setzen.": "There are not enough free places left for %(places)s people (%(free)s left). Register fewer people or join the waiting list.",
+        "Die Sitzung gehört zu einem anderen Gremium als diese Beratung.": "The meeting belongs to a different committee than this consultation.",
+        "Zur Stimmabgabe": "Go to voting",
+        "Datenstand der Sozialräume": "Data status of the social areas",
+    }
+)
