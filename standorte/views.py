@@ -1,3 +1,7 @@
+import functools
+import hashlib
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -5,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -48,7 +52,27 @@ def _chart(items):
     return bars
 
 
-RANKING_CACHE_SECONDS = 24 * 60 * 60
+# The data version keeps cached rankings fresh; the hour bounds how long a rendering made by
+# older code (a deploy that changed the view or selectors but no template) can be served.
+RANKING_CACHE_SECONDS = 60 * 60
+RANKING_TEMPLATES = (
+    "standorte/_area_ranking.html",
+    "standorte/_chart.html",
+    "standorte/_demo_notice.html",
+    "standorte/_map.html",
+)
+
+
+@functools.cache
+def _templates_hash() -> str:
+    sources = "".join(get_template(name).template.source for name in RANKING_TEMPLATES)
+    return hashlib.sha1(sources.encode(), usedforsecurity=False).hexdigest()[:10]
+
+
+def _ranking_templates_version() -> str:
+    """A hash of the fragment's templates: a deploy that changes them never serves old markup
+    (computed once per process; in development on every request, as templates change live)."""
+    return _templates_hash.__wrapped__() if settings.DEBUG else _templates_hash()
 
 
 def area_list(request):
@@ -65,8 +89,12 @@ def area_list(request):
     if year is not None and not 1900 <= year <= 2100:
         year = None  # unknown years show the latest anyway; keep the cache keys few
     can_manage = permissions.can_manage(request.user)
-    key = "standorte:area_list:{}:{}:{}:{}".format(
-        selectors.area_data_version(), get_language(), int(can_manage), year or ""
+    key = "standorte:area_list:{}:{}:{}:{}:{}".format(
+        _ranking_templates_version(),
+        selectors.area_data_version(),
+        get_language(),
+        int(can_manage),
+        year or "",
     )
     cached = cache.get(key)
     if cached is None:
