@@ -2,6 +2,7 @@
 
 import hashlib
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 CONSENT_TEXT = _(
@@ -17,6 +18,14 @@ CONSENT_TEXT = _(
 PRIVACY_NOTICE_DATE = "2022-11-01"
 
 
+_VERSIONS: dict[str, str] = {}
+
+
 def privacy_version() -> str:
-    digest = hashlib.sha256(str(CONSENT_TEXT).encode()).hexdigest()[:8]
-    return f"{PRIVACY_NOTICE_DATE}/{digest}"
+    """The version of the consent text in the active language (computed once per language)."""
+    language = get_language() or ""
+    version = _VERSIONS.get(language)
+    if version is None:
+        digest = hashlib.sha256(str(CONSENT_TEXT).encode()).hexdigest()[:8]
+        version = _VERSIONS[language] = f"{PRIVACY_NOTICE_DATE}/{digest}"
+    return version

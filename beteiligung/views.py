@@ -145,6 +145,7 @@ def event_detail(request, slug):
                     invitation_code=data.get("invitation_code", ""),
                     places=data["places"],
                     consent=data["consent"],
+                    event=event,
                 )
             except DomainError as error:
                 add_domain_error_to_form(form, error)
