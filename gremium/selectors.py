@@ -1,7 +1,7 @@
 """Reads of gremium. Every list is filtered by the same rule as permissions.py and runs a fixed
 number of queries however many meetings, items, papers or comments there are."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from erfurt_srp.accounts.roles import is_staff
@@ -56,7 +56,8 @@ def public_meetings():
 
 
 def agenda_for_user(user, meeting: Meeting) -> list[AgendaItem]:
-    """The meeting's agenda as the user may see it, with papers and files (4 queries)."""
+    """The meeting's agenda as the user may see it, with papers and files (`item.file_list`):
+    3 queries, a 4th only when an item has files."""
     qs = meeting.agenda_items.all()
     if not can_view_internal(user, meeting):
         qs = qs.filter(public=True)
@@ -69,12 +70,22 @@ def agenda_for_user(user, meeting: Meeting) -> list[AgendaItem]:
     visible = paper_visibility_q(user)
     if visible is not None:
         papers_q = papers_q.filter(paper__in=Paper.objects.filter(visible))
-    return list(
-        qs.order_by("order").prefetch_related(
-            Prefetch("consultations", queryset=papers_q, to_attr="visible_consultations"),
-            Prefetch("files", queryset=File.objects.order_by("name", "id")),
+    items = list(
+        qs.order_by("order")
+        .annotate(has_files=Exists(File.objects.filter(agenda_item=OuterRef("pk"))))
+        .prefetch_related(
+            Prefetch("consultations", queryset=papers_q, to_attr="visible_consultations")
         )
     )
+    with_files = [item for item in items if item.has_files]
+    for item in items:
+        if not item.has_files:
+            item.file_list = []  # (set before the prefetch, it would count as already fetched)
+    prefetch_related_objects(
+        with_files,
+        Prefetch("files", queryset=File.objects.order_by("name", "id"), to_attr="file_list"),
+    )
+    return items
 
 
 def comments_for_items(items, *, user=None) -> dict[int, list]:

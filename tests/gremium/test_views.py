@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -525,3 +527,29 @@ def test_meeting_page_shows_votes_and_rounds_only_to_those_who_may_see_them(
     assert ("Stellungnahmen Intern" in html) == sees_secret
     assert ("Abstimmung eröffnen" in html) == (role == "staff_user")
     assert ("#my-ballot" in html) == (role in ("member_user", "deputy_user"))
+
+
+def test_meeting_page_lists_files_of_the_items_that_have_them(
+    client,
+    staff_user,
+    member_user,
+    meeting,
+    public_item,
+    secret_item,
+    django_assert_max_num_queries,
+):
+    from gremium.services import file_attach
+
+    login(client, member_user)
+    with CaptureQueriesContext(connection) as without_files:
+        assert "Anlagen:" not in client.get(meeting.get_absolute_url()).content.decode()
+    file_attach(
+        actor=staff_user,
+        agenda_item=secret_item,
+        upload=SimpleUploadedFile("plan.pdf", b"%PDF-x"),
+        name="Lageplan",
+    )
+    # one query more for the files, only when some item has files
+    with django_assert_max_num_queries(len(without_files.captured_queries) + 1):
+        html = client.get(meeting.get_absolute_url()).content.decode()
+    assert html.count("Anlagen:") == 1 and "Lageplan" in html
