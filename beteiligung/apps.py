@@ -7,6 +7,8 @@ class BeteiligungConfig(AppConfig):
     verbose_name = _("Beteiligung")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from erfurt_srp.accounts.roles import is_staff
         from erfurt_srp.core.registry import (
             DashboardPanel,
@@ -17,7 +19,14 @@ class BeteiligungConfig(AppConfig):
             register_nav,
         )
 
-        from . import demo, panels
+        from . import demo, models, page_cache, panels
+
+        # Every saved or deleted row the public pages show makes the cached pages stale.
+        for model in (models.Event, models.EventTable, models.ProgrammeItem, models.Registration):
+            post_save.connect(page_cache.content_changed, sender=model, dispatch_uid=f"bp-{model}")
+            post_delete.connect(
+                page_cache.content_changed, sender=model, dispatch_uid=f"bpd-{model}"
+            )
 
         register_nav(
             NavItem(

@@ -104,18 +104,7 @@ class RegistrationForm(AccessibleFormMixin, forms.Form):
         )
         self.fields["places"].widget.attrs.update({"min": 1, "max": max_group})
         if tables:
-            choices = [("", _("— bitte wählen —"))]
-            for availability in tables:
-                label = availability.table.title
-                if availability.free <= 0:
-                    label = _("%(title)s (ausgebucht – nur Warteliste)") % {"title": label}
-                else:
-                    label = _("%(title)s (%(free)s Plätze frei)") % {
-                        "title": label,
-                        "free": availability.free,
-                    }
-                choices.append((availability.table.pk, label))
-            self.fields["table"].choices = choices
+            self.set_tables(tables)
             self.fields["table"].required = True
         else:
             del self.fields["table"]
@@ -126,6 +115,21 @@ class RegistrationForm(AccessibleFormMixin, forms.Form):
             )
         else:
             del self.fields["invitation_code"]
+
+    def set_tables(self, tables) -> None:
+        """The table choices, labelled with the free places (TableAvailability items)."""
+        choices = [("", _("— bitte wählen —"))]
+        for availability in tables:
+            label = availability.table.title
+            if availability.free <= 0:
+                label = _("%(title)s (ausgebucht – nur Warteliste)") % {"title": label}
+            else:
+                label = _("%(title)s (%(free)s Plätze frei)") % {
+                    "title": label,
+                    "free": availability.free,
+                }
+            choices.append((availability.table.pk, label))
+        self.fields["table"].choices = choices
 
     @property
     def needs_fields(self):

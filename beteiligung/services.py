@@ -23,6 +23,7 @@ from erfurt_srp.core.errors import DomainError
 from erfurt_srp.notifications.models import OutboxMessage
 from erfurt_srp.notifications.services import Attachment, message_queue, message_queue_bulk
 
+from . import page_cache
 from .ics import event_ics
 from .models import (
     Event,
@@ -172,6 +173,7 @@ def registration_create(
     places: int = 1,
     now=None,
     event: Event | None = None,
+    tables: list[EventTable] | None = None,
 ) -> Registration:
     """Register a person (double opt-in: the place counts once the e-mail link is followed).
 
@@ -193,13 +195,19 @@ def registration_create(
         event = Event.objects.filter(pk=event_id).first()
         if event is None:
             raise DomainError(_("Diese Veranstaltung gibt es nicht (mehr)."), code="missing")
+    # tables: the event's tables when the caller has read them already (saves the look-ups).
+    if tables is not None and any(t.event_id != event_id for t in tables):
+        tables = None
     if table_id:
-        table = EventTable.objects.filter(pk=table_id, event_id=event_id).first()
+        if tables is not None:
+            table = next((t for t in tables if t.pk == table_id), None)
+        else:
+            table = EventTable.objects.filter(pk=table_id, event_id=event_id).first()
         if table is None:
             raise DomainError(_("Bitte wählen Sie einen Thementisch aus der Liste."), field="table")
     else:
         table = None
-        if EventTable.objects.filter(event_id=event_id).exists():
+        if tables or (tables is None and EventTable.objects.filter(event_id=event_id).exists()):
             raise DomainError(_("Bitte wählen Sie einen Thementisch."), field="table")
     registration = Registration(
         event=event,
@@ -497,6 +505,7 @@ def registration_change_table(*, registration_id: int, table_id: int, now=None) 
 
 
 def _anonymise(qs, now) -> int:
+    page_cache.content_changed()
     return qs.update(
         name="",
         email="",
@@ -557,6 +566,7 @@ def registrations_expire(*, now=None) -> int:
             rows = unconfirmed.filter(event_id=event_id)
             ids = list(rows.values_list("id", flat=True))
             rows.filter(pk__in=ids).update(status=S.EXPIRED)
+            page_cache.content_changed()
             _anonymise(Registration.objects.filter(pk__in=ids), now)
             _delete_messages(ids)
             count += len(ids)

@@ -21,7 +21,7 @@ from erfurt_srp.exports import CSV, PDF
 from erfurt_srp.exports.csv import csv_bytes
 from erfurt_srp.exports.pdf import render_pdf
 
-from . import selectors, services
+from . import page_cache, selectors, services
 from .forms import (
     ChangeTableForm,
     ConfirmForm,
@@ -104,16 +104,27 @@ def event_list(request):
 
 
 def event_detail(request, slug):
+    # Anonymous GETs are served from the whole-page cache (see page_cache).
+    page_key = page_cache.page_key(slug) if page_cache.cacheable(request) else None
+    if page_key:
+        html = cache.get(page_key)
+        if html is not None:
+            return page_cache.serve(request, html)
     event = selectors.event_get_public(slug=slug)
     if event is None:
         raise Http404
     now = timezone.now()
-    # Display only (labels, free counts); the service counts again under the lock.
-    free, tables = selectors.event_availability(event=event, now=now, cached=True)
     state = event.registration_state(now)
     status = 200
     if request.method == "POST":
-        form = RegistrationForm(request.POST, event=event, tables=tables)
+        # Validation needs the tables only; the free places are counted (under the lock) by
+        # the service, and for display below only when the form is shown again.
+        event_tables = list(event.tables.all())
+        form = RegistrationForm(
+            request.POST,
+            event=event,
+            tables=[selectors.TableAvailability(t, 0) for t in event_tables],
+        )
         if form.is_spam:
             # Look like a success to the bot; nothing is stored, no e-mail is sent.
             return redirect("beteiligung:registration_pending", slug=event.slug)
@@ -146,6 +157,7 @@ def event_detail(request, slug):
                     places=data["places"],
                     consent=data["consent"],
                     event=event,
+                    tables=event_tables,
                 )
             except DomainError as error:
                 add_domain_error_to_form(form, error)
@@ -157,28 +169,36 @@ def event_detail(request, slug):
                 return redirect(url)
         else:
             status = 400
+        # Display only (labels, free counts).
+        free, tables = selectors.event_availability(event=event, now=now, cached=True)
+        if tables and "table" in form.fields:
+            form.set_tables(tables)
     else:
+        free, tables = selectors.event_availability(event=event, now=now, cached=True)
         initial = {}
         if request.GET.get("code"):
             initial["invitation_code"] = request.GET["code"][:64]
         form = RegistrationForm(event=event, tables=tables, initial=initial)
-    return render(
-        request,
-        "beteiligung/event_detail.html",
-        {
-            "event": event,
-            "programme": event.programme_items.all(),
-            "tables": tables,
-            "free": free,
-            "state": state,
-            "form": form,
-            # The unbound form and the page top are cached (template fragments) under a key
-            # that changes with every change of free places.
-            "availability_key": f"{free}-" + "-".join(str(t.free) for t in tables),
-            "form_cacheable": not form.is_bound and not form.initial,
-        },
-        status=status,
-    )
+    context = {
+        "event": event,
+        "programme": event.programme_items.all(),
+        "tables": tables,
+        "free": free,
+        "state": state,
+        "form": form,
+        # The unbound form and the page top are cached (template fragments) under a key
+        # that changes with every change of free places.
+        "availability_key": f"{free}-" + "-".join(str(t.free) for t in tables),
+        "form_cacheable": not form.is_bound and not form.initial,
+    }
+    if page_key:
+        # Rendered with a placeholder for the visitor's CSRF token, stored, then personalised.
+        context["csrf_token"] = page_cache.CSRF_PLACEHOLDER
+        response = render(request, "beteiligung/event_detail.html", context)
+        page_cache.store(page_key, response)
+        response.content = page_cache.with_token(request, response.content.decode())
+        return response
+    return render(request, "beteiligung/event_detail.html", context, status=status)
 
 
 def event_calendar(request, slug):

@@ -315,3 +315,54 @@ def test_group_size_is_limited_with_a_clear_message(client, event, tables, setti
     response = client.post(url(event), form_data(tables, places="2"))
     assert response.status_code == 302
     assert Registration.objects.get().places == 2
+
+
+def _free_line(html):
+    return [line for line in html.splitlines() if "Platz frei" in line or "Plätze frei" in line][0]
+
+
+def test_anonymous_event_page_is_cached_with_each_visitors_own_csrf_token(event, tables):
+    from django.test import Client
+
+    from beteiligung.page_cache import CSRF_PLACEHOLDER
+
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    html_first = first.get(url(event)).content.decode()
+    response = second.get(url(event))
+    html_second = response.content.decode()
+    assert CSRF_PLACEHOLDER not in html_first + html_second
+    token = response.cookies["csrftoken"].value
+    assert len(token) == 32
+    # The cached copy carries the second visitor's token, and it is accepted.
+    marker = 'name="csrfmiddlewaretoken" value="'
+    form_token = html_second.split(marker, 1)[1].split('"', 1)[0]
+    assert form_token != html_first.split(marker, 1)[1].split('"', 1)[0]
+    posted = second.post(url(event), form_data(tables, csrfmiddlewaretoken=form_token))
+    assert posted.status_code == 302
+
+
+def test_cached_event_page_is_fresh_after_a_committed_registration(
+    client, event, tables, django_capture_on_commit_callbacks
+):
+    before = _free_line(client.get(url(event)).content.decode())
+    assert "Noch 4 Plätze frei" in before
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_create(
+            event_id=event.pk,
+            name="Max",
+            email="max@example.org",
+            kind="citizen",
+            consent=True,
+            table_id=tables[0].pk,
+        )
+    # The held counts themselves are cached for a moment (selectors.HELD_CACHE_SECONDS).
+    from django.core.cache import cache
+
+    cache.delete(f"beteiligung:held:{event.pk}")
+    assert "Noch 3 Plätze frei" in _free_line(client.get(url(event)).content.decode())
+
+
+def test_event_page_is_not_served_from_cache_with_a_query_or_a_session(client, event, tables):
+    client.get(url(event))
+    invited = client.get(url(event) + "?code=ABC").content.decode()
+    assert 'value="ABC"' in invited or "ABC" in invited

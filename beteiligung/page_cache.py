@@ -1,0 +1,66 @@
+"""Whole-page cache of the public event page for anonymous visitors.
+
+The rendered page is stored per event slug and language under a content version that every
+write of the app bumps (on commit), plus a short lifetime for what changes with time alone
+(place holds running out, the registration window opening or closing).
+
+templates/base.html embeds the visitor's CSRF token (hx-headers and the language form), so the
+page is rendered with a placeholder instead of the token and the placeholder is replaced by the
+visitor's own token when the page is served.
+"""
+
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+VERSION_KEY = "beteiligung:content-version"
+PAGE_SECONDS = 2
+CSRF_PLACEHOLDER = "beteiligungCsrfPlaceholder0x7f3a9c"
+
+
+def cacheable(request) -> bool:
+    """A plain GET by a visitor without session or flash messages (so: anonymous)."""
+    from django.conf import settings
+
+    return (
+        request.method == "GET"
+        and not request.GET
+        and not request.headers.get("HX-Request")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
+
+
+def page_key(slug: str) -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, None)
+        version = cache.get(VERSION_KEY) or 1
+    return f"beteiligung:page:{version}:{get_language()}:{slug}"
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.add(VERSION_KEY, 1, None)
+
+
+def content_changed(**_kwargs) -> None:
+    """Make every cached page stale once the current transaction commits."""
+    transaction.on_commit(_bump)
+
+
+def with_token(request, html: str) -> str:
+    return html.replace(CSRF_PLACEHOLDER, get_token(request))
+
+
+def store(key: str, response) -> None:
+    cache.set(key, response.content.decode(response.charset), PAGE_SECONDS)
+
+
+def serve(request, html: str) -> HttpResponse:
+    return HttpResponse(with_token(request, html))
