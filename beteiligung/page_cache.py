@@ -34,12 +34,22 @@ def cacheable(request) -> bool:
     )
 
 
-def page_key(slug: str) -> str:
-    version = cache.get(VERSION_KEY)
+def lookup(slug: str) -> tuple[str, object, str | None]:
+    """Return (key, current content version, cached page or None) with one cache round trip.
+
+    The page is stored with the version it was rendered under; a page of an older version
+    is a miss.
+    """
+    key = f"beteiligung:page:{get_language()}:{slug}"
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, 1, None)
         version = cache.get(VERSION_KEY) or 1
-    return f"beteiligung:page:{version}:{get_language()}:{slug}"
+    stored = found.get(key)
+    if stored is not None and stored[0] == version:
+        return key, version, stored[1]
+    return key, version, None
 
 
 def _bump() -> None:
@@ -58,8 +68,8 @@ def with_token(request, html: str) -> str:
     return html.replace(CSRF_PLACEHOLDER, get_token(request))
 
 
-def store(key: str, response) -> None:
-    cache.set(key, response.content.decode(response.charset), PAGE_SECONDS)
+def store(key: str, version, response) -> None:
+    cache.set(key, (version, response.content.decode(response.charset)), PAGE_SECONDS)
 
 
 def serve(request, html: str) -> HttpResponse:

@@ -105,9 +105,9 @@ def event_list(request):
 
 def event_detail(request, slug):
     # Anonymous GETs are served from the whole-page cache (see page_cache).
-    page_key = page_cache.page_key(slug) if page_cache.cacheable(request) else None
-    if page_key:
-        html = cache.get(page_key)
+    page_key = None
+    if page_cache.cacheable(request):
+        page_key, page_version, html = page_cache.lookup(slug)
         if html is not None:
             return page_cache.serve(request, html)
     event = selectors.event_get_public(slug=slug)
@@ -195,7 +195,7 @@ def event_detail(request, slug):
         # Rendered with a placeholder for the visitor's CSRF token, stored, then personalised.
         context["csrf_token"] = page_cache.CSRF_PLACEHOLDER
         response = render(request, "beteiligung/event_detail.html", context)
-        page_cache.store(page_key, response)
+        page_cache.store(page_key, page_version, response)
         response.content = page_cache.with_token(request, response.content.decode())
         return response
     return render(request, "beteiligung/event_detail.html", context, status=status)
