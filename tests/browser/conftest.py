@@ -42,23 +42,51 @@ AXE_RUN = """async (again) => {
 }"""
 
 
-@pytest.fixture(scope="session")
-def _playwright():
+# One Playwright driver and one chromium per test session, shared by every module that uses
+# these fixtures (other test packages import them into their modules, which makes pytest create
+# separate fixture copies: they must not start a second driver inside the running event loop).
+_shared: dict = {"users": 0, "manager": None, "playwright": None, "browser": None}
+
+
+def _acquire():
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        yield playwright
+    if _shared["playwright"] is None:
+        manager = sync_playwright()
+        _shared["manager"] = manager
+        _shared["playwright"] = manager.start()
+    _shared["users"] += 1
+    return _shared["playwright"]
+
+
+def _release():
+    _shared["users"] -= 1
+    if _shared["users"] <= 0 and _shared["playwright"] is not None:
+        if _shared["browser"] is not None:
+            _shared["browser"].close()
+            _shared["browser"] = None
+        _shared["playwright"].stop()
+        _shared["playwright"] = None
+        _shared["manager"] = None
+        _shared["users"] = 0
+
+
+@pytest.fixture(scope="session")
+def _playwright():
+    playwright = _acquire()
+    yield playwright
+    _release()
 
 
 @pytest.fixture(scope="session")
 def browser(_playwright):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"chromium not found at {CHROMIUM}: apt-get install chromium (see .ci/run)")
-    browser = _playwright.chromium.launch(
-        executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-    )
-    yield browser
-    browser.close()
+    if _shared["browser"] is None or not _shared["browser"].is_connected():
+        _shared["browser"] = _playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+    return _shared["browser"]
 
 
 class AxeRecorder:
@@ -155,22 +183,29 @@ def _wrap(method, page_of):
     return wrapper
 
 
+_hooks: dict = {"users": 0, "saved": []}
+
+
 @pytest.fixture(scope="session")
 def _axe_hooks():
-    """Hook axe checks around Playwright's navigating actions for the whole session."""
+    """Hook axe checks around Playwright's navigating actions (once, however often imported)."""
     from playwright.sync_api import Locator, Page
 
-    classes = {"Page": (Page, lambda page: page), "Locator": (Locator, lambda loc: loc.page)}
-    saved = []
-    for class_name, names in _NAVIGATING_ACTIONS.items():
-        cls, page_of = classes[class_name]
-        for name in names:
-            original = getattr(cls, name)
-            saved.append((cls, name, original))
-            setattr(cls, name, _wrap(original, page_of))
+    if _hooks["users"] == 0:
+        classes = {"Page": (Page, lambda page: page), "Locator": (Locator, lambda loc: loc.page)}
+        for class_name, names in _NAVIGATING_ACTIONS.items():
+            cls, page_of = classes[class_name]
+            for name in names:
+                original = getattr(cls, name)
+                _hooks["saved"].append((cls, name, original))
+                setattr(cls, name, _wrap(original, page_of))
+    _hooks["users"] += 1
     yield
-    for cls, name, original in saved:
-        setattr(cls, name, original)
+    _hooks["users"] -= 1
+    if _hooks["users"] == 0:
+        for cls, name, original in _hooks["saved"]:
+            setattr(cls, name, original)
+        _hooks["saved"].clear()
 
 
 @pytest.fixture
