@@ -1,8 +1,22 @@
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 
 from erfurt_srp.accounts.roles import is_staff, role_of
 
 from . import registry
+
+# URLs are language-neutral, so a nav item's URL only depends on the script prefix: reverse
+# once per process instead of on every request (profiling showed it on every page).
+_url_cache: dict[tuple, str | None] = {}
+
+
+def _nav_url(item) -> str | None:
+    key = (get_script_prefix(), item.url_name, tuple(sorted((item.url_kwargs or {}).items())))
+    if key not in _url_cache:
+        try:
+            _url_cache[key] = reverse(item.url_name, kwargs=item.url_kwargs or None)
+        except NoReverseMatch:
+            _url_cache[key] = None
+    return _url_cache[key]
 
 
 def navigation(request):
@@ -20,9 +34,8 @@ def navigation(request):
             continue
         if not item.visible(user):
             continue
-        try:
-            url = reverse(item.url_name, kwargs=item.url_kwargs or None)
-        except NoReverseMatch:
+        url = _nav_url(item)
+        if url is None:
             continue
         entry = {
             "label": item.label,
