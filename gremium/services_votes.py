@@ -78,6 +78,7 @@ from .models import (
     VoteOption,
 )
 from .permissions_votes import subject_visibility, voter_for
+from .services import validate_upload
 
 __all__ = [
     "ballot_cast",
@@ -782,22 +783,8 @@ def _notify_round_opened(statement_round: StatementRound) -> None:
 
 
 def _validate_upload(file) -> None:
-    if file is None:
-        return
-    extension = Path(file.name or "").suffix.lower().lstrip(".")
-    allowed = [e.lower() for e in settings.UPLOAD_ALLOWED_EXTENSIONS]
-    if extension not in allowed:
-        raise DomainError(
-            _("Dateien dieses Typs sind nicht erlaubt. Erlaubt: %(types)s.")
-            % {"types": ", ".join(allowed)},
-            field="file",
-        )
-    if file.size > settings.UPLOAD_MAX_BYTES:
-        raise DomainError(
-            _("Die Datei ist zu groß (höchstens %(mb)s MB).")
-            % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
-            field="file",
-        )
+    if file is not None:
+        validate_upload(file)
 
 
 def statement_submit(
