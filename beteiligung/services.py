@@ -21,7 +21,12 @@ from django.utils.translation import gettext as _
 
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.notifications.models import OutboxMessage
-from erfurt_srp.notifications.services import Attachment, message_queue, message_queue_bulk
+from erfurt_srp.notifications.services import (
+    Attachment,
+    message_queue,
+    message_queue_bulk,
+    message_queue_for_new_object,
+)
 
 from . import page_cache
 from .ics import event_ics
@@ -319,36 +324,14 @@ def registration_create(
                 code="duplicate",
             )
         subject, body = mails[registration.status]
-        _queue_new("beteiligung.opt_in", registration, subject, body)
+        message_queue_for_new_object(
+            kind="beteiligung.opt_in",
+            recipient=registration.email,
+            subject=subject,
+            body=body,
+            related=registration,
+        )
     return registration
-
-
-def _queue_new(kind: str, registration: Registration, subject: str, body: str) -> None:
-    """Queue the first e-mail of a registration inserted in this transaction.
-
-    Its outbox key (kind, this new registration, address) cannot exist yet, so the row is
-    written with one INSERT, without message_queue's look-up and savepoint (three round trips
-    fewer while the event lock is held). The send is enqueued on commit like message_queue does.
-    """
-    message = OutboxMessage.objects.create(
-        kind=kind,
-        recipient=registration.email.strip().lower(),
-        subject=" ".join(subject.split())[:255],
-        body=body,
-        related_type=ContentType.objects.get_for_model(Registration, for_concrete_model=False),
-        related_id=str(registration.pk),
-        related_label=str(registration)[:255],
-    )
-
-    def send():
-        from erfurt_srp.notifications.tasks import enqueue_sends
-
-        try:
-            enqueue_sends([message.pk])
-        except Exception:
-            logger.exception("outbox: enqueue of message %s failed", message.pk)
-
-    transaction.on_commit(send)
 
 
 def _reload_locked(registration_id: int) -> Registration:

@@ -153,6 +153,31 @@ def message_queue(
     return message
 
 
+def message_queue_for_new_object(
+    *, kind: str, recipient: str, subject: str, body: str, related, html_body: str = ""
+) -> OutboxMessage:
+    """Queue the first message about an object created in the caller's transaction.
+
+    Its key (kind, the new object, recipient, no revision) cannot exist yet, so the row is
+    written with one INSERT, without message_queue's look-up and savepoint; callers that hold
+    a hot lock (a registration under the event lock) save those round trips. A duplicate key
+    still fails loudly through the unique constraint.
+    """
+    message, _attachments = _new_message(
+        {
+            "kind": kind,
+            "recipient": recipient,
+            "subject": subject,
+            "body": body,
+            "related": related,
+            "html_body": html_body,
+        }
+    )
+    message.save(force_insert=True)
+    _enqueue([message.pk])
+    return message
+
+
 def _existing_keys(messages: list[OutboxMessage]) -> set[tuple]:
     kinds = {m.kind for m in messages}
     recipients = sorted({m.recipient for m in messages})

@@ -219,3 +219,26 @@ def test_cancel_for_object_withdraws_only_unsent_messages(queue, related):
     assert statuses[pending.pk] == OutboxMessage.Status.CANCELLED
     assert statuses[sent.pk] == OutboxMessage.Status.SENT
     assert statuses[other_kind.pk] == OutboxMessage.Status.PENDING
+
+
+def test_a_message_about_a_new_object_is_one_insert_and_is_sent_on_commit(
+    db, django_capture_on_commit_callbacks, django_assert_max_num_queries, staff_user
+):
+    from django.core import mail
+
+    from erfurt_srp.notifications.models import OutboxMessage
+    from erfurt_srp.notifications.services import message_queue_for_new_object
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with django_assert_max_num_queries(2):  # content type (unless cached) + the INSERT
+            message = message_queue_for_new_object(
+                kind="test.new",
+                recipient=" New@Example.org ",
+                subject="Hallo",
+                body="Text",
+                related=staff_user,
+            )
+    message.refresh_from_db()
+    assert message.recipient == "new@example.org"
+    assert message.status == OutboxMessage.Status.SENT
+    assert len(mail.outbox) == 1
