@@ -219,7 +219,8 @@ CELERY_BEAT_SCHEDULE = {
 if REDIS_URL and not TESTING:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, reusing one redis client per server (erfurt_srp/core/cache.py)
+            "BACKEND": "erfurt_srp.core.cache.RedisCache",
             "LOCATION": env("CACHE_URL", REDIS_URL),
             "KEY_PREFIX": "srp",
         }
