@@ -27,6 +27,13 @@ class BeteiligungConfig(AppConfig):
             post_delete.connect(
                 page_cache.content_changed, sender=model, dispatch_uid=f"bpd-{model}"
             )
+        for model in (models.Event, models.EventTable, models.ProgrammeItem):
+            post_save.connect(
+                page_cache.definition_changed, sender=model, dispatch_uid=f"bdef-{model}"
+            )
+            post_delete.connect(
+                page_cache.definition_changed, sender=model, dispatch_uid=f"bdefd-{model}"
+            )
 
         register_nav(
             NavItem(

@@ -64,6 +64,23 @@ def content_changed(**_kwargs) -> None:
     transaction.on_commit(_bump)
 
 
+def _bump_definitions() -> None:
+    from .selectors import DEFINITION_VERSION_KEY
+
+    try:
+        cache.incr(DEFINITION_VERSION_KEY)
+    except ValueError:
+        cache.add(DEFINITION_VERSION_KEY, 1, None)
+
+
+def definition_changed(**_kwargs) -> None:
+    """An event, table or programme item changed: the cached copies (see
+    selectors.event_get_public_cached) are stale now for this transaction and, once it
+    commits, for everyone (a reader in between may have cached what it read before)."""
+    _bump_definitions()
+    transaction.on_commit(_bump_definitions)
+
+
 def with_token(request, html: str) -> str:
     return html.replace(CSRF_PLACEHOLDER, get_token(request))
 

@@ -110,7 +110,7 @@ def event_detail(request, slug):
         page_key, page_version, html = page_cache.lookup(slug)
         if html is not None:
             return page_cache.serve(request, html)
-    event = selectors.event_get_public(slug=slug)
+    event = selectors.event_get_public_cached(slug=slug)
     if event is None:
         raise Http404
     now = timezone.now()

@@ -119,9 +119,13 @@ def test_concurrent_registrations_fill_event_and_tables_exactly_to_capacity(slow
 
 def test_control_without_the_lock_the_same_load_overbooks(slow_check, monkeypatch):
     """Proves the tests above can fail: with the lock switched off, places are overbooked."""
-    monkeypatch.setattr(
-        services, "_lock_event", lambda event_id, skip_locked=False: Event.objects.get(pk=event_id)
-    )
+
+    def read_without_lock(event):
+        fresh = Event.objects.get(pk=event.pk)
+        event.capacity, event.published = fresh.capacity, fresh.published
+        return True
+
+    monkeypatch.setattr(services, "_lock_event_for_registration", read_without_lock)
     event = EventFactory(capacity=5)
     tables = [
         EventTableFactory(event=event, title="A", capacity=4),

@@ -317,3 +317,66 @@ def test_a_group_too_big_for_the_free_places_is_told_how_many_are_left(event, ta
         register(event, tables[0], email="g@example.org", places=2)
     assert error.value.field == "places"
     assert "noch 1" in str(error.value)
+
+
+def test_the_count_under_the_lock_agrees_with_the_selector(event, tables):
+    """registration_create counts with plain SQL; selectors.held_places is the ORM form."""
+    from beteiligung.selectors import held_places
+
+    now = timezone.now()
+    event.capacity = 20
+    event.save()
+    RegistrationFactory(event=event, table=tables[0], status=S.CONFIRMED, places=2)
+    RegistrationFactory(
+        event=event, table=tables[1], status=S.PENDING, expires_at=now + timedelta(minutes=5)
+    )
+    RegistrationFactory(
+        event=event, table=tables[1], status=S.PENDING, expires_at=now - timedelta(minutes=1)
+    )
+    RegistrationFactory(event=event, table=tables[0], status=S.WAITING)
+    RegistrationFactory(event=event, table=tables[0], status=S.CANCELLED)
+    RegistrationFactory(event=event, table=None, status=S.CONFIRMED, places=3)
+    RegistrationFactory(table=None, status=S.CONFIRMED)  # another event
+
+    total, per_table, capacity = services._places_under_lock(event_id=event.pk, now=now)
+    assert (total, per_table) == held_places(event_id=event.pk, now=now)
+    assert (total, per_table) == (6, {tables[0].pk: 2, tables[1].pk: 1})
+    assert capacity == {t.pk: t.capacity for t in tables}
+
+
+def test_registration_decides_on_the_capacity_in_the_database_not_on_the_callers_copy(
+    event, tables
+):
+    """The view passes a cached copy of the event and its tables; the lock re-reads them."""
+    stale_event, stale_tables = event, list(tables)  # event 4 places, tables 2 + 2
+
+    def register_with_copy(table, email, **kwargs):
+        return services.registration_create(
+            event_id=event.pk,
+            name="Erika Muster",
+            email=email,
+            kind=Registration.Kind.CITIZEN,
+            consent=True,
+            table_id=table.pk,
+            event=stale_event,
+            tables=stale_tables,
+            **kwargs,
+        )
+
+    type(tables[0]).objects.filter(pk=tables[0].pk).update(capacity=1)
+    assert register_with_copy(tables[0], "a@example.org").status == S.PENDING
+    with pytest.raises(DomainError) as error:
+        register_with_copy(tables[0], "b@example.org")
+    assert error.value.code == "table_full"
+
+    type(event).objects.filter(pk=event.pk).update(capacity=1)
+    with pytest.raises(DomainError) as error:
+        register_with_copy(tables[1], "c@example.org")
+    assert error.value.code == "full"
+
+    # A table deleted after the copy was taken: a clear message, no database error.
+    type(event).objects.filter(pk=event.pk).update(capacity=10)
+    type(tables[1]).objects.filter(pk=tables[1].pk).delete()
+    with pytest.raises(DomainError) as error:
+        register_with_copy(tables[1], "d@example.org", join_waiting_list=True)
+    assert error.value.field == "table"

@@ -366,3 +366,42 @@ def test_event_page_is_not_served_from_cache_with_a_query_or_a_session(client, e
     client.get(url(event))
     invited = client.get(url(event) + "?code=ABC").content.decode()
     assert 'value="ABC"' in invited or "ABC" in invited
+
+
+def test_registration_reads_the_event_and_tables_from_the_cached_copy(client, event, tables):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.post(url(event), form_data(tables, email="first@example.org"))  # caches the copy
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url(event), form_data(tables, email="second@example.org"))
+    assert response.status_code == 302
+    statements = [q["sql"] for q in queries.captured_queries]
+    reads = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+    # The lock (which re-reads capacity and window) and the count with the table capacities.
+    assert len(reads) == 2, reads
+    assert reads[0].rstrip().endswith("FOR UPDATE")
+    assert "UNION ALL" in reads[1]
+    inserts = [sql for sql in statements if sql.lstrip().upper().startswith("INSERT")]
+    assert len(inserts) == 2  # the registration and its e-mail
+
+
+def test_a_staff_change_to_tables_or_programme_reaches_the_next_visitor(client, event, tables):
+    from tests.beteiligung.factories import EventTableFactory
+
+    client.post(url(event), form_data(tables, email="first@example.org"))  # caches the copy
+    tables[0].title = "Wohnen und Nachbarschaft"
+    tables[0].save()
+    new_table = EventTableFactory(event=event, title="Arbeit", capacity=2, position=2)
+    ProgrammeItemFactory(event=event, title="Abschlussrunde")
+    html = client.get(url(event) + "?code=").content.decode()  # not the whole-page cache
+    assert "Wohnen und Nachbarschaft" in html
+    assert "Abschlussrunde" in html
+    response = client.post(
+        url(event), form_data(tables, email="second@example.org", table=str(new_table.pk))
+    )
+    assert response.status_code == 302
+    assert Registration.objects.get(email="second@example.org").table == new_table
+    event.published = False
+    event.save()
+    assert client.post(url(event), form_data(tables, email="third@example.org")).status_code == 404
