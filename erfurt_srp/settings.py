@@ -279,6 +279,10 @@ BETEILIGUNG_RATE_LIMIT = env_int("BETEILIGUNG_RATE_LIMIT", 10)
 BETEILIGUNG_RATE_WINDOW_SECONDS = env_int("BETEILIGUNG_RATE_WINDOW_SECONDS", 600)
 # Largest group one registration may bring (places held, waited for and freed together).
 BETEILIGUNG_MAX_GROUP_SIZE = env_int("BETEILIGUNG_MAX_GROUP_SIZE", 5)
+# A new (not yet confirmed) registration commits without waiting for the disk flush of the
+# write-ahead log (PostgreSQL's synchronous_commit=off, this transaction only). See
+# beteiligung.services.registration_create for what that risks and why it is acceptable.
+BETEILIGUNG_REGISTRATION_ASYNC_COMMIT = env_bool("BETEILIGUNG_REGISTRATION_ASYNC_COMMIT", True)
 
 # --- Mail -----------------------------------------------------------------------------------
 EMAIL_URL_HOST = env("EMAIL_HOST")

@@ -380,3 +380,40 @@ def test_registration_decides_on_the_capacity_in_the_database_not_on_the_callers
     with pytest.raises(DomainError) as error:
         register_with_copy(tables[1], "d@example.org", join_waiting_list=True)
     assert error.value.field == "table"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("enabled, inside", [(True, "off"), (False, "on")])
+def test_a_new_registration_commits_without_waiting_for_the_disk_flush(
+    settings, monkeypatch, enabled, inside
+):
+    from django.db import connection, transaction
+
+    from tests.beteiligung.factories import EventTableFactory
+
+    if connection.vendor != "postgresql":
+        pytest.skip("synchronous_commit is a PostgreSQL setting")
+    event = EventFactory(capacity=4)
+    tables = [EventTableFactory(event=event, capacity=2)]
+    settings.BETEILIGUNG_REGISTRATION_ASYNC_COMMIT = enabled
+    seen = []
+
+    def show():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            seen.append(cursor.fetchone()[0])
+
+    monkeypatch.setattr(services, "_after_capacity_check", show)
+    register(event, tables[0])
+    show()  # SET LOCAL ends with the registration's transaction
+    assert seen == [inside, "on"]
+    # The confirmation, which makes the place count, commits synchronously.
+    registration = Registration.objects.get()
+    monkeypatch.setattr(services, "_lock_event", lambda *a, **k: show())
+    services.registration_confirm(registration_id=registration.pk)
+    assert seen[-1] == "on"
+    # Inside a caller's transaction the setting would outlive the registration: not used.
+    monkeypatch.setattr(services, "_after_capacity_check", show)
+    with transaction.atomic():
+        register(event, tables[0], email="other@example.org")
+    assert seen[-1] == "on"
