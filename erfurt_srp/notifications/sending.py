@@ -209,3 +209,18 @@ def due_message_ids(*, now=None, limit: int = REQUEUE_BATCH) -> list[int]:
             next_attempt_at=now
         )
     return ids
+
+
+def pending_message_ids(*, now=None, limit: int = REQUEUE_BATCH, after: int = 0) -> list[int]:
+    """Return ids of new messages waiting for their first send (pending and due), by id.
+
+    `after`: only ids above it, to page through more than `limit` messages.
+    """
+    now = now or timezone.now()
+    return list(
+        OutboxMessage.objects.filter(
+            status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now, pk__gt=after
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -47,19 +47,21 @@ def _related_fields(related) -> dict:
 
 
 def _enqueue(message_ids: list[int]) -> None:
-    """Enqueue the sends once the caller's transaction has committed.
+    """Have these pending messages sent once the caller's transaction has committed.
 
-    A broker failure must not turn a committed change into an error page: the rows stay
-    pending and the beat job (outbox_retry_stuck) enqueues them later.
+    They go out through the debounced drain (tasks.request_drain): in a burst most commits
+    find a drain already queued and publish nothing. A broker failure must not turn a
+    committed change into an error page: the rows stay pending and the next drain or the beat
+    job (outbox_retry_stuck) sends them later.
     """
     if not message_ids:
         return
 
     def send():
-        from .tasks import enqueue_sends
+        from .tasks import request_drain
 
         try:
-            enqueue_sends(message_ids)
+            request_drain()
         except Exception:
             logger.exception("outbox: enqueue of %d message(s) failed", len(message_ids))
 
@@ -195,7 +197,7 @@ def message_queue_bulk(messages: list[dict]) -> list[OutboxMessage]:
     """Queue many messages (each dict takes message_queue's arguments) in a bounded number of
     queries; messages queued before (or twice in the list) are skipped.
 
-    Return the newly queued messages. Their sends are enqueued on commit in batches.
+    Return the newly queued messages. On commit the drain sends them in batch tasks.
     """
     rows: list[tuple[OutboxMessage, tuple]] = []
     seen: set[tuple] = set()

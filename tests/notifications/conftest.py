@@ -1,11 +1,22 @@
 import pytest
+from django.core.cache import cache
 
 from erfurt_srp.notifications.services import Attachment, message_queue
+from erfurt_srp.notifications.tasks import DRAIN_FLAG
 
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_drain_flag():
+    """The drain flag lives in the process-wide cache (locmem under pytest): a test that kept
+    a queued drain from running must not leave it set for the tests after it."""
+    cache.delete(DRAIN_FLAG)
+    yield
+    cache.delete(DRAIN_FLAG)
 
 
 @pytest.fixture

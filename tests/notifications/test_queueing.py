@@ -4,9 +4,10 @@ from unittest import mock
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import transaction
 
-from erfurt_srp.notifications import tasks
+from erfurt_srp.notifications import sending, tasks
 from erfurt_srp.notifications.models import OutboxMessage
 from erfurt_srp.notifications.services import (
     Attachment,
@@ -19,12 +20,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def enqueued():
-    """Record what gets published instead of running it."""
+    """Record what gets published instead of running it: (drain, send, batch)."""
     with (
+        mock.patch.object(tasks.outbox_drain, "apply_async") as drain,
         mock.patch.object(tasks.outbox_send, "apply_async") as send,
         mock.patch.object(tasks.outbox_send_batch, "apply_async") as batch,
     ):
-        yield send, batch
+        yield drain, send, batch
 
 
 def test_queue_writes_a_pending_row_with_its_object_and_attachments(queue, related, ics_attachment):
@@ -84,13 +86,15 @@ def test_database_refuses_a_duplicate_without_an_object(queue):
 def test_send_is_enqueued_only_on_commit(
     queue, related, enqueued, django_capture_on_commit_callbacks
 ):
-    send, _batch = enqueued
+    drain, send, batch = enqueued
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         message = queue(related=related)
-        assert send.call_count == 0  # not before the commit
+        assert drain.call_count == 0  # not before the commit
 
     assert len(callbacks) == 1
-    send.assert_called_once_with((message.pk,))
+    drain.assert_called_once_with()  # the drain sends every pending message, this one too
+    assert sending.pending_message_ids() == [message.pk]
+    assert send.call_count == batch.call_count == 0
 
 
 def test_a_duplicate_enqueues_nothing(queue, related, enqueued, django_capture_on_commit_callbacks):
@@ -104,7 +108,7 @@ def test_a_duplicate_enqueues_nothing(queue, related, enqueued, django_capture_o
 def test_a_rolled_back_change_queues_and_enqueues_nothing(
     queue, related, enqueued, django_capture_on_commit_callbacks
 ):
-    send, _batch = enqueued
+    drain, send, _batch = enqueued
 
     class Boom(Exception):
         pass
@@ -116,17 +120,25 @@ def test_a_rolled_back_change_queues_and_enqueues_nothing(
 
     assert OutboxMessage.objects.count() == 0
     assert callbacks == []
-    assert send.call_count == 0
+    assert drain.call_count == send.call_count == 0
+    assert cache.get(tasks.DRAIN_FLAG) is None
 
 
 def test_a_broker_failure_after_commit_does_not_raise(
     queue, related, django_capture_on_commit_callbacks
 ):
-    """The change is committed; the row stays pending for the beat job."""
-    with mock.patch.object(tasks.outbox_send, "apply_async", side_effect=ConnectionError("down")):
+    """The change is committed; the row stays pending for the next drain or the beat job."""
+    with mock.patch.object(
+        tasks.outbox_drain, "apply_async", side_effect=ConnectionError("down")
+    ) as drain:
         with django_capture_on_commit_callbacks(execute=True):
             message = queue(related=related)
+        # The flag of the failed publish is gone: the next message tries again at once.
+        assert cache.get(tasks.DRAIN_FLAG) is None
+        with django_capture_on_commit_callbacks(execute=True):
+            queue(related=related, recipient="next@example.org")
 
+    assert drain.call_count == 2
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.PENDING
 
@@ -166,8 +178,13 @@ def test_bulk_queues_each_message_once(related, enqueued, django_capture_on_comm
     assert len(created) == 5
     assert OutboxMessage.objects.count() == 5
     assert all(m.attachments.count() == 1 for m in OutboxMessage.objects.all())
-    send, _batch = enqueued
-    assert sorted(c.args[0][0] for c in send.call_args_list) == sorted(m.pk for m in created)
+    drain, send, batch = enqueued
+    drain.assert_called_once_with()
+    assert send.call_count == batch.call_count == 0
+    # The drain finds exactly these and sends them itself (a handful: no batch task).
+    assert sending.pending_message_ids() == sorted(m.pk for m in created)
+    assert tasks.outbox_drain.run() == 5
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"sent"}
 
     again = message_queue_bulk(_specs(7, related))
     assert [m.recipient for m in again] == ["guest5@example.org", "guest6@example.org"]
@@ -186,14 +203,23 @@ def test_bulk_queueing_takes_a_bounded_number_of_queries(
             created = message_queue_bulk(_specs(size, related, attachments=[attachment]))
 
     assert len(created) == size
-    send, batch = enqueued
-    # Large sets are published as a few batch tasks, not one broker message per recipient.
-    if size > tasks.DIRECT_ENQUEUE_LIMIT:
-        assert send.call_count == 0
-        assert batch.call_count == -(-size // tasks.BATCH_SIZE)
-        assert sum(len(c.args[0][0]) for c in batch.call_args_list) == size
-    else:
-        assert send.call_count == size
+    drain, send, batch = enqueued
+    drain.assert_called_once_with()  # the request publishes one task, whatever the size
+    assert send.call_count == batch.call_count == 0
+
+    # The drain sends the first BATCH_SIZE itself and publishes the rest as a few batch tasks,
+    # not one broker message per recipient.
+    assert tasks.outbox_drain.run() == size
+    ids = sorted(m.pk for m in created)
+    assert [c.args[0][0] for c in batch.call_args_list] == [
+        ids[start : start + tasks.BATCH_SIZE]
+        for start in range(tasks.BATCH_SIZE, size, tasks.BATCH_SIZE)
+    ]
+    assert send.call_count == 0
+    assert OutboxMessage.objects.filter(status="sent").count() == min(size, tasks.BATCH_SIZE)
+    # A full page (2,000): a follow-up drain continues behind it.
+    follow_up = [mock.call(kwargs={"after": ids[-1]})] if size == tasks.DRAIN_PAGE else []
+    assert drain.call_args_list == [mock.call(), *follow_up]
 
 
 def test_bulk_falls_back_to_one_by_one_when_it_loses_a_race(related, enqueued):

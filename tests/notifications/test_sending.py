@@ -243,7 +243,8 @@ def test_beat_schedule_runs_the_requeue_job(settings):
 
 
 @pytest.mark.parametrize(
-    "task", [tasks.outbox_send, tasks.outbox_send_batch, tasks.outbox_retry_stuck]
+    "task",
+    [tasks.outbox_send, tasks.outbox_send_batch, tasks.outbox_drain, tasks.outbox_retry_stuck],
 )
 def test_outbox_tasks_go_to_the_mail_queue(task):
     """A slow mail server must not hold up the default queue (make worker: -Q default,mail)."""
@@ -326,10 +327,17 @@ def test_a_large_bulk_goes_out_through_batch_tasks(
 
     specs = [
         {"kind": "bulk", "recipient": f"g{i}@example.org", "subject": "S", "body": "B"}
-        for i in range(tasks.DIRECT_ENQUEUE_LIMIT + 10)
+        for i in range(tasks.BATCH_SIZE * 2 + 10)
     ]
-    with django_capture_on_commit_callbacks(execute=True):
+    with (
+        mock.patch.object(
+            tasks.outbox_send_batch, "apply_async", wraps=tasks.outbox_send_batch.apply_async
+        ) as batch,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         message_queue_bulk(specs)
 
+    # The drain sent the first BATCH_SIZE itself and the rest in two batch tasks (eager).
+    assert [len(c.args[0][0]) for c in batch.call_args_list] == [tasks.BATCH_SIZE, 10]
     assert len(mailoutbox) == len(specs)
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"sent"}

@@ -15,6 +15,7 @@ from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.conf import settings
 from django.core import mail
+from django.core.cache import cache
 from django.db import connections
 from django.utils import timezone
 
@@ -108,14 +109,15 @@ def live_worker(monkeypatch):
 
 
 def test_a_message_delivered_twice_is_sent_exactly_once(live_worker):
-    # Autocommit: message_queue's on_commit hook publishes the send task to Redis at once.
-    message = message_queue(
-        kind="test.invitation",
-        recipient="member@example.org",
-        subject="Einladung zur Sitzung",
-        body="Hallo",
-    )
-    tasks.outbox_send.apply_async((message.pk,))  # the duplicate delivery
+    with mock.patch("erfurt_srp.notifications.services._enqueue"):  # no drain: send tasks only
+        message = message_queue(
+            kind="test.invitation",
+            recipient="member@example.org",
+            subject="Einladung zur Sitzung",
+            body="Hallo",
+        )
+    tasks.enqueue_sends([message.pk])  # published to Redis at once (as the beat job does) ...
+    tasks.enqueue_sends([message.pk])  # ... and the duplicate delivery
 
     results = live_worker.wait_for(tasks.outbox_send, message.pk, count=2)
 
@@ -154,15 +156,17 @@ def test_a_message_whose_worker_died_mid_send_is_requeued_and_sent_once(live_wor
 
 
 def test_a_bulk_batch_delivered_twice_sends_each_message_once(live_worker):
-    count = tasks.DIRECT_ENQUEUE_LIMIT + 10  # large enough to go out as a batch task
-    created = message_queue_bulk(
-        [
-            {"kind": "test.bulk", "recipient": f"g{i}@example.org", "subject": "S", "body": "B"}
-            for i in range(count)
-        ]
-    )
+    count = tasks.DIRECT_ENQUEUE_LIMIT + 10
+    with mock.patch("erfurt_srp.notifications.services._enqueue"):  # no drain: batches only
+        created = message_queue_bulk(
+            [
+                {"kind": "test.bulk", "recipient": f"g{i}@example.org", "subject": "S", "body": "B"}
+                for i in range(count)
+            ]
+        )
     ids = [m.pk for m in created]
-    tasks.outbox_send_batch.apply_async((ids,))  # the same batch delivered a second time
+    tasks.outbox_send_batch.apply_async((ids,))  # a batch ...
+    tasks.outbox_send_batch.apply_async((ids,))  # ... delivered a second time
 
     runs = live_worker.wait_for(tasks.outbox_send_batch, ids, count=2)
 
@@ -172,6 +176,50 @@ def test_a_bulk_batch_delivered_twice_sends_each_message_once(live_worker):
     assert sum(r["skipped"] for r in runs) == count
     assert sorted(m.to[0] for m in mail.outbox) == sorted(f"g{i}@example.org" for i in range(count))
     assert set(OutboxMessage.objects.values_list("status", "attempts")) == {("sent", 1)}
+
+
+def test_a_burst_of_messages_in_separate_transactions_is_drained_exactly_once(live_worker):
+    """50 requests queue a message each: a few drains (not 50 sends) send every message once.
+
+    The drain flag lives in the default cache, locmem under pytest: the worker runs as threads
+    of this process, so the queueing code and the worker see the same flag (in production
+    both use Redis).
+    """
+    count = 50
+    release = threading.Event()
+    read_pending = sending.pending_message_ids
+
+    def busy_worker(**kwargs):
+        # Hold each drain after it cleared the flag until the whole burst is committed, as a
+        # busy worker would: the burst must then not publish a drain per message.
+        release.wait(WAIT_SECONDS)
+        return read_pending(**kwargs)
+
+    with (
+        mock.patch.object(sending, "pending_message_ids", side_effect=busy_worker),
+        mock.patch.object(
+            tasks.outbox_drain, "apply_async", wraps=tasks.outbox_drain.apply_async
+        ) as drain,
+    ):
+        for i in range(count):  # autocommit: one transaction and one on_commit per message
+            message_queue(kind="test.burst", recipient=f"p{i}@example.org", subject="S", body="B")
+        published = drain.call_count
+        release.set()
+        deadline = time.monotonic() + WAIT_SECONDS
+        while len(live_worker.results(tasks.outbox_drain)) < drain.call_count:
+            if time.monotonic() > deadline:
+                pytest.fail(f"{drain.call_count} drains published, not all of them ran")
+            time.sleep(0.05)
+
+    # The first drain, the one queued after it cleared the flag, the one queued after the
+    # second cleared it; every later message found a queued drain. 2 worker threads.
+    assert 1 <= published <= 3
+    assert drain.call_count == published  # the drains themselves published no follow-up
+    assert sum(live_worker.results(tasks.outbox_drain)) >= count  # they found every message
+    assert live_worker.results(tasks.outbox_send) == []  # no per-message task
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(f"p{i}@example.org" for i in range(count))
+    assert set(OutboxMessage.objects.values_list("status", "attempts")) == {("sent", 1)}
+    assert cache.get(tasks.DRAIN_FLAG) is None
 
 
 def test_worker_fixture_restored_eager_mode():
