@@ -7,7 +7,13 @@ write of the app bumps (on commit), plus a short lifetime for what changes with 
 templates/base.html embeds the visitor's CSRF token (hx-headers and the language form), so the
 page is rendered with a placeholder instead of the token and the placeholder is replaced by the
 visitor's own token when the page is served.
+
+A second, slower-moving version counts changes of events, tables and programmes only; under it
+each process keeps its copy of an event for the page and its registration form
+(selectors.event_get_public_cached).
 """
+
+import secrets
 
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
@@ -17,6 +23,7 @@ from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 VERSION_KEY = "beteiligung:content-version"
+DEFINITION_VERSION_KEY = "beteiligung:definition-version"
 PAGE_SECONDS = 2
 CSRF_PLACEHOLDER = "beteiligungCsrfPlaceholder0x7f3a9c"
 
@@ -64,19 +71,30 @@ def content_changed(**_kwargs) -> None:
     transaction.on_commit(_bump)
 
 
-def _bump_definitions() -> None:
-    from .selectors import DEFINITION_VERSION_KEY
+def definition_version() -> int:
+    """The version of events, tables and programmes (see selectors.event_get_public_cached).
 
+    It starts at a random number, so that copies kept by long-running processes never match
+    a version counted anew after the cache was emptied (a Redis restart, a test).
+    """
+    version = cache.get(DEFINITION_VERSION_KEY)
+    if version is None:
+        cache.add(DEFINITION_VERSION_KEY, secrets.randbits(48), None)
+        version = cache.get(DEFINITION_VERSION_KEY)
+    return version
+
+
+def _bump_definitions() -> None:
     try:
         cache.incr(DEFINITION_VERSION_KEY)
     except ValueError:
-        cache.add(DEFINITION_VERSION_KEY, 1, None)
+        cache.add(DEFINITION_VERSION_KEY, secrets.randbits(48), None)
 
 
 def definition_changed(**_kwargs) -> None:
-    """An event, table or programme item changed: the cached copies (see
-    selectors.event_get_public_cached) are stale now for this transaction and, once it
-    commits, for everyone (a reader in between may have cached what it read before)."""
+    """An event, table or programme item changed: the kept copies are stale now for this
+    transaction and, once it commits, for everyone (a reader in between may have kept what it
+    read before the commit)."""
     _bump_definitions()
     transaction.on_commit(_bump_definitions)
 

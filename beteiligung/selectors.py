@@ -1,5 +1,6 @@
 """Read queries of the beteiligung app."""
 
+import copy
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -7,6 +8,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from . import page_cache
 from .models import Event, EventTable, Registration, split_token
 
 S = Registration.Status
@@ -66,37 +68,32 @@ def event_get_public(*, slug: str) -> Event | None:
 
 
 # The public event page and its registration form read the event, its tables and programme on
-# every request, but only staff edits change them. A copy is cached under a version that
-# page_cache.definition_changed bumps whenever an event, table or programme item is saved or
-# deleted, so one cache round trip replaces two to three queries.
-DEFINITION_VERSION_KEY = "beteiligung:definition-version"
-DEFINITION_SECONDS = 300
+# every request, but only staff edits change them. Each process keeps a copy under the
+# definition version that page_cache.definition_changed bumps whenever an event, table or
+# programme item is saved or deleted: one cache read replaces two to three queries.
+_definitions: dict[str, tuple[int, Event]] = {}
 
 
 def event_get_public_cached(*, slug: str) -> Event | None:
-    """The published event with its tables and programme prefetched, from the cache.
+    """The published event with its tables and programme prefetched (a copy of its own).
 
     For display and form validation only: registration_create re-reads capacity, window,
     access and the table capacities under the event lock.
     """
-    key = f"beteiligung:event:{slug}"
-    found = cache.get_many([DEFINITION_VERSION_KEY, key])
-    version = found.get(DEFINITION_VERSION_KEY)
-    stored = found.get(key)
-    if version is not None and stored is not None and stored[0] == version:
-        return stored[1]
-    event = (
-        Event.objects.filter(slug=slug, published=True)
-        .prefetch_related("tables", "programme_items")
-        .first()
-    )
-    if version is None:
-        cache.add(DEFINITION_VERSION_KEY, 1, None)
-        version = cache.get(DEFINITION_VERSION_KEY, 1)
-    # Stored with the version read *before* the query: a change committed meanwhile has
-    # bumped the version, so this copy is a miss next time rather than stale.
-    cache.set(key, (version, event), DEFINITION_SECONDS)
-    return event
+    version = page_cache.definition_version()
+    known = _definitions.get(slug)
+    if known is None or known[0] != version:
+        event = (
+            Event.objects.filter(slug=slug, published=True)
+            .prefetch_related("tables", "programme_items")
+            .first()
+        )
+        if event is None:
+            return None  # unknown slugs are not kept (any address can be asked for)
+        # Kept under the version read *before* the query: a change committed meanwhile has
+        # bumped the version, so this copy is a miss next time rather than stale.
+        known = _definitions[slug] = (version, event)
+    return copy.copy(known[1])
 
 
 HELD_CACHE_SECONDS = 2

@@ -128,7 +128,8 @@ def _commit_without_waiting_for_the_disk() -> None:
     The event lock is held until COMMIT returns, so the flush (1.5-2 ms here) would otherwise
     be spent by every registration of the event in turn. What it risks: if the database
     server crashes within the WAL writer's interval (by default 200 ms) after the answer, the
-    new registration and its opt-in e-mail row are lost together; the person gets no e-mail
+    new registration and its opt-in e-mail row are lost together. The person gets no e-mail,
+    or (if a worker sent it in those milliseconds) a link that the site explains as invalid,
     and registers again. Nothing is half-written, and a lost hold only frees a place. The
     confirmation, which makes a place count, and every other write commit synchronously, as
     does a registration made inside a caller's transaction (SET LOCAL would last to its end).

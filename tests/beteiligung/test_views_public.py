@@ -405,3 +405,20 @@ def test_a_staff_change_to_tables_or_programme_reaches_the_next_visitor(client, 
     event.published = False
     event.save()
     assert client.post(url(event), form_data(tables, email="third@example.org")).status_code == 404
+
+
+def test_kept_event_copies_are_private_and_never_outlive_an_emptied_cache(event, tables):
+    from django.core.cache import cache
+
+    from beteiligung import page_cache, selectors
+
+    first = selectors.event_get_public_cached(slug=event.slug)
+    first.capacity = 0  # the registration path refreshes fields on its copy
+    second = selectors.event_get_public_cached(slug=event.slug)
+    assert second is not first and second.capacity == event.capacity
+    assert [t.title for t in second.tables.all()] == ["Wohnen", "Bildung"]
+    version = page_cache.definition_version()
+    cache.clear()  # e.g. Redis restarted: the version must not count from the same start
+    assert page_cache.definition_version() != version
+    assert selectors.event_get_public_cached(slug="no-such-event") is None
+    assert "no-such-event" not in selectors._definitions
