@@ -16,9 +16,11 @@ gunicorn (3 sync workers, DJANGO_DEBUG=0) + PostgreSQL via bench/common.py. Phas
 3. event page: GETs of the public event page (programme, tables with free places, form) at 20
    clients. Target: >= 360 requests/s.
 
-E-mail goes through the outbox as in production: the request writes the row and enqueues the
-send on the Redis broker (BENCH_REDIS_URL, default redis://127.0.0.1:6379/4); a mail worker on
-its own queue sends it, so the web request never waits for SMTP. The rate limit per address is
+E-mail goes through the outbox as in production: the request writes the row in its transaction
+and, after commit, asks for a drain of the outbox on the Redis broker (BENCH_REDIS_URL, default
+redis://127.0.0.1:6379/4; one broker message per burst, see erfurt_srp.notifications.tasks), so
+the web request never waits for SMTP. No mail worker runs here, so the figures are the web
+side's alone; bench/outbox.py measures a real worker sending. The rate limit per address is
 switched off for the server (BETEILIGUNG_RATE_LIMIT=0) because every bench client comes from
 127.0.0.1; tests/beteiligung/test_views_public.py proves the limit itself.
 
@@ -60,6 +62,12 @@ def seed() -> None:
     from erfurt_srp.notifications.models import OutboxMessage
 
     OutboxMessage.objects.filter(kind__startswith="beteiligung.").delete()
+    # No mail worker runs during the bench: drop what earlier runs left on the broker.
+    from erfurt_srp.celery import app
+
+    with app.connection_for_write() as conn:
+        for queue in ("default", "mail"):
+            conn.default_channel.queue_purge(queue)
     for event in Event.objects.filter(slug=SLUG):
         event.registrations.all().delete()
         event.delete()
