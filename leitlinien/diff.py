@@ -33,12 +33,16 @@ class DiffRow:
         }[self.kind]
 
 
+# The labels are translated outside the f-strings: xgettext (gettext < 0.22) does not look
+# inside f-strings, so makemessages would miss them and English pages would show German.
 def _ins(text: str) -> str:
-    return f'<ins><span class="visually-hidden">{_("Einfügung:")} </span>{escape(text)}</ins>'
+    label = escape(_("Einfügung:"))
+    return f'<ins><span class="visually-hidden">{label} </span>{escape(text)}</ins>'
 
 
 def _del(text: str) -> str:
-    return f'<del><span class="visually-hidden">{_("Streichung:")} </span>{escape(text)}</del>'
+    label = escape(_("Streichung:"))
+    return f'<del><span class="visually-hidden">{label} </span>{escape(text)}</del>'
 
 
 def word_diff(old: str, new: str) -> SafeString:

@@ -1880,3 +1880,11 @@ EN.update(
         "Datenstand der Sozialräume": "Data status of the social areas",
     }
 )
+
+# screen-reader labels of the version comparison (leitlinien/diff.py)
+EN.update(
+    {
+        "Einfügung:": "Insertion:",
+        "Streichung:": "Deletion:",
+    }
+)
