@@ -240,6 +240,55 @@ def _check_invitation(event: Event, code: str) -> InvitationCode | None:
     return invitation
 
 
+def _places_look_free(event: Event, table: EventTable | None, places: int, now) -> bool:
+    """The public page's (cached) view of free places: a guess, never a decision."""
+    from .selectors import event_availability
+
+    free, tables = event_availability(event=event, now=now, cached=True)
+    if free < places:
+        return False
+    if table is None:
+        return True
+    return any(t.table.pk == table.pk and t.free >= places for t in tables)
+
+
+def _raise_full(event, table, places, others, per_table, table_capacity, own) -> None:
+    """Say what is full to someone who did not ask for the waiting list."""
+    if places > 1:
+        free = max(0, event.capacity - others)
+        if table is not None:
+            held_at_table = per_table.get(table.pk, 0) - own
+            free = min(free, max(0, table_capacity[table.pk] - held_at_table))
+        raise DomainError(
+            _(
+                "Für %(places)s Personen sind nicht mehr genug Plätze frei (noch "
+                "%(free)s). Melden Sie weniger Personen an oder lassen Sie sich auf "
+                "die Warteliste setzen."
+            )
+            % {"places": places, "free": free},
+            field="places",
+            code="full",
+        )
+    if others + places > event.capacity:
+        raise DomainError(
+            _(
+                "Die Veranstaltung ist ausgebucht. Sie können sich auf die Warteliste "
+                "setzen lassen (Häkchen unten)."
+            ),
+            field="join_waiting_list",
+            code="full",
+        )
+    raise DomainError(
+        _(
+            "Der Thementisch „%(table)s“ ist ausgebucht. Bitte wählen Sie einen anderen "
+            "Tisch oder lassen Sie sich auf die Warteliste setzen."
+        )
+        % {"table": table.title},
+        field="table",
+        code="table_full",
+    )
+
+
 def registration_create(
     *,
     event_id: int,
@@ -321,10 +370,40 @@ def registration_create(
         confirm_url=registration.get_confirm_url(),
         opt_in_minutes=settings.BETEILIGUNG_OPT_IN_MINUTES,
     )
+    # The row and its e-mail are written *before* the event lock and with the likely outcome
+    # (place held or waiting list, from the page's cached counts), so that the serialised part
+    # is only: lock, count, commit, plus a correction in the rare case the guess was wrong.
+    # Rows of others that are not committed yet are invisible to the count; they are counted
+    # by their own transaction once it holds the lock, and every commit precedes the release.
+    holds_likely = not join_waiting_list or _places_look_free(event, table, places, now)
+    registration.status = S.PENDING if holds_likely else S.WAITING
+    registration.waiting_since = None if holds_likely else now
     own_transaction = not connection.in_atomic_block
     with transaction.atomic():
         if own_transaction:
             _commit_without_waiting_for_the_disk()
+        # No savepoint: a failed insert ends this transaction anyway (the DomainError leaves
+        # the atomic block, which rolls back).
+        try:
+            registration.save(force_insert=True)
+        except IntegrityError:
+            raise DomainError(
+                _(
+                    "Mit dieser E-Mail-Adresse besteht schon eine Anmeldung für diese "
+                    "Veranstaltung. Den persönlichen Link finden Sie in unserer E-Mail an Sie."
+                ),
+                field="email",
+                code="duplicate",
+            )
+        subject, body = _render_mail("opt_in", mail_context)
+        message = message_queue_for_new_object(
+            kind="beteiligung.opt_in",
+            recipient=registration.email,
+            subject=subject,
+            body=body,
+            related=registration,
+        )
+
         if not _lock_event_for_registration(event) or not event.published:
             raise DomainError(_("Diese Veranstaltung gibt es nicht (mehr)."), code="missing")
         state = event.registration_state(now)
@@ -346,76 +425,28 @@ def registration_create(
         total, per_table, table_capacity = _places_under_lock(event_id=event.pk, now=now)
         if table is not None and table.pk not in table_capacity:
             raise DomainError(_("Bitte wählen Sie einen Thementisch aus der Liste."), field="table")
-        event_free = total + places <= event.capacity
+        own = places if holds_likely else 0  # the count includes this row if it holds
+        event_free = total - own + places <= event.capacity
         table_free = (
-            table is None or per_table.get(table.pk, 0) + places <= table_capacity[table.pk]
+            table is None or per_table.get(table.pk, 0) - own + places <= table_capacity[table.pk]
         )
         _after_capacity_check()
-        if not (event_free and table_free):
-            if not join_waiting_list:
-                if places > 1:
-                    free = max(0, event.capacity - total)
-                    if table is not None:
-                        free = min(
-                            free, max(0, table_capacity[table.pk] - per_table.get(table.pk, 0))
-                        )
-                    raise DomainError(
-                        _(
-                            "Für %(places)s Personen sind nicht mehr genug Plätze frei (noch "
-                            "%(free)s). Melden Sie weniger Personen an oder lassen Sie sich auf "
-                            "die Warteliste setzen."
-                        )
-                        % {"places": places, "free": free},
-                        field="places",
-                        code="full",
-                    )
-                if not event_free:
-                    raise DomainError(
-                        _(
-                            "Die Veranstaltung ist ausgebucht. Sie können sich auf die Warteliste "
-                            "setzen lassen (Häkchen unten)."
-                        ),
-                        field="join_waiting_list",
-                        code="full",
-                    )
-                raise DomainError(
-                    _(
-                        "Der Thementisch „%(table)s“ ist ausgebucht. Bitte wählen Sie einen anderen "
-                        "Tisch oder lassen Sie sich auf die Warteliste setzen."
-                    )
-                    % {"table": table.title},
-                    field="table",
-                    code="table_full",
-                )
+        if not (event_free and table_free) and not join_waiting_list:
+            _raise_full(event, table, places, total - own, per_table, table_capacity, own)
         holds = event_free and table_free
-        registration.event = event
-        registration.invitation = invitation
-        registration.status = S.PENDING if holds else S.WAITING
-        registration.waiting_since = None if holds else now
-        # No savepoint: a failed insert ends this transaction anyway (the DomainError leaves
-        # the atomic block, which rolls back), and a savepoint costs two round trips under the
-        # lock.
-        try:
-            registration.save(force_insert=True)
-        except IntegrityError:
-            raise DomainError(
-                _(
-                    "Mit dieser E-Mail-Adresse besteht schon eine Anmeldung für diese "
-                    "Veranstaltung. Den persönlichen Link finden Sie in unserer E-Mail an Sie."
-                ),
-                field="email",
-                code="duplicate",
-            )
-        # Rendered under the lock because its text depends on the outcome (place held or
-        # waiting list); a quarter of a millisecond, less than rendering both variants before.
-        subject, body = _render_mail("opt_in", mail_context)
-        message_queue_for_new_object(
-            kind="beteiligung.opt_in",
-            recipient=registration.email,
-            subject=subject,
-            body=body,
-            related=registration,
-        )
+        changes = {}
+        if invitation is not None:
+            registration.invitation = invitation
+            changes["invitation"] = invitation
+        if holds != holds_likely:
+            registration.status = S.PENDING if holds else S.WAITING
+            registration.waiting_since = None if holds else now
+            changes.update(status=registration.status, waiting_since=registration.waiting_since)
+        if changes:
+            Registration.objects.filter(pk=registration.pk).update(**changes)
+        if holds != holds_likely:
+            subject, body = _render_mail("opt_in", mail_context)
+            OutboxMessage.objects.filter(pk=message.pk).update(subject=subject, body=body)
     return registration
 
 

@@ -417,3 +417,40 @@ def test_a_new_registration_commits_without_waiting_for_the_disk_flush(
     with transaction.atomic():
         register(event, tables[0], email="other@example.org")
     assert seen[-1] == "on"
+
+
+@pytest.mark.parametrize("guess", [True, False])
+def test_a_wrong_guess_before_the_lock_is_corrected_in_row_and_e_mail(
+    event, tables, monkeypatch, guess
+):
+    """The row and its e-mail are written before the lock with the likely outcome; the
+    decision under the lock corrects both when the guess was wrong."""
+    monkeypatch.setattr(services, "_places_look_free", lambda *args: guess)
+    register(event, tables[0], email="a@example.org", join_waiting_list=True)
+    register(event, tables[0], email="b@example.org", join_waiting_list=True)
+    third = register(event, tables[0], email="c@example.org", join_waiting_list=True)
+    statuses = dict(Registration.objects.filter(event=event).values_list("email", "status"))
+    assert statuses == {
+        "a@example.org": S.PENDING,
+        "b@example.org": S.PENDING,
+        "c@example.org": S.WAITING,  # table 0 has 2 places
+    }
+    assert third.status == S.WAITING and third.waiting_since is not None
+    bodies = dict(
+        OutboxMessage.objects.filter(kind="beteiligung.opt_in").values_list("recipient", "body")
+    )
+    waiting_text = "Zurzeit ist kein Platz frei"
+    assert waiting_text in bodies["c@example.org"]
+    assert waiting_text not in bodies["a@example.org"] + bodies["b@example.org"]
+    for email in ("a@example.org", "b@example.org"):
+        assert Registration.objects.get(email=email).waiting_since is None
+
+
+def test_a_refused_registration_leaves_neither_row_nor_e_mail(event, tables, monkeypatch):
+    monkeypatch.setattr(services, "_places_look_free", lambda *args: True)
+    register(event, tables[0], email="a@example.org", places=2)
+    with pytest.raises(DomainError) as error:
+        register(event, tables[0], email="b@example.org")
+    assert error.value.code == "table_full"
+    assert not Registration.objects.filter(email="b@example.org").exists()
+    assert not OutboxMessage.objects.filter(recipient="b@example.org").exists()
