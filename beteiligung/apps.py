@@ -23,7 +23,12 @@ class BeteiligungConfig(AppConfig):
 
         # Every saved or deleted row the public pages show makes the cached pages stale.
         for model in (models.Event, models.EventTable, models.ProgrammeItem, models.Registration):
-            post_save.connect(page_cache.content_changed, sender=model, dispatch_uid=f"bp-{model}")
+            receiver = (
+                page_cache.registration_saved
+                if model is models.Registration
+                else page_cache.content_changed
+            )
+            post_save.connect(receiver, sender=model, dispatch_uid=f"bp-{model}")
             post_delete.connect(
                 page_cache.content_changed, sender=model, dispatch_uid=f"bpd-{model}"
             )

@@ -1,8 +1,9 @@
 """Whole-page cache of the public event page for anonymous visitors.
 
 The rendered page is stored per event slug and language under a content version that every
-write of the app bumps (on commit), plus a short lifetime for what changes with time alone
-(place holds running out, the registration window opening or closing).
+write of the app except a new registration bumps (on commit, see registration_saved), plus a
+short lifetime for what changes with time alone or with new registrations (place holds
+running out, the registration window opening or closing, places taken).
 
 templates/base.html embeds the visitor's CSRF token (hx-headers and the language form), so the
 page is rendered with a placeholder instead of the token and the placeholder is replaced by the
@@ -64,6 +65,18 @@ def _bump() -> None:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.add(VERSION_KEY, 1, None)
+
+
+def registration_saved(*, created: bool = False, **kwargs) -> None:
+    """A registration changed: the page is stale, except for a new one.
+
+    New registrations come in bursts (a thousand in seconds when an event opens) and would
+    each throw the page away. The page shows the free places from a count that is itself
+    cached for selectors.HELD_CACHE_SECONDS, so a new registration appears within seconds
+    anyway: after PAGE_SECONDS, when the stored page runs out.
+    """
+    if not created:
+        content_changed()
 
 
 def content_changed(**_kwargs) -> None:
