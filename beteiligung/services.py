@@ -240,8 +240,17 @@ def _check_invitation(event: Event, code: str) -> InvitationCode | None:
     return invitation
 
 
+# The outcome of this process's last registration per (event, table): the cheapest good guess
+# for the next one (in a burst, once places are gone they stay gone for a while).
+_last_outcome: dict[tuple[int, int | None], bool] = {}
+
+
 def _places_look_free(event: Event, table: EventTable | None, places: int, now) -> bool:
-    """The public page's (cached) view of free places: a guess, never a decision."""
+    """A guess, never a decision: did the last registration here get a place, or else does
+    the public page's (cached) count show free places?"""
+    known = _last_outcome.get((event.pk, table.pk if table else None))
+    if known is not None and places == 1:
+        return known
     from .selectors import event_availability
 
     free, tables = event_availability(event=event, now=now, cached=True)
@@ -434,6 +443,7 @@ def registration_create(
         if not (event_free and table_free) and not join_waiting_list:
             _raise_full(event, table, places, total - own, per_table, table_capacity, own)
         holds = event_free and table_free
+        _last_outcome[(event.pk, table.pk if table else None)] = holds
         changes = {}
         if invitation is not None:
             registration.invitation = invitation

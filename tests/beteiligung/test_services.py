@@ -454,3 +454,22 @@ def test_a_refused_registration_leaves_neither_row_nor_e_mail(event, tables, mon
     assert error.value.code == "table_full"
     assert not Registration.objects.filter(email="b@example.org").exists()
     assert not OutboxMessage.objects.filter(recipient="b@example.org").exists()
+
+
+def test_the_guess_follows_the_last_outcome_at_the_same_table(event, tables, monkeypatch):
+    from beteiligung import selectors
+
+    services._last_outcome.clear()
+    register(event, tables[0], email="a@example.org", places=2)
+    third = register(event, tables[0], email="c@example.org", join_waiting_list=True)
+    assert third.status == S.WAITING
+
+    def no_cache_read(**kwargs):
+        raise AssertionError("the last outcome is known: no count needed")
+
+    monkeypatch.setattr(selectors, "event_availability", no_cache_read)
+    now = timezone.now()
+    assert services._places_look_free(event, tables[0], 1, now) is False
+    # A group, or a table without a known outcome, asks the page's count instead.
+    with pytest.raises(AssertionError):
+        services._places_look_free(event, tables[1], 1, now)
