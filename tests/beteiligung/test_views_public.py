@@ -394,7 +394,9 @@ def test_registration_reads_the_event_and_tables_from_the_cached_copy(client, ev
     reads = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
     # The lock (which re-reads capacity and window) and the count with the table capacities.
     assert len(reads) == 2, reads
-    assert reads[0].rstrip().endswith("FOR UPDATE")
+    assert "FROM beteiligung_event WHERE id" in reads[0]
+    if connection.features.has_select_for_update:  # not on SQLite, the embedded default
+        assert reads[0].rstrip().endswith("FOR UPDATE")
     assert "UNION ALL" in reads[1]
     inserts = [sql for sql in statements if sql.lstrip().upper().startswith("INSERT")]
     assert len(inserts) == 2  # the registration and its e-mail
