@@ -380,7 +380,7 @@ def registration_create(
         opt_in_minutes=settings.BETEILIGUNG_OPT_IN_MINUTES,
     )
     # The row and its e-mail are written *before* the event lock and with the likely outcome
-    # (place held or waiting list, from the page's cached counts), so that the serialised part
+    # (place held or waiting list; see _places_look_free), so that the serialised part
     # is only: lock, count, commit, plus a correction in the rare case the guess was wrong.
     # Rows of others that are not committed yet are invisible to the count; they are counted
     # by their own transaction once it holds the lock, and every commit precedes the release.
@@ -434,7 +434,8 @@ def registration_create(
         total, per_table, table_capacity = _places_under_lock(event_id=event.pk, now=now)
         if table is not None and table.pk not in table_capacity:
             raise DomainError(_("Bitte wählen Sie einen Thementisch aus der Liste."), field="table")
-        own = places if holds_likely else 0  # the count includes this row if it holds
+        # The count includes this row if it holds a place (by the rule of holding_q).
+        own = places if holds_likely and registration.expires_at > now else 0
         event_free = total - own + places <= event.capacity
         table_free = (
             table is None or per_table.get(table.pk, 0) - own + places <= table_capacity[table.pk]
