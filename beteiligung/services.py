@@ -712,8 +712,26 @@ def event_reminders_send(*, now=None) -> int:
     return sent
 
 
+def consultation_link(event: Event, now=None) -> tuple[str, str]:
+    """(url, title) of the consultation to point registrants to after the event: the link staff
+    entered, else the guidelines' public consultation round open now (app leitlinien), else
+    ("", "")."""
+    if event.consultation_url:
+        return event.consultation_url, ""
+    from leitlinien.selectors import open_public_round
+
+    consultation = open_public_round(now)
+    if consultation is None:
+        return "", ""
+    return (
+        settings.SITE_URL + consultation.get_absolute_url(),
+        str(consultation.version.guideline.title),
+    )
+
+
 def event_followups_send(*, now=None) -> int:
-    """After an event: send the documentation and consultation links once they are set."""
+    """After an event: send the documentation and consultation links once staff set one of
+    them (without a consultation link of their own, the open public round is linked)."""
     now = now or timezone.now()
     due = (
         Event.objects.filter(
@@ -735,7 +753,14 @@ def event_followups_send(*, now=None) -> int:
             recipients = event.registrations.filter(status=S.CONFIRMED).select_related(
                 "event", "table"
             )
-            sent += _queue_bulk("beteiligung.followup", recipients, "followup")
+            url, title = consultation_link(event, now)
+            sent += _queue_bulk(
+                "beteiligung.followup",
+                recipients,
+                "followup",
+                consultation_url=url,
+                consultation_title=title,
+            )
             event.followup_sent_at = now
             event.save(update_fields=["followup_sent_at"])
     return sent

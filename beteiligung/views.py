@@ -418,6 +418,7 @@ def staff_event_detail(request, pk):
             "shred_logs": event.shred_logs.all()[:5],
             "sent_messages": event.messages.select_related("sent_by")[:10],
             "retention_days": settings.BETEILIGUNG_RETENTION_DAYS,
+            "consultation": services.consultation_link(event),
         },
     )
 

@@ -1888,3 +1888,8 @@ EN.update(
         "Streichung:": "Deletion:",
     }
 )
+EN.update(
+    {
+        "Ohne eigenen Link verweist die Nachbereitung auf die offene öffentliche Beteiligungsrunde „%(title)s“.": "Without a link of your own, the follow-up points to the open public consultation round “%(title)s”.",
+    }
+)

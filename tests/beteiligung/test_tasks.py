@@ -150,3 +150,27 @@ def test_demo_seeder_is_idempotent_and_has_the_2022_event(db):
     assert event.registrations.count() == len(demo.DEMO_REGISTRANTS)
     open_event = Event.objects.get(slug="werkstatt-ortsteilbuergermeister")
     assert open_event.registration_state() == "open"
+
+
+def test_followup_links_the_open_public_consultation_round_of_the_guidelines(
+    event, tables, client, staff_user
+):
+    from django.urls import reverse
+
+    from tests.leitlinien.factories import RoundFactory
+
+    RegistrationFactory(event=event, table=tables[0], email="a@example.org")
+    consultation = RoundFactory(ends_at=event.ends_at + timedelta(days=7))  # public, open
+    guideline = consultation.version.guideline
+    event.documentation_url = "https://example.org/doku"  # staff set only the documentation
+    event.save()
+    client.force_login(staff_user)
+    page = client.get(reverse("beteiligung:staff_event_detail", args=[event.pk]))
+    assert consultation.get_absolute_url() in page.content.decode()
+    assert services.event_followups_send(now=event.ends_at + timedelta(hours=1)) == 1
+    body = OutboxMessage.objects.get(kind="beteiligung.followup").body
+    assert consultation.get_absolute_url() in body
+    assert str(guideline.title) in body
+    # A link entered by staff wins over the open round.
+    event.consultation_url = "https://example.org/eigene-runde"
+    assert services.consultation_link(event) == ("https://example.org/eigene-runde", "")
