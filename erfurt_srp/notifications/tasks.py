@@ -31,6 +31,17 @@ DRAIN_FLAG = "outbox:drain-queued"
 DRAIN_FLAG_SECONDS = 60
 
 
+# Tasks that send many messages: redelivered if their worker dies (each send is claimed, so
+# nothing goes out twice); out of time, the rest stay pending for the next drain or beat run.
+_BATCH_TASK_OPTIONS = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "soft_time_limit": BATCH_SIZE * 2,
+    "time_limit": BATCH_SIZE * 2 + 60,
+    "ignore_result": True,
+}
+
+
 def _drop_stale_connections() -> None:
     """Close broken or too old connections: a worker reuses them (CELERY_DB_REUSE_MAX).
 
@@ -59,13 +70,7 @@ def outbox_send(self, message_id: int) -> str:
     return sending.send_message(message_id=message_id)
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=BATCH_SIZE * 2,
-    time_limit=BATCH_SIZE * 2 + 60,
-    ignore_result=True,
-)
+@shared_task(**_BATCH_TASK_OPTIONS)
 def outbox_send_batch(message_ids: list[int]) -> dict:
     """Send a batch over one mail server connection; a failed message retries on its own.
 
@@ -75,13 +80,7 @@ def outbox_send_batch(message_ids: list[int]) -> dict:
     return sending.send_messages(message_ids, on_retry=_retry_later)
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=BATCH_SIZE * 2,
-    time_limit=BATCH_SIZE * 2 + 60,
-    ignore_result=True,
-)
+@shared_task(**_BATCH_TASK_OPTIONS)
 def outbox_drain(after: int = 0) -> int:
     """Send the new messages (pending and due): the first BATCH_SIZE here, the rest in batch
     tasks. Return how many it found.
