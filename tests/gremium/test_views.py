@@ -340,7 +340,8 @@ def _populate(committee, member_user, meetings: int, items: int):
         for i in range(items):
             item = AgendaItemFactory(meeting=meeting, public=i % 2 == 0)
             ConsultationFactory(agenda_item=item, paper=PaperFactory(public=i % 2 == 0))
-            comment_create(target=item, body=f"K{i}", author=member_user)
+            top = comment_create(target=item, body=f"K{i}", author=member_user)
+            comment_create(target=item, body=f"Antwort {i}", author=staff, parent=top)
             services_votes.vote_open(
                 committee=committee,
                 subject=item,
@@ -389,6 +390,11 @@ def test_list_pages_do_not_grow_with_data(
                 response = client.get(url)
             assert response.status_code == 200
             result[name] = len(ctx.captured_queries)
+            if name == "detail" and role != "anonymous":
+                # again, with the comment sections from the cache: the same queries
+                with CaptureQueriesContext(connection) as again:
+                    assert client.get(url).status_code == 200
+                assert len(again.captured_queries) == result[name]
             if name == "detail":
                 html = response.content.decode()
                 shown[role] = (html.count('">Frage zu '), html.count('">Runde zu '))
@@ -425,6 +431,71 @@ def test_list_pages_do_not_grow_with_data(
         client.get(last.get_absolute_url())
     # committee ids, coming, past, answers; the layout's context processors add their role checks
     assert large["dashboard_panel"] <= 6, "\n".join(ctx_panel)
+
+
+def test_member_page_shares_comment_sections_but_not_edit_links_or_csrf_tokens(
+    meeting, public_item, secret_item, member_user, deputy_user, staff_user, outsider_user
+):
+    """The comment sections of the meeting page are cached for everyone who sees the same
+    threads; edit links stay the author's, the forms carry the viewer's own CSRF token, and any
+    change to the threads shows at once."""
+    import re
+
+    from django.test import Client
+
+    from erfurt_srp.discussion.services import comment_create, comment_edit, comment_hide
+
+    top = comment_create(target=secret_item, body="Frage des Mitglieds", author=member_user)
+    reply = comment_create(
+        target=secret_item, body="Antwort der Stellvertretung", author=deputy_user, parent=top
+    )
+    url = meeting.get_absolute_url()
+    member = Client(enforce_csrf_checks=True)
+    member.force_login(member_user)
+    deputy = Client(enforce_csrf_checks=True)
+    deputy.force_login(deputy_user)
+    edit_top = reverse("gremium:comment_edit", args=[top.pk])
+    edit_reply = reverse("gremium:comment_edit", args=[reply.pk])
+
+    for _round in range(2):  # rendered, then from the cache
+        html = member.get(url).content.decode()
+        assert edit_top in html and edit_reply not in html
+        html = deputy.get(url).content.decode()
+        assert edit_reply in html and edit_top not in html
+
+    # the reply form carries a token that is valid for this visitor's session
+    html = member.get(url).content.decode()
+    assert f'name="parent" value="{top.pk}">' in html  # the reply form of the member's comment
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert tokens and all("csrf-" not in t for t in tokens)
+    add_url = reverse("gremium:comment_add", args=[secret_item.pk])
+    response = member.post(
+        add_url, {"body": "Noch eine Antwort", "parent": top.pk, "csrfmiddlewaretoken": tokens[-1]}
+    )
+    assert response.status_code == 302
+    # a token from another visitor's page does not work
+    stolen = re.findall(
+        r'name="csrfmiddlewaretoken" value="([^"]+)"', deputy.get(url).content.decode()
+    )[-1]
+    assert member.post(add_url, {"body": "x", "csrfmiddlewaretoken": stolen}).status_code == 403
+
+    # new, edited and hidden comments show at once
+    html = deputy.get(url).content.decode()
+    assert "Noch eine Antwort" in html
+    comment_edit(comment=reply, body="Geänderte Antwort", actor=deputy_user)
+    assert "Geänderte Antwort" in member.get(url).content.decode()
+    comment_hide(comment=top, reason="Beleidigend", actor=staff_user)
+    html = deputy.get(url).content.decode()
+    assert "Frage des Mitglieds" not in html and "Beleidigend" in html
+
+    # staff get the hide links, outsiders no comments at all
+    staff = Client()
+    staff.force_login(staff_user)
+    assert reverse("gremium:comment_hide", args=[reply.pk]) in staff.get(url).content.decode()
+    assert reverse("gremium:comment_hide", args=[reply.pk]) not in html
+    outsider = Client()
+    outsider.force_login(outsider_user)
+    assert "Geänderte Antwort" not in outsider.get(url).content.decode()
 
 
 def test_public_pages_are_cached_and_refreshed_after_a_change(
