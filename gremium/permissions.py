@@ -12,6 +12,8 @@ Views call `get_meeting_for_user` / `get_paper_for_user` / ... first (404 when i
 read-only but write was asked); selectors filter lists by the same rule.
 """
 
+from typing import NamedTuple
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -21,22 +23,44 @@ from erfurt_srp.accounts.roles import is_staff
 from .models import AgendaItem, Consultation, File, Meeting, Membership, Paper
 
 
+class ActiveMembership(NamedTuple):
+    committee_id: int
+    institution_id: int
+    institution_kind: str
+    person_id: int
+
+
+def user_memberships(user) -> tuple[ActiveMembership, ...]:
+    """The user's active memberships (member or deputy): one query per request, cached on the
+    user object. Every membership rule of the platform derives from this (gremium's committee
+    ids, the votes, leitlinien's insiders and audiences, standorte), so a page runs it once."""
+    if not user.is_authenticated:
+        return ()
+    cached = getattr(user, "_srp_memberships", None)
+    if cached is None:
+        cached = tuple(
+            ActiveMembership(*row)
+            for row in Membership.objects.active()
+            .filter(person__user=user)
+            .order_by()  # the default ordering would join committee and institution by name
+            .values_list("committee_id", "institution_id", "institution__kind", "person_id")
+        )
+        user._srp_memberships = cached
+    return cached
+
+
 def user_has_active_membership(user) -> bool:
-    """Shares user_committee_ids' query and per-request cache (no extra EXISTS per page)."""
-    return bool(user_committee_ids(user))
+    """Shares user_memberships' query and per-request cache (no extra EXISTS per page)."""
+    return bool(user_memberships(user))
 
 
 def user_committee_ids(user) -> frozenset[int]:
-    """Ids of the committees the user is an active member or deputy of (one query, cached)."""
+    """Ids of the committees the user is an active member or deputy of (user_memberships)."""
     if not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_srp_committee_ids", None)
     if cached is None:
-        cached = frozenset(
-            Membership.objects.active()
-            .filter(person__user=user)
-            .values_list("committee_id", flat=True)
-        )
+        cached = frozenset(m.committee_id for m in user_memberships(user))
         user._srp_committee_ids = cached
     return cached
 

@@ -187,9 +187,11 @@ def dashboard_meetings_for_user(user, *, limit: int = 5) -> tuple[list[Meeting],
     """Coming and past meetings of the user's committees (staff: all), 2 queries.
 
     The panel shows no item counts: no join and GROUP BY over every meeting's agenda (which made
-    PostgreSQL aggregate all meetings before the LIMIT), and no long text columns."""
-    base = Meeting.objects.select_related("committee").defer(
-        "change_note", "committee__description"
+    PostgreSQL aggregate all meetings before the LIMIT), and only the columns it shows."""
+    base = Meeting.objects.select_related("committee").only(
+        # what the panel shows (gremium.panels._facts): no long texts, no calendar columns
+        *("id", "committee_id", "number", "name", "start", "end", "state", "changed_at"),
+        *("committee__id", "committee__name", "committee__short_name"),
     )
     if not is_staff(user):
         base = base.filter(committee_id__in=user_committee_ids(user)).exclude(

@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from erfurt_srp.accounts.roles import is_staff
 
 from .models import Ballot, Institution, Membership, Participation, Statement, StatementRound, Vote
+from .permissions import user_memberships
 from .permissions_votes import (
     can_view_round,
     can_view_vote,
@@ -265,11 +266,7 @@ def open_items_for_member(user) -> dict:
     committee_ids = user_vote_committee_ids(user)
     if not committee_ids:
         return {"votes": [], "rounds": []}
-    memberships = list(
-        Membership.objects.active()
-        .filter(person__user=user)
-        .values_list("committee_id", "institution_id", "person_id")
-    )
+    memberships = [(m.committee_id, m.institution_id, m.person_id) for m in user_memberships(user)]
     institution_keys = {f"institution:{i}" for _c, i, _p in memberships}
     person_keys = {f"person:{p}" for _c, _i, p in memberships}
     votes = visible_votes(

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.core.errors import DomainError
-from gremium.models import Institution, Membership
+from gremium.models import Institution
+from gremium.permissions import user_memberships
 
 from .models import Audience, ConsultationRound, GuidelineVersion, RoundInvitation
 
@@ -26,17 +27,9 @@ def _cache(user) -> dict:
 
 
 def _active_memberships(user) -> list[tuple[int, str]]:
-    """(committee id, institution kind) of the user's active memberships; one query per request."""
-    if not user.is_authenticated:
-        return []
-    cache = _cache(user)
-    if "memberships" not in cache:
-        cache["memberships"] = list(
-            Membership.objects.active()
-            .filter(person__user=user)
-            .values_list("committee_id", "institution__kind")
-        )
-    return cache["memberships"]
+    """(committee id, institution kind) of the user's active memberships: gremium's
+    user_memberships, so the page shares its one query and per-request cache."""
+    return [(m.committee_id, m.institution_kind) for m in user_memberships(user)]
 
 
 def is_insider(user, committee_id: int) -> bool:

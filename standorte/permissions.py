@@ -10,21 +10,12 @@ def can_manage(user) -> bool:
     return is_staff(user)
 
 
-def member_committee_ids(user) -> set[int]:
-    """Committees the user is an active member or deputy of (cached on the user object)."""
-    if not user.is_authenticated:
-        return set()
-    cached = getattr(user, "_standorte_committee_ids", None)
-    if cached is None:
-        from gremium.models import Membership
+def member_committee_ids(user) -> frozenset[int]:
+    """Committees the user is an active member or deputy of: gremium's rule, query and
+    per-request cache (no membership query of its own)."""
+    from gremium.permissions import user_committee_ids
 
-        cached = set(
-            Membership.objects.active()
-            .filter(person__user=user)
-            .values_list("committee_id", flat=True)
-        )
-        user._standorte_committee_ids = cached
-    return cached
+    return user_committee_ids(user)
 
 
 def can_see_project(user, project) -> bool:

@@ -624,3 +624,68 @@ def test_meeting_page_lists_files_of_the_items_that_have_them(
     with django_assert_max_num_queries(len(without_files.captured_queries) + 1):
         html = client.get(meeting.get_absolute_url()).content.decode()
     assert html.count("Anlagen:") == 1 and "Lageplan" in html
+
+
+@pytest.mark.parametrize("role", ["member_user", "staff_user"])
+def test_dashboard_queries_do_not_grow_with_meetings_votes_and_rounds(
+    client, request, committee, member_user, role
+):
+    """The whole dashboard (every app's panel, the layout's navigation): a fixed number of
+    queries however many meetings, votes and statement rounds its panels list; a member's
+    memberships are read once per page (gremium.permissions.user_memberships) and shared by
+    gremium, the votes, leitlinien's navigation check and standorte."""
+    from django.core.cache import cache
+
+    login(client, request.getfixturevalue(role))
+
+    def dashboard():
+        cache.clear()  # the rendered meetings panel is cached by content; count the misses
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("dashboard"))
+        assert response.status_code == 200
+        return ctx.captured_queries, response.content.decode()
+
+    def past(n):
+        for i in range(n):
+            start = timezone.now() - timedelta(days=i + 1)
+            MeetingFactory(committee=committee, start=start, end=start + timedelta(hours=2))
+
+    _populate(committee, member_user, meetings=1, items=1)
+    past(1)
+    dashboard()  # warm up: content types
+    small, html_small = dashboard()
+    _populate(committee, member_user, meetings=8, items=2)
+    past(8)
+    large, html = dashboard()
+    assert len(small) == len(large), [q["sql"][:120] for q in large]
+    # more rows shown, same queries: 5 coming and 5 past meetings, up to 20 votes and rounds
+    assert html.count("/gremium/sitzungen/") > html_small.count("/gremium/sitzungen/")
+    assert html.count("Frage zu ") > html_small.count("Frage zu ")
+    memberships = [q for q in large if 'FROM "gremium_membership"' in q["sql"]]
+    assert len(memberships) == 1, memberships  # staff: standorte asks (as before)
+    # session, user, memberships, coming, past, answers, votes, statement rounds, guideline
+    # rounds, deliberations, the agenda items the votes and rounds are on (staff: + outbox,
+    # events, recommendations and the staff panels)
+    assert len(large) <= (12 if role == "member_user" else 15), [q["sql"][:150] for q in large]
+    # again with the meetings panel from the cache (only its rendering is saved): same queries
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(reverse("dashboard")).status_code == 200
+    assert len(again.captured_queries) == len(large)
+
+
+def test_member_pages_share_one_membership_query_and_keep_nav_visibility(
+    client, member_user, public_user, meeting
+):
+    """leitlinien's insider check (the "Sozialraumplan" navigation item) reads gremium's
+    memberships: one membership query per page, the same visibility as before."""
+    plan_url = reverse("leitlinien:plan_index")
+    login(client, member_user)
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(reverse("gremium:meeting_list")).content.decode()
+    assert [q for q in ctx.captured_queries if 'FROM "gremium_membership"' in q["sql"]] != []
+    assert len([q for q in ctx.captured_queries if 'FROM "gremium_membership"' in q["sql"]]) == 1
+    assert f'href="{plan_url}"' in html
+    client.logout()
+    login(client, public_user)
+    html = client.get(reverse("gremium:meeting_list")).content.decode()
+    assert f'href="{plan_url}"' not in html

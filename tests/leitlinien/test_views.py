@@ -191,9 +191,10 @@ def test_round_page_queries_do_not_grow_with_comments(client, request, role, mod
     # three threads per paragraph (window function), their replies, their dispositions.
     # all_expanded: round, statistics, all comments (+ authors), all dispositions.
     # Logged in adds session and user; staff the verified e-mail (comment form); the public
-    # user their memberships (committee check), e-mail, and the navigation's member check.
+    # user their memberships (one query, shared by the committee check and the navigation's
+    # member check: gremium.permissions.user_memberships) and e-mail.
     base = {"page": 6, "all_expanded": 4}[mode]
-    extra = {"anonymous": 0, "public_user": 5, "staff_user": 3}[role]
+    extra = {"anonymous": 0, "public_user": 4, "staff_user": 3}[role]
     assert len(large) == base + extra, [q["sql"] for q in large.captured_queries]
 
 
