@@ -63,6 +63,16 @@ def _require_staff(request):
         raise PermissionDenied
 
 
+def _person_from_form(request, data: dict):
+    """The person named in a membership form (found by e-mail, or created)."""
+    return services.person_get_or_create(
+        actor=request.user,
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        email=data["email"],
+    )
+
+
 @login_required
 def membership_add(request, slug):
     _require_staff(request)
@@ -72,12 +82,7 @@ def membership_add(request, slug):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                person = services.person_get_or_create(
-                    actor=request.user,
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    email=data["email"],
-                )
+                person = _person_from_form(request, data)
                 services.membership_create(
                     actor=request.user,
                     committee=committee,
@@ -147,12 +152,7 @@ def membership_replace(request, pk):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                person = services.person_get_or_create(
-                    actor=request.user,
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    email=data["email"],
-                )
+                person = _person_from_form(request, data)
                 services.membership_replace(
                     actor=request.user,
                     membership=membership,
