@@ -1,16 +1,14 @@
 """The English catalogue is complete, compiled and used by the pages.
 
-German is the source language; locale/en/LC_MESSAGES/django.po is filled from
-locale/translations_en.py (see locale/apply_translations.py). The .po is parsed with the standard
-library only.
+German is the source language; English lives in locale/en/LC_MESSAGES/django.po, edited with the
+usual gettext tools (`make messages`, a PO editor). The catalogue is read with polib.
 """
 
 import ast
 import gettext
-import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
+import polib
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -33,85 +31,33 @@ GETTEXT_NAMES = {
 }
 
 
-@dataclass
-class Entry:
-    msgid: str | None = None
-    msgctxt: str | None = None
-    msgid_plural: str | None = None
-    msgstr: dict[int, str] = field(default_factory=dict)
-    flags: set[str] = field(default_factory=set)
-    line: int = 0
-
-    @property
-    def label(self) -> str:
-        return f"line {self.line}: {self.msgid[:70]!r}"
-
-
-def parse_po(path: Path) -> list[Entry]:
-    """The active entries of a .po file (obsolete `#~` entries are skipped)."""
-    entries: list[Entry] = []
-    entry: Entry | None = None
-    target: tuple[str, int | None] | None = None
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            entry, target = None, None
-            continue
-        if line.startswith("#~"):
-            continue
-        if entry is None:
-            entry = Entry(line=number)
-            entries.append(entry)
-        if line.startswith("#,"):
-            entry.flags.update(flag.strip() for flag in line[2:].split(","))
-        elif line.startswith("#"):
-            continue
-        elif line.startswith('"'):
-            assert target is not None, f"{path}:{number}: continuation line without a keyword"
-            _append(entry, target, json.loads(line))
-        else:
-            keyword, _, value = line.partition(" ")
-            if keyword.startswith("msgstr["):
-                target = ("msgstr", int(keyword[7:-1]))
-            else:
-                assert keyword in {"msgid", "msgid_plural", "msgctxt", "msgstr"}, (
-                    f"{path}:{number}: unknown keyword {keyword!r}"
-                )
-                target = (keyword, 0 if keyword == "msgstr" else None)
-            _append(entry, target, json.loads(value), start=True)
-    # Comment lines before an obsolete entry (e.g. "#, python-format" above "#~ msgid") form
-    # no entry of their own.
-    return [entry for entry in entries if entry.msgid is not None]
-
-
-def _append(entry: Entry, target: tuple[str, int | None], text: str, start: bool = False):
-    name, index = target
-    if name == "msgstr":
-        entry.msgstr[index] = ("" if start else entry.msgstr[index]) + text
-    else:
-        setattr(entry, name, ("" if start else getattr(entry, name)) + text)
+def _label(entry: polib.POEntry) -> str:
+    return f"line {entry.linenum}: {entry.msgid[:70]!r}"
 
 
 @pytest.fixture(scope="module")
-def en_entries() -> list[Entry]:
-    entries = parse_po(EN_PO)
-    assert entries[0].msgid == "" and "Language-Team" in entries[0].msgstr[0]  # the header
-    assert len(entries) > 1000  # the parser really read the catalogue
-    return entries[1:]
+def en_entries() -> list[polib.POEntry]:
+    catalogue = polib.pofile(str(EN_PO))
+    assert catalogue.metadata.get("Language") == "en"
+    return [entry for entry in catalogue if not entry.obsolete]
 
 
 def test_english_catalogue_has_no_empty_or_fuzzy_entry(en_entries):
-    empty = [e.label for e in en_entries if not e.msgstr or not all(e.msgstr.values())]
-    fuzzy = [e.label for e in en_entries if "fuzzy" in e.flags]
+    empty = [
+        _label(e)
+        for e in en_entries
+        if (not e.msgstr if not e.msgid_plural else not all(e.msgstr_plural.values()))
+    ]
+    fuzzy = [_label(e) for e in en_entries if e.fuzzy]
     assert not empty, "untranslated English entries:\n" + "\n".join(empty)
     assert not fuzzy, "fuzzy English entries:\n" + "\n".join(fuzzy)
 
 
 def test_plural_entries_have_both_english_forms(en_entries):
-    plurals = [e for e in en_entries if e.msgid_plural is not None]
+    plurals = [e for e in en_entries if e.msgid_plural]
     assert plurals
     for entry in plurals:
-        assert sorted(entry.msgstr) == [0, 1], entry.label
+        assert sorted(entry.msgstr_plural) == [0, 1], _label(entry)
 
 
 def test_compiled_catalogue_matches_the_po(en_entries):
@@ -120,21 +66,21 @@ def test_compiled_catalogue_matches_the_po(en_entries):
         compiled = gettext.GNUTranslations(fp)
     stale = []
     for entry in en_entries:
-        if entry.msgid_plural is None:
+        if not entry.msgid_plural:
             if entry.msgctxt is None:
                 got = compiled.gettext(entry.msgid)
             else:
                 got = compiled.pgettext(entry.msgctxt, entry.msgid)
-            if got != entry.msgstr[0]:
-                stale.append(entry.label)
+            if got != entry.msgstr:
+                stale.append(_label(entry))
         else:
             for n, index in ((1, 0), (2, 1)):
                 if entry.msgctxt is None:
                     got = compiled.ngettext(entry.msgid, entry.msgid_plural, n)
                 else:
                     got = compiled.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, n)
-                if got != entry.msgstr[index]:
-                    stale.append(f"{entry.label} (n={n})")
+                if got != entry.msgstr_plural[index]:
+                    stale.append(f"{_label(entry)} (n={n})")
     assert not stale, "django.mo is older than django.po; run compilemessages:\n" + "\n".join(stale)
 
 
