@@ -31,8 +31,8 @@ def seed():
     from django.utils import timezone
 
     from erfurt_srp.accounts.models import User
-    from gremium import services_votes
     from gremium.models import Committee, Institution, Membership, Person
+    from gremium.services import votes as vote_services
 
     def user(email, **flags):
         account, created = User.objects.get_or_create(email=email, defaults=flags)
@@ -65,7 +65,7 @@ def seed():
             if role == "member":
                 members.append(email)
     staff = user("bench-staff@example.org", is_staff=True)
-    vote = services_votes.vote_open(
+    vote = vote_services.vote_open(
         committee=committee,
         subject=committee,
         question=f"Bench-Abstimmung {timezone.now():%H:%M:%S}",

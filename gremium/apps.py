@@ -1,74 +1,114 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The models whose saves and deletes invalidate the cached public pages (admin edits included).
+CACHED_CONTENT_MODELS = (
+    "Committee",
+    "Meeting",
+    "AgendaItem",
+    "Paper",
+    "Consultation",
+    "File",
+    "Location",
+    "Minutes",
+    "MinutesEntry",
+)
+
 
 class GremiumConfig(AppConfig):
+    """All of gremium's start-up wiring is here; no module registers anything on import."""
+
     name = "gremium"
     verbose_name = _("Gremium")
 
     def ready(self):
-        from erfurt_srp.accounts.roles import register_member_check
-        from erfurt_srp.core.registry import DemoSeeder, register_demo_seeder
-
-        from .demo import committees, meetings, votes
-        from .permissions import user_has_active_membership
-
-        register_member_check(user_has_active_membership)
-        register_demo_seeder(DemoSeeder(key="gremium.committees", seed=committees.seed, order=20))
-        register_demo_seeder(DemoSeeder(key="gremium.meetings", seed=meetings.seed, order=30))
-        register_demo_seeder(DemoSeeder(key="gremium.votes", seed=votes.seed, order=40))
-        __import__(
-            "gremium.services_votes", fromlist=["register"]
-        ).register()  # votes: nav, panel, rules
-
-        # Invalidate the cached public pages on every save/delete, admin edits included.
         from django.db.models.signals import post_delete, post_save
-        from django.utils.translation import gettext_lazy as _
 
+        from erfurt_srp.accounts.invitations import InvitationPurpose, register_invitation_purpose
+        from erfurt_srp.accounts.roles import is_committee_member, is_staff, register_member_check
         from erfurt_srp.core.registry import (
             DashboardPanel,
+            DemoSeeder,
             NavItem,
             register_dashboard_panel,
+            register_demo_seeder,
             register_nav,
         )
 
-        from . import models as gremium_models
+        from . import models
         from .cache import content_changed
-        from .panels import meetings_panel
+        from .demo import committees, meetings, votes
+        from .panels import meetings_panel, votes_panel
+        from .permissions import (
+            can_view_agenda_item,
+            subject_visibility,
+            user_has_active_membership,
+        )
+        from .services import invitations
 
-        for name in (
-            "Committee",
-            "Meeting",
-            "AgendaItem",
-            "Paper",
-            "Consultation",
-            "File",
-            "Location",
-            "Minutes",
-            "MinutesEntry",
-        ):
-            model = getattr(gremium_models, name)
+        # The platform role "member" is gremium's membership rule (see gremium.permissions).
+        register_member_check(user_has_active_membership)
+
+        register_demo_seeder(DemoSeeder(key="gremium.committees", seed=committees.seed, order=20))
+        register_demo_seeder(DemoSeeder(key="gremium.meetings", seed=meetings.seed, order=30))
+        register_demo_seeder(DemoSeeder(key="gremium.votes", seed=votes.seed, order=40))
+
+        for name in CACHED_CONTENT_MODELS:
+            model = getattr(models, name)
             post_save.connect(content_changed, sender=model, dispatch_uid=f"gremium-cache-{name}")
             post_delete.connect(
                 content_changed, sender=model, dispatch_uid=f"gremium-cache-d-{name}"
             )
 
-        register_nav(
-            NavItem(
-                label=_("Sitzungen"),
-                url_name="gremium:meeting_list",
-                visible=lambda u: True,
-                order=10,
+        subject_visibility.register(
+            models.AgendaItem,
+            can_view_agenda_item,
+            queryset=lambda: models.AgendaItem.objects.select_related("meeting__committee"),
+        )
+
+        register_invitation_purpose(
+            InvitationPurpose(
+                key=invitations.PURPOSE, accept=invitations.accept, describe=invitations.describe
             )
         )
-        register_nav(
+
+        def member_or_staff(user) -> bool:
+            return is_staff(user) or is_committee_member(user)
+
+        for item in (
             NavItem(
-                label=_("Drucksachen"),
-                url_name="gremium:paper_list",
-                visible=lambda u: True,
-                order=11,
-            )
-        )
+                label=_("Sitzungen"), url_name="gremium:meeting_list", visible=_always, order=10
+            ),
+            NavItem(
+                label=_("Drucksachen"), url_name="gremium:paper_list", visible=_always, order=11
+            ),
+            NavItem(
+                label=_("Abstimmungen"),
+                url_name="gremium:vote_list",
+                visible=member_or_staff,
+                order=14,
+            ),
+            NavItem(
+                label=_("Stellungnahmen"),
+                url_name="gremium:statement_round_list",
+                visible=member_or_staff,
+                order=15,
+            ),
+            NavItem(
+                label=_("Einladungen"),
+                url_name="gremium:invitation_list",
+                visible=is_staff,
+                order=80,
+                section="staff",
+            ),
+        ):
+            register_nav(item)
+
         register_dashboard_panel(
             DashboardPanel(key="gremium.meetings", render=meetings_panel, order=10)
         )
+        register_dashboard_panel(DashboardPanel(key="gremium.votes", render=votes_panel, order=30))
+
+
+def _always(user) -> bool:
+    return True

@@ -1,12 +1,19 @@
-"""The gremium block on the dashboard: the user's committees' coming and past meetings."""
+"""gremium's blocks on the dashboard (registered in GremiumConfig.ready()).
+
+meetings_panel: the user's committees' coming and past meetings. votes_panel: members see what
+still needs their vote or statement, staff the open votes and rounds.
+"""
 
 from django.template.loader import render_to_string
 
 from erfurt_srp.accounts.roles import is_staff
 
-from . import selectors
 from .cache import cached_fragments, fragment_key
+from .models import StatementRound, Vote
 from .permissions import user_committee_ids
+from .selectors import meetings as meeting_selectors
+from .selectors import statements as statement_selectors
+from .selectors import votes as vote_selectors
 
 
 def _facts(staff: bool, coming, past) -> tuple:
@@ -25,8 +32,8 @@ def meetings_panel(request) -> str:
     staff = is_staff(user)
     if not (staff or user_committee_ids(user)):
         return ""
-    coming, past = selectors.dashboard_meetings_for_user(user)
-    answers = selectors.responses_by_meeting(user, coming)
+    coming, past = meeting_selectors.dashboard_meetings_for_user(user)
+    answers = meeting_selectors.responses_by_meeting(user, coming)
     for meeting in coming:
         meeting.my_response = answers.get(meeting.pk)
 
@@ -41,3 +48,30 @@ def meetings_panel(request) -> str:
 
     keys = {"panel": fragment_key("dashboard-meetings", _facts(staff, coming, past))}
     return cached_fragments(keys, render, csrf_token="")["panel"]
+
+
+def votes_panel(request) -> str:
+    """Members: what still needs their vote or statement. Staff: open votes and rounds."""
+    user = request.user
+    if not user.is_authenticated:
+        return ""
+    if is_staff(user):
+        votes = vote_selectors.visible_votes(
+            user, vote_selectors.vote_list_for_user(user, status=Vote.Status.OPEN)[:10]
+        )
+        rounds = statement_selectors.visible_rounds(
+            user,
+            statement_selectors.statement_round_list_for_user(
+                user, status=StatementRound.Status.OPEN
+            )[:10],
+        )
+        if not votes and not rounds:
+            return ""
+        return render_to_string(
+            "gremium/votes/dashboard_staff.html", {"votes": votes, "rounds": rounds}
+        )
+    items = vote_selectors.open_items_for_member(user)
+    if not items["votes"] and not items["rounds"]:
+        return ""
+    # No request: the panel needs no context processors (see meetings_panel).
+    return render_to_string("gremium/votes/dashboard_member.html", items)

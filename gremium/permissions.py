@@ -10,8 +10,27 @@ Staff (Geschäftsstelle) and admins see and change everything.
 
 Views call `get_meeting_for_user` / `get_paper_for_user` / ... first (404 when invisible, 403 when
 read-only but write was asked); selectors filter lists by the same rule.
+
+This module holds every predicate of gremium; `is_committee_member(user, committee_id)` and
+`user_committee_ids(user)` are the one membership rule. The platform-wide role "member"
+(erfurt_srp.accounts.roles.is_committee_member) is not a second rule: accounts must not import
+gremium, so GremiumConfig.ready() registers `user_has_active_membership` below as the member
+check, and roles asks the registered checks.
+
+Votes and statement rounds:
+- Staff (Geschäftsstelle) and admins see every vote and round, open and close votes, enter a
+  show-of-hands result and send reminders. They never cast ballots or write statements.
+- Active members and deputies of the vote's committee see its votes and rounds and vote / write
+  the statement for their own institution, as long as they can see the subject.
+- Everybody else gets a 404.
+
+Subject visibility is pluggable: an app registers `subject_visibility.register(Model, fn)` in its
+AppConfig.ready(), where `fn(user, subject) -> bool`; without a registration a subject is visible
+to whoever may see the vote. gremium registers its AgendaItem rule in GremiumConfig.ready().
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
@@ -20,7 +39,18 @@ from django.http import Http404
 
 from erfurt_srp.accounts.roles import is_staff
 
-from .models import AgendaItem, Consultation, File, Meeting, Membership, Paper
+from .models import (
+    AgendaItem,
+    Consultation,
+    File,
+    Institution,
+    Meeting,
+    Membership,
+    Paper,
+    Person,
+    StatementRound,
+    Vote,
+)
 
 
 class ActiveMembership(NamedTuple):
@@ -216,3 +246,132 @@ def get_file_for_user(user, pk) -> File:
 
 def can_manage_members(user) -> bool:
     return is_staff(user)
+
+
+# --- votes and statement rounds ------------------------------------------------------------
+
+
+class SubjectVisibility:
+    """A registry: model class -> callable(user, subject) -> bool (plus a queryset to prefetch)."""
+
+    def __init__(self):
+        self._checks: dict[type, Callable] = {}
+        self._querysets: dict[type, Callable] = {}
+
+    def register(self, model: type, check: Callable, queryset: Callable | None = None) -> None:
+        """Register check(user, subject) for a model; queryset() returns the queryset lists use
+        to prefetch subjects with what the check needs (GenericPrefetch)."""
+        self._checks[model] = check
+        if queryset is not None:
+            self._querysets[model] = queryset
+
+    def can_view(self, user, subject) -> bool:
+        if subject is None:
+            return False
+        check = self._checks.get(type(subject)._meta.concrete_model)
+        return True if check is None else bool(check(user, subject))
+
+    def prefetch_querysets(self) -> list:
+        return [factory() for factory in self._querysets.values()]
+
+
+subject_visibility = SubjectVisibility()
+
+
+def user_committee_memberships(user, committee_id: int) -> list[Membership]:
+    """The user's active memberships in one committee (one query, cached on the user)."""
+    if not user.is_authenticated:
+        return []
+    cache = getattr(user, "_srp_vote_memberships", None)
+    if cache is None:
+        cache = {}
+        user._srp_vote_memberships = cache
+    if committee_id not in cache:
+        cache[committee_id] = list(
+            Membership.objects.active()
+            .filter(person__user=user, committee_id=committee_id)
+            .select_related("person", "institution")
+            .order_by("role", "institution__name")  # "deputy" < "member": sorted below
+        )
+        cache[committee_id].sort(key=lambda m: m.role != Membership.Role.MEMBER)
+    return cache[committee_id]
+
+
+def can_view_vote(user, vote: Vote) -> bool:
+    if not user.is_authenticated:
+        return False
+    if not (is_staff(user) or is_committee_member(user, vote.committee_id)):
+        return False
+    return subject_visibility.can_view(user, vote.subject)
+
+
+def can_view_round(user, statement_round: StatementRound) -> bool:
+    if not user.is_authenticated:
+        return False
+    if not (is_staff(user) or is_committee_member(user, statement_round.committee_id)):
+        return False
+    return subject_visibility.can_view(user, statement_round.subject)
+
+
+def can_manage_votes(user) -> bool:
+    return is_staff(user)
+
+
+@dataclass(frozen=True)
+class Voter:
+    """Who a user votes as in one vote: the key of the one-ballot constraint and the role."""
+
+    key: str
+    person: Person
+    institution: Institution | None
+    role: str  # Ballot.CastRole value
+
+
+def voter_for(user, vote: Vote) -> Voter | None:
+    """Return the voter the user acts as in this vote, or None when the user has no vote."""
+    if is_staff(user) and not user_committee_memberships(user, vote.committee_id):
+        return None
+    memberships = user_committee_memberships(user, vote.committee_id)
+    if not memberships:
+        return None
+    membership = memberships[0]
+    if vote.ballot_unit == Vote.BallotUnit.PERSON:
+        return Voter(
+            key=Vote.voter_key(person=membership.person),
+            person=membership.person,
+            institution=membership.institution,
+            role="person",
+        )
+    return Voter(
+        key=Vote.voter_key(institution=membership.institution),
+        person=membership.person,
+        institution=membership.institution,
+        role=membership.role,
+    )
+
+
+def statement_author_for(user, statement_round: StatementRound) -> Membership | None:
+    """The membership a user writes the statement under (their institution), or None."""
+    memberships = user_committee_memberships(user, statement_round.committee_id)
+    return memberships[0] if memberships else None
+
+
+def get_vote_for_user(user, pk, write: bool = False) -> Vote:
+    """Return the vote; 404 when the user may not see it, 403 when write is asked but not allowed."""
+    vote = Vote.objects.select_related("committee", "subject_type").filter(pk=pk).first()
+    if vote is None or not can_view_vote(user, vote):
+        raise Http404
+    if write and not can_manage_votes(user):
+        raise PermissionDenied
+    return vote
+
+
+def get_round_for_user(user, pk, write: bool = False) -> StatementRound:
+    statement_round = (
+        StatementRound.objects.select_related("committee", "subject_type").filter(pk=pk).first()
+    )
+    if statement_round is None or not can_view_round(user, statement_round):
+        raise Http404
+    if write and not can_manage_votes(user):
+        raise PermissionDenied
+    return statement_round

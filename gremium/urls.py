@@ -1,11 +1,12 @@
+"""All URLs of gremium (namespace "gremium"), grouped like the views: meetings, agenda,
+minutes, papers, committees, invitations, votes, statement rounds."""
+
 from django.urls import path
 
-from . import urls_invitations, urls_votes
-from .views import agenda, committees, meetings, minutes, papers
+from .views import agenda, committees, invitations, meetings, minutes, papers, statements, votes
 
 app_name = "gremium"
 
-# Meetings, agendas, papers, committees and members (issue 3).
 urlpatterns: list = [
     path("sitzungen/", meetings.meeting_list, name="meeting_list"),
     path("sitzungen/kalender.ics", meetings.meeting_feed, name="meeting_feed"),
@@ -67,7 +68,41 @@ urlpatterns: list = [
         committees.membership_replace,
         name="membership_replace",
     ),
+    path("einladungen/", invitations.invitation_list, name="invitation_list"),
+    path("einladungen/neu/", invitations.invitation_create, name="invitation_create"),
+    path(
+        "einladungen/<int:pk>/erneut-senden/",
+        invitations.invitation_resend_view,
+        name="invitation_resend",
+    ),
+    path("abstimmungen/", votes.vote_list, name="vote_list"),
+    path("abstimmungen/neu/", votes.vote_create, name="vote_create"),
+    path("abstimmungen/<int:pk>/", votes.vote_detail, name="vote_detail"),
+    path("abstimmungen/<int:pk>/stimme/", votes.vote_ballot, name="vote_ballot"),
+    path("abstimmungen/<int:pk>/abschliessen/", votes.vote_close, name="vote_close"),
+    path("abstimmungen/<int:pk>/handzeichen/", votes.vote_show_of_hands, name="vote_show_of_hands"),
+    path("abstimmungen/<int:pk>/erinnern/", votes.vote_remind, name="vote_remind"),
+    path("abstimmungen/<int:pk>/ergebnis.csv", votes.vote_result_csv, name="vote_result_csv"),
+    path("abstimmungen/<int:pk>/ergebnis.pdf", votes.vote_result_pdf, name="vote_result_pdf"),
+    path("stellungnahmen/", statements.statement_round_list, name="statement_round_list"),
+    path("stellungnahmen/neu/", statements.statement_round_create, name="statement_round_create"),
+    path(
+        "stellungnahmen/<int:pk>/", statements.statement_round_detail, name="statement_round_detail"
+    ),
+    path("stellungnahmen/<int:pk>/meine/", statements.statement_edit, name="statement_edit"),
+    path(
+        "stellungnahmen/<int:pk>/erinnern/",
+        statements.statement_round_remind,
+        name="statement_round_remind",
+    ),
+    path(
+        "stellungnahmen/<int:pk>/abschliessen/",
+        statements.statement_round_close,
+        name="statement_round_close",
+    ),
+    path(
+        "stellungnahmen/<int:pk>/datei/<int:statement_pk>/",
+        statements.statement_file,
+        name="statement_file",
+    ),
 ]
-
-urlpatterns += urls_invitations.urlpatterns
-urlpatterns += urls_votes.urlpatterns

@@ -1,4 +1,4 @@
-"""Adoption of a guideline version through a vote of the committee (gremium.services_votes).
+"""Adoption of a guideline version through a vote of the committee (gremium.services.votes).
 
 - `put_to_vote` opens a yes/no vote of the theme's committee with the version as subject.
 - `on_vote_closed` (registered in apps.ready) records the adoption when the vote is carried:
@@ -21,12 +21,12 @@ logger = logging.getLogger(__name__)
 
 def _votes():
     try:
-        from gremium import services_votes
+        from gremium.services import votes as vote_services
     except ImportError:
         return None
-    if not hasattr(services_votes, "vote_open") or not hasattr(services_votes, "on_vote_closed"):
+    if not hasattr(vote_services, "vote_open") or not hasattr(vote_services, "on_vote_closed"):
         return None
-    return services_votes
+    return vote_services
 
 
 def votes_available() -> bool:

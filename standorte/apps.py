@@ -39,8 +39,8 @@ class StandorteConfig(AppConfig):
         register_demo_seeder(DemoSeeder(key="standorte", seed=demo.seed, order=60))
         register_dashboard_panel(DashboardPanel(key="standorte", render=dashboard_panel, order=50))
 
-        from gremium.permissions_votes import subject_visibility
-        from gremium.services_votes import on_vote_closed
+        from gremium.permissions import subject_visibility
+        from gremium.services.votes import on_vote_closed
 
         from .models import Deliberation
         from .permissions import can_see_deliberation

@@ -298,8 +298,8 @@ def recommendation_record_decision(
 
 def _ausschuss_consultation_record(recommendation: Recommendation, *, actor, decision_date):
     """Date the deciding step of the paper's Beratungsfolge (the Ausschuss) with the decision."""
-    from gremium import services as gremium_services
     from gremium.models import Consultation
+    from gremium.services import papers as paper_services
 
     if not recommendation.paper_id:
         return
@@ -310,7 +310,7 @@ def _ausschuss_consultation_record(recommendation: Recommendation, *, actor, dec
         .first()
     )
     if consultation is not None:
-        gremium_services.consultation_update(
+        paper_services.consultation_update(
             consultation=consultation, actor=actor, date=decision_date
         )
 
@@ -385,7 +385,7 @@ def deliberation_start(
     *, actor, project: NeighbourhoodProject, title: str = "", deadline=None
 ) -> Deliberation:
     """Open the committee's deliberation on the project's proposals with a statement round."""
-    from gremium import services_votes
+    from gremium.services import statements as statement_services
 
     from .models import Deliberation
 
@@ -410,7 +410,7 @@ def deliberation_start(
             + "\n"
             + "\n".join(f"- {proposal_label(p)}" for p in proposals)
         )
-        statement_round = services_votes.statement_round_open(
+        statement_round = statement_services.statement_round_open(
             committee=project.committee,
             subject=deliberation,
             title=_("Fachliche Stellungnahme: %(title)s") % {"title": title},
@@ -425,8 +425,8 @@ def deliberation_start(
 
 def deliberation_open_vote(*, actor, deliberation, deadline=None, secret: bool = False):
     """Open the committee's vote on the proposals once every institution has stated its view."""
-    from gremium import services_votes
     from gremium.models import Vote
+    from gremium.services import votes as vote_services
 
     from .models import Deliberation
 
@@ -454,7 +454,7 @@ def deliberation_open_vote(*, actor, deliberation, deadline=None, secret: bool =
             question = _("Welchen Standort empfiehlt das Gremium für %(project)s?") % {
                 "project": deliberation.project.name
             }
-        vote = services_votes.vote_open(
+        vote = vote_services.vote_open(
             committee=deliberation.project.committee,
             subject=deliberation,
             question=question,
@@ -514,12 +514,12 @@ def _ausschuss():
 def _paper_for(recommendation: Recommendation, *, actor, committee, vote_date):
     """Create the recommendation's Drucksache with its Beratungsfolge (Begleitgremium, then the
     Ausschuss, which decides) through gremium's paper services."""
-    from gremium import services as gremium_services
     from gremium.models import Consultation, Paper
+    from gremium.services import papers as paper_services
 
     for _attempt in range(5):
         try:
-            paper = gremium_services.paper_create(
+            paper = paper_services.paper_create(
                 actor=actor,
                 reference=next_paper_reference(vote_date),
                 name=recommendation.title,
@@ -536,7 +536,7 @@ def _paper_for(recommendation: Recommendation, *, actor, committee, vote_date):
                 raise
     else:
         raise DomainError(_("Es konnte keine freie Drucksachennummer vergeben werden."))
-    gremium_services.consultation_add(
+    paper_services.consultation_add(
         actor=actor,
         paper=paper,
         committee=committee,
@@ -544,7 +544,7 @@ def _paper_for(recommendation: Recommendation, *, actor, committee, vote_date):
         public=False,
         role=Consultation.Role.CONSULTATION,
     )
-    gremium_services.consultation_add(
+    paper_services.consultation_add(
         actor=actor,
         paper=paper,
         committee=_ausschuss(),
@@ -560,8 +560,8 @@ def recommendation_create_from_vote(*, deliberation, vote, actor=None) -> Recomm
 
     Idempotent: a deliberation has at most one recommendation.
     """
-    from gremium import selectors_votes
     from gremium.models import Vote
+    from gremium.selectors import statements as statement_selectors
 
     from .models import Deliberation
 
@@ -594,7 +594,7 @@ def recommendation_create_from_vote(*, deliberation, vote, actor=None) -> Recomm
         project = deliberation.project
         annex = []
         if deliberation.statement_round_id:
-            for row in selectors_votes.statement_completeness(deliberation.statement_round):
+            for row in statement_selectors.statement_completeness(deliberation.statement_round):
                 annex.append(
                     {
                         "institution": row.institution.name,

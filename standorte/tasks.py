@@ -94,7 +94,7 @@ def recommendation_paper_pdf(recommendation_id: int) -> None:
     """Attach the Drucksache PDF as the main file of the recommendation's paper (once)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from gremium import services as gremium_services
+    from gremium.services import papers as paper_services
 
     recommendation = selectors.recommendations_for_export(
         recommendation_id=recommendation_id
@@ -104,7 +104,7 @@ def recommendation_paper_pdf(recommendation_id: int) -> None:
     if recommendation.paper.files.filter(is_main=True).exists():
         return
     filename, mimetype, content = exports.build_pdf([recommendation])
-    gremium_services.file_attach(
+    paper_services.file_attach(
         actor=None,
         upload=SimpleUploadedFile(filename, content, content_type=mimetype),
         paper=recommendation.paper,

@@ -545,7 +545,8 @@ def _deliberation_for_user(user, pk) -> Deliberation:
 @login_required
 @require_http_methods(["GET", "POST"])
 def deliberation_detail(request, pk):
-    from gremium import selectors_votes
+    from gremium.selectors import statements as statement_selectors
+    from gremium.selectors import votes as vote_selectors
 
     deliberation = _deliberation_for_user(request.user, pk)
     can_manage = permissions.can_manage(request.user)
@@ -582,8 +583,8 @@ def deliberation_detail(request, pk):
                 return redirect(deliberation.get_absolute_url())
     completeness = []
     if deliberation.statement_round_id:
-        completeness = selectors_votes.statement_completeness(deliberation.statement_round)
-    result = selectors_votes.vote_result(deliberation.vote) if deliberation.vote_id else None
+        completeness = statement_selectors.statement_completeness(deliberation.statement_round)
+    result = vote_selectors.vote_result(deliberation.vote) if deliberation.vote_id else None
     data = selectors.project_proposals_with_indicators(project=deliberation.project)
     recommendation = getattr(deliberation, "recommendation", None)
     return render(

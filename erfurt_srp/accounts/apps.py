@@ -8,12 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Konten")
 
     def ready(self):
-        from django.utils.module_loading import autodiscover_modules
-
         from erfurt_srp.core.registry import DemoSeeder, register_demo_seeder
 
         from . import demo
 
         register_demo_seeder(DemoSeeder(key="accounts", seed=demo.seed, order=10))
-        # Each app's invitations.py registers its invitation purposes (e.g. gremium.membership).
-        autodiscover_modules("invitations")

@@ -1,6 +1,6 @@
 """Invitation purposes: what accepting an invitation does.
 
-Domain apps register a purpose in a module named `invitations.py` (accounts autodiscovers it):
+Domain apps register a purpose in their AppConfig.ready():
 
     register_invitation_purpose(InvitationPurpose(
         key="gremium.membership",

@@ -369,7 +369,7 @@ def _paper_1803(begleitgremium: Committee) -> Paper:
 
 
 def seed(out) -> list[tuple[str, str, str]]:
-    from gremium.services import meeting_publish
+    from gremium.services.meetings import meeting_publish
 
     with transaction.atomic():
         begleitgremium = _committee(

@@ -13,8 +13,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from gremium import selectors_votes, services_votes
 from gremium.models import AgendaItem, Committee, Membership, Statement, StatementRound, Vote
+from gremium.selectors import statements as statement_selectors
+from gremium.selectors import votes as vote_selectors
+from gremium.services import statements as statement_services
+from gremium.services import votes as vote_services
 
 STAFF_EMAIL = "geschaeftsstelle@demo.erfurt-srp.de"
 SITE_QUESTION = (
@@ -98,13 +101,13 @@ def _members_by_institution(committee) -> dict[int, list[Membership]]:
 
 def _seed_site_decision(committee, staff, out) -> None:
     subject = _site_subject(committee)
-    if selectors_votes.votes_for_subject(subject).filter(question=SITE_QUESTION).exists():
+    if vote_selectors.votes_for_subject(subject).filter(question=SITE_QUESTION).exists():
         return
     people = _members_by_institution(committee)
     institutions = list(committee.institutions.order_by("name"))
-    statement_round = selectors_votes.statement_round_for_subject(subject, committee)
+    statement_round = statement_selectors.statement_round_for_subject(subject, committee)
     if statement_round is None:
-        statement_round = services_votes.statement_round_open(
+        statement_round = statement_services.statement_round_open(
             committee=committee,
             subject=subject,
             title="Fachliche Stellungnahmen zu den ThINKA-Standorten",
@@ -119,12 +122,12 @@ def _seed_site_decision(committee, staff, out) -> None:
             continue
         if Statement.objects.filter(round=statement_round, institution=institution).exists():
             continue
-        services_votes.statement_submit(
+        statement_services.statement_submit(
             statement_round=statement_round,
             actor=memberships[0].person.user,
             text=STATEMENT_BY_KIND.get(institution.kind, STATEMENT_BY_KIND["administration"]),
         )
-    vote = services_votes.vote_open(
+    vote = vote_services.vote_open(
         committee=committee,
         subject=subject,
         question=SITE_QUESTION,
@@ -139,10 +142,10 @@ def _seed_site_decision(committee, staff, out) -> None:
     for institution, key in zip(institutions, BALLOTS, strict=False):
         memberships = people.get(institution.pk)
         if memberships:
-            services_votes.ballot_cast(
+            vote_services.ballot_cast(
                 vote=vote, actor=memberships[0].person.user, choice=options[key]
             )
-    vote = services_votes.vote_close(vote=vote, actor=staff, notify=False)
+    vote = vote_services.vote_close(vote=vote, actor=staff, notify=False)
     meeting = getattr(subject, "meeting", None)
     if meeting is not None and meeting.start < timezone.now():
         # Date the decision as taken in its meeting (demo only; no history entry needed).
@@ -165,13 +168,13 @@ def _seed_site_decision(committee, staff, out) -> None:
 
 def _seed_open_vote(committee, staff, out) -> None:
     subject = _next_meeting_subject(committee)
-    if selectors_votes.votes_for_subject(subject).filter(question=OPEN_QUESTION).exists():
+    if vote_selectors.votes_for_subject(subject).filter(question=OPEN_QUESTION).exists():
         return
     meeting = getattr(subject, "meeting", None)
     deadline = timezone.now() + timedelta(days=10)
     if meeting is not None and meeting.start > timezone.now() + timedelta(hours=2):
         deadline = meeting.start - timedelta(hours=1)  # online until the meeting begins
-    services_votes.vote_open(
+    vote_services.vote_open(
         committee=committee,
         subject=subject,
         question=OPEN_QUESTION,

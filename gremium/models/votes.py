@@ -1,7 +1,8 @@
 """Votes, ballots, statement rounds and statements.
 
 The subject of a vote or a statement round is any object (generic foreign key): an agenda item,
-a guideline version, a set of site proposals. Writes go through gremium.services_votes.
+a guideline version, a set of site proposals. Writes go through gremium.services.votes and
+gremium.services.statements.
 
 Ballot storage:
 - open votes: one `Ballot` row per voter (institution or person), unique (vote, voter_key); it

@@ -1,1 +1,2 @@
-"""Views of gremium, split by page group (meetings, agenda, papers, committees, minutes)."""
+"""Views of gremium, one module per seam: committees, meetings, agenda, papers, minutes,
+invitations, votes, statements (statement rounds). Thin: check access, call a service, render."""

@@ -18,8 +18,8 @@ from erfurt_srp.discussion.services import (
     comment_hide,
 )
 
-from .. import selectors, services
-from ..forms import AgendaItemForm, AgendaItemMoveForm, CommentForm, CommentHideForm, FileForm
+from ..forms.meetings import AgendaItemForm, AgendaItemMoveForm, CommentForm, CommentHideForm
+from ..forms.papers import FileForm
 from ..models import AgendaItem
 from ..permissions import (
     can_comment,
@@ -28,6 +28,9 @@ from ..permissions import (
     get_file_for_user,
     get_meeting_for_user,
 )
+from ..selectors import meetings as meeting_selectors
+from ..services import meetings as meeting_services
+from ..services import papers as paper_services
 
 
 @login_required
@@ -37,7 +40,9 @@ def agenda_item_add(request, pk):
         form = AgendaItemForm(request.POST)
         if form.is_valid():
             try:
-                services.agenda_item_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+                meeting_services.agenda_item_add(
+                    actor=request.user, meeting=meeting, **form.cleaned_data
+                )
             except DomainError as error:
                 add_domain_error_to_form(form, error)
             else:
@@ -59,7 +64,9 @@ def agenda_item_edit(request, pk):
         form = AgendaItemForm(request.POST)
         if form.is_valid():
             try:
-                services.agenda_item_update(actor=request.user, item=item, **form.cleaned_data)
+                meeting_services.agenda_item_update(
+                    actor=request.user, item=item, **form.cleaned_data
+                )
             except DomainError as error:
                 add_domain_error_to_form(form, error)
             else:
@@ -91,7 +98,7 @@ def agenda_item_move(request, pk):
     error = None
     if form.is_valid():
         try:
-            services.agenda_item_move(
+            meeting_services.agenda_item_move(
                 actor=request.user, item=item, position=form.cleaned_data["position"]
             )
         except DomainError as exc:
@@ -119,7 +126,7 @@ def agenda_item_delete(request, pk):
     item = get_agenda_item_for_user(request.user, pk, write=True)
     meeting = item.meeting
     try:
-        services.agenda_item_delete(actor=request.user, item=item)
+        meeting_services.agenda_item_delete(actor=request.user, item=item)
     except DomainError as error:
         messages.error(request, str(error))
     else:
@@ -134,7 +141,7 @@ def agenda_item_file_add(request, pk):
         form = FileForm(request.POST, request.FILES, for_paper=False)
         if form.is_valid():
             try:
-                services.file_attach(
+                paper_services.file_attach(
                     actor=request.user,
                     upload=form.cleaned_data["file"],
                     agenda_item=item,
@@ -171,7 +178,7 @@ def file_download(request, pk):
 
 
 def _item_comments(request, item, form=None, status=200):
-    threads = selectors.comments_for_items([item], user=request.user).get(item.pk, [])
+    threads = meeting_selectors.comments_for_items([item], user=request.user).get(item.pk, [])
     return render(
         request,
         "gremium/partials/comments.html",

@@ -11,10 +11,12 @@ from django.views.decorators.http import require_GET
 from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 
-from .. import selectors, services
-from ..forms import MembershipEndForm, MembershipForm, MembershipReplaceForm
+from ..forms.committees import MembershipEndForm, MembershipForm, MembershipReplaceForm
 from ..models import Committee, Institution, Membership
 from ..permissions import is_committee_member
+from ..selectors import committees as committee_selectors
+from ..selectors import meetings as meeting_selectors
+from ..services import committees as committee_services
 
 
 def _committee_for_user(user, slug) -> Committee:
@@ -39,10 +41,12 @@ def committee_detail(request, slug):
     committee = _committee_for_user(request.user, slug)
     staff = is_staff(request.user)
     show_people = staff or is_committee_member(request.user, committee.pk)
-    memberships = list(selectors.committee_members(committee))
+    memberships = list(committee_selectors.committee_members(committee))
     institutions = Institution.objects.filter(committees=committee).order_by("name")
     coming = list(
-        selectors.meeting_list_for_user(request.user, committee=committee, upcoming=True)[:5]
+        meeting_selectors.meeting_list_for_user(request.user, committee=committee, upcoming=True)[
+            :5
+        ]
     )
     return render(
         request,
@@ -65,7 +69,7 @@ def _require_staff(request):
 
 def _person_from_form(request, data: dict):
     """The person named in a membership form (found by e-mail, or created)."""
-    return services.person_get_or_create(
+    return committee_services.person_get_or_create(
         actor=request.user,
         first_name=data["first_name"],
         last_name=data["last_name"],
@@ -83,7 +87,7 @@ def membership_add(request, slug):
             data = form.cleaned_data
             try:
                 person = _person_from_form(request, data)
-                services.membership_create(
+                committee_services.membership_create(
                     actor=request.user,
                     committee=committee,
                     institution=data["institution"],
@@ -116,7 +120,7 @@ def membership_end(request, pk):
         form = MembershipEndForm(request.POST)
         if form.is_valid():
             try:
-                services.membership_end(
+                committee_services.membership_end(
                     actor=request.user,
                     membership=membership,
                     end_date=form.cleaned_data["end_date"],
@@ -153,7 +157,7 @@ def membership_replace(request, pk):
             data = form.cleaned_data
             try:
                 person = _person_from_form(request, data)
-                services.membership_replace(
+                committee_services.membership_replace(
                     actor=request.user,
                     membership=membership,
                     person=person,

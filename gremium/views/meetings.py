@@ -21,8 +21,8 @@ from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 from erfurt_srp.exports.pdf import render_pdf
 from erfurt_srp.notifications.selectors import outbox_for_object
 
-from .. import cache, ics, selectors, selectors_votes, services
-from ..forms import CancelForm, CommentForm, MeetingForm, ResponseForm
+from .. import cache, ics
+from ..forms.meetings import CancelForm, CommentForm, MeetingForm, ResponseForm
 from ..models import Committee, Meeting
 from ..permissions import (
     can_answer_invitation,
@@ -31,6 +31,10 @@ from ..permissions import (
     get_meeting_for_user,
     user_committee_ids,
 )
+from ..selectors import committees as committee_selectors
+from ..selectors import meetings as meeting_selectors
+from ..selectors import votes as vote_selectors
+from ..services import meetings as meeting_services
 
 PAGE_SIZE = 25
 
@@ -59,7 +63,9 @@ def meeting_list(request):
     upcoming = which != "vergangen"
 
     def context():
-        qs = selectors.meeting_list_for_user(request.user, committee=committee, upcoming=upcoming)
+        qs = meeting_selectors.meeting_list_for_user(
+            request.user, committee=committee, upcoming=upcoming
+        )
         page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("seite"))
         return {
             "page": page,
@@ -91,7 +97,7 @@ def meeting_list(request):
 def meeting_feed(request):
     """iCal feed of public meetings (coming and of the last year)."""
     since = timezone.now() - timedelta(days=365)
-    meetings = selectors.public_meetings().filter(start__gte=since)[:500]
+    meetings = meeting_selectors.public_meetings().filter(start__gte=since)[:500]
     body = ics.meetings_feed(
         meetings, url_for=lambda m: request.build_absolute_uri(m.get_absolute_url())
     )
@@ -102,12 +108,12 @@ def meeting_feed(request):
 
 def _meeting_context(request, meeting, **extra):
     user = request.user
-    items = selectors.agenda_for_user(user, meeting)
+    items = meeting_selectors.agenda_for_user(user, meeting)
     internal = can_view_internal(user, meeting)
-    threads = selectors.comments_for_items(items, user=user) if internal else {}
+    threads = meeting_selectors.comments_for_items(items, user=user) if internal else {}
     # Votes and statement rounds of all items at once (none for the public: only staff and
     # the committee's members may see votes).
-    subject_votes = selectors_votes.subject_votes_for_subjects(user, items)
+    subject_votes = vote_selectors.subject_votes_for_subjects(user, items)
     for item in items:
         item.threads = threads.get(item.pk, [])
         item.subject_votes = subject_votes.get(item.pk)
@@ -122,16 +128,18 @@ def _meeting_context(request, meeting, **extra):
         "minutes": getattr(meeting, "minutes", None),
     }
     if context["can_answer"]:
-        response = selectors.response_for_user(user, meeting)
+        response = meeting_selectors.response_for_user(user, meeting)
         context["my_response"] = response
-        context["my_membership"] = selectors.membership_for_user(user, meeting.committee_id)
+        context["my_membership"] = committee_selectors.membership_for_user(
+            user, meeting.committee_id
+        )
         context["response_form"] = ResponseForm(
             initial={"answer": response.answer, "note": response.note} if response else None,
             deputy=getattr(context["my_membership"], "role", "") == "deputy",
         )
     if context["staff"]:
-        context["late"] = meeting.state == Meeting.State.DRAFT and services.invitation_is_late(
-            meeting
+        context["late"] = (
+            meeting.state == Meeting.State.DRAFT and meeting_services.invitation_is_late(meeting)
         )
         context["cancel_form"] = CancelForm()
     context.update(extra)
@@ -238,7 +246,7 @@ def meeting_ics(request, pk):
 def meeting_agenda_pdf(request, pk):
     """The agenda as PDF: with non-public items only for those who may see them."""
     meeting = get_meeting_for_user(request.user, pk)
-    items = selectors.agenda_for_user(request.user, meeting)
+    items = meeting_selectors.agenda_for_user(request.user, meeting)
     pdf = render_pdf(
         "gremium/pdf/agenda.html",
         {"meeting": meeting, "items": items, "internal": can_view_internal(request.user, meeting)},
@@ -255,7 +263,7 @@ def _with_location(request, cleaned: dict) -> dict:
     street = data.pop("new_location_street", "")
     room = data.pop("new_location_room", "")
     if description:
-        data["location"] = services.location_get_or_create(
+        data["location"] = meeting_services.location_get_or_create(
             actor=request.user, description=description, street_address=street, room=room
         )
     return data
@@ -271,7 +279,7 @@ def meeting_create(request):
         if form.is_valid():
             data = _with_location(request, form.cleaned_data)
             try:
-                meeting = services.meeting_create(actor=request.user, **data)
+                meeting = meeting_services.meeting_create(actor=request.user, **data)
             except DomainError as error:
                 add_domain_error_to_form(form, error)
             else:
@@ -280,7 +288,9 @@ def meeting_create(request):
     else:
         initial = {"notice_days": 7}
         if committee:
-            initial.update(committee=committee, number=services.meeting_next_number(committee))
+            initial.update(
+                committee=committee, number=meeting_services.meeting_next_number(committee)
+            )
         form = MeetingForm(initial=initial)
     return render(request, "gremium/meeting_form.html", {"form": form, "meeting": None})
 
@@ -294,7 +304,7 @@ def meeting_edit(request, pk):
             data = _with_location(request, form.cleaned_data)
             note = data.pop("change_note", "")
             try:
-                services.meeting_update(
+                meeting_services.meeting_update(
                     actor=request.user, meeting=meeting, change_note=note, **data
                 )
             except DomainError as error:
@@ -340,9 +350,9 @@ def _state_action(request, pk, action, success):
 @login_required
 def meeting_publish(request, pk):
     meeting = get_meeting_for_user(request.user, pk, write=True)
-    late = services.invitation_is_late(meeting)
+    late = meeting_services.invitation_is_late(meeting)
     try:
-        services.meeting_publish(actor=request.user, meeting=meeting)
+        meeting_services.meeting_publish(actor=request.user, meeting=meeting)
     except DomainError as error:
         messages.error(request, str(error))
         return redirect(meeting)
@@ -371,7 +381,7 @@ def meeting_cancel(request, pk):
             status=400,
         )
     try:
-        services.meeting_cancel(
+        meeting_services.meeting_cancel(
             actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"]
         )
     except DomainError as error:
@@ -389,7 +399,7 @@ def meeting_held(request, pk):
     return _state_action(
         request,
         pk,
-        lambda m: services.meeting_mark_held(actor=request.user, meeting=m),
+        lambda m: meeting_services.meeting_mark_held(actor=request.user, meeting=m),
         _("Die Sitzung ist als durchgeführt markiert."),
     )
 
@@ -406,7 +416,7 @@ def meeting_outbox(request, pk):
             "meeting": meeting,
             "outbox": outbox,
             "failed": [m for m in outbox if m.status == "failed"],
-            "responses": selectors.responses_for_meeting(meeting),
+            "responses": meeting_selectors.responses_for_meeting(meeting),
         },
     )
 
@@ -417,11 +427,11 @@ def meeting_respond(request, pk):
     meeting = get_meeting_for_user(request.user, pk)
     if not can_answer_invitation(request.user, meeting):
         raise PermissionDenied
-    membership = selectors.membership_for_user(request.user, meeting.committee_id)
+    membership = committee_selectors.membership_for_user(request.user, meeting.committee_id)
     form = ResponseForm(request.POST, deputy=getattr(membership, "role", "") == "deputy")
     if form.is_valid():
         try:
-            services.invitation_answer(
+            meeting_services.invitation_answer(
                 actor=request.user,
                 meeting=meeting,
                 answer=form.cleaned_data["answer"],

@@ -11,16 +11,18 @@ from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 from erfurt_srp.exports.pdf import render_pdf
 
-from .. import selectors, services
-from ..forms import MinutesApproveForm
+from ..forms.minutes import MinutesApproveForm
 from ..models import Minutes
 from ..permissions import can_view_internal, get_meeting_for_user
+from ..selectors import meetings as meeting_selectors
+from ..selectors import minutes as minutes_selectors
+from ..services import minutes as minutes_services
 
 
 @login_required
 def attendance_edit(request, pk):
     meeting = get_meeting_for_user(request.user, pk, write=True)
-    rows = selectors.responses_for_meeting(meeting)
+    rows = meeting_selectors.responses_for_meeting(meeting)
     present = {a.membership_id for a in meeting.attendances.all() if a.membership_id}
     guests = [
         (a.guest_name, a.guest_organisation)
@@ -39,7 +41,7 @@ def attendance_edit(request, pk):
         present = set(ids)
         if error is None:
             try:
-                services.attendance_record(
+                minutes_services.attendance_record(
                     actor=request.user, meeting=meeting, present_membership_ids=ids, guests=guests
                 )
             except DomainError as exc:
@@ -58,7 +60,7 @@ def attendance_edit(request, pk):
 
 def _minutes_context(request, meeting):
     minutes = getattr(meeting, "minutes", None)
-    items = selectors.agenda_for_user(request.user, meeting)
+    items = meeting_selectors.agenda_for_user(request.user, meeting)
     entries = {e.agenda_item_id: e for e in minutes.entries.all()} if minutes else {}
     for item in items:
         item.entry = entries.get(item.pk)
@@ -72,7 +74,7 @@ def _minutes_context(request, meeting):
         "meeting": meeting,
         "minutes": minutes,
         "items": items,
-        "attendances": selectors.attendance_for_meeting(meeting),
+        "attendances": minutes_selectors.attendance_for_meeting(meeting),
         "internal": can_view_internal(request.user, meeting),
     }
 
@@ -124,7 +126,7 @@ def minutes_edit(request, pk):
                 request.POST.get(f"result_{item.pk}", ""),
             )
         try:
-            services.minutes_save(
+            minutes_services.minutes_save(
                 actor=request.user,
                 meeting=meeting,
                 introduction=request.POST.get("introduction", ""),
@@ -148,7 +150,7 @@ def minutes_edit(request, pk):
 def minutes_publish(request, pk):
     meeting = get_meeting_for_user(request.user, pk, write=True)
     try:
-        services.minutes_publish(actor=request.user, meeting=meeting)
+        minutes_services.minutes_publish(actor=request.user, meeting=meeting)
     except DomainError as error:
         messages.error(request, str(error))
     else:
@@ -165,7 +167,7 @@ def minutes_approve(request, pk):
     form = MinutesApproveForm(request.POST, meeting=meeting)
     if form.is_valid():
         try:
-            services.minutes_approve(
+            minutes_services.minutes_approve(
                 actor=request.user, meeting=meeting, approved_in=form.cleaned_data["approved_in"]
             )
         except DomainError as error:
@@ -185,7 +187,7 @@ def minutes_comment_add(request, pk):
     from erfurt_srp.discussion.models import Comment
     from erfurt_srp.discussion.services import comment_create
 
-    from ..forms import CommentForm
+    from ..forms.meetings import CommentForm
 
     meeting = _visible_minutes(request, pk)
     minutes = meeting.minutes

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_GET
 from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 
-from .. import selectors, services
-from ..forms import ConsultationForm, FileForm, PaperForm
+from ..forms.papers import ConsultationForm, FileForm, PaperForm
 from ..permissions import get_paper_for_user
+from ..selectors import papers as paper_selectors
+from ..services import papers as paper_services
 
 PAGE_SIZE = 30
 
@@ -21,7 +22,7 @@ PAGE_SIZE = 30
 @require_GET
 def paper_list(request):
     query = request.GET.get("q", "").strip()[:100]
-    qs = selectors.paper_list_for_user(request.user, query=query)
+    qs = paper_selectors.paper_list_for_user(request.user, query=query)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("seite"))
     return render(
         request,
@@ -39,7 +40,7 @@ def paper_detail(request, pk):
         {
             "paper": paper,
             "files": list(paper.files.all()),
-            "consultations": selectors.paper_consultations_for_user(request.user, paper),
+            "consultations": paper_selectors.paper_consultations_for_user(request.user, paper),
             "staff": is_staff(request.user),
         },
     )
@@ -53,7 +54,7 @@ def paper_create(request):
         form = PaperForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                paper = services.paper_create(actor=request.user, **form.cleaned_data)
+                paper = paper_services.paper_create(actor=request.user, **form.cleaned_data)
             except DomainError as error:
                 add_domain_error_to_form(form, error)
             else:
@@ -76,7 +77,7 @@ def paper_edit(request, pk):
         form = PaperForm(request.POST, instance=paper)
         if form.is_valid():
             try:
-                services.paper_update(actor=request.user, paper=paper, **form.cleaned_data)
+                paper_services.paper_update(actor=request.user, paper=paper, **form.cleaned_data)
             except DomainError as error:
                 add_domain_error_to_form(form, error)
             else:
@@ -99,7 +100,7 @@ def paper_file_add(request, pk):
         form = FileForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                services.file_attach(
+                paper_services.file_attach(
                     actor=request.user,
                     upload=form.cleaned_data["file"],
                     paper=paper,
@@ -128,7 +129,9 @@ def consultation_add(request, pk):
         form = ConsultationForm(request.POST)
         if form.is_valid():
             try:
-                services.consultation_add(actor=request.user, paper=paper, **form.cleaned_data)
+                paper_services.consultation_add(
+                    actor=request.user, paper=paper, **form.cleaned_data
+                )
             except DomainError as error:
                 add_domain_error_to_form(form, error)
             else:

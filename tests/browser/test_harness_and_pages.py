@@ -67,7 +67,7 @@ def test_invitee_accepts_the_invitation_and_lands_on_the_dashboard(
     import re
 
     from erfurt_srp.accounts import services
-    from gremium.invitations import membership_invitation_create
+    from gremium.services.invitations import membership_invitation_create
 
     staff = make_user("staff-invites@example.org", is_staff=True)
     committee = CommitteeFactory(name="Begleitgremium", slug="begleitgremium")

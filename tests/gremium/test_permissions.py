@@ -23,7 +23,7 @@ SECRET_PAPER = "Vertrauliche Vorlage"
 def objects(meeting, public_item, secret_item, committee, member_user):
     from erfurt_srp.discussion.services import comment_create
     from gremium.models import Membership
-    from gremium.services import minutes_publish, minutes_save
+    from gremium.services.minutes import minutes_publish, minutes_save
     from tests.gremium.factories import MeetingFactory
 
     past = MeetingFactory(committee=committee, number=6, start=meeting.start.replace(year=2022))
@@ -43,7 +43,7 @@ def objects(meeting, public_item, secret_item, committee, member_user):
     membership = Membership.objects.filter(committee=committee, role="member").first()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from gremium.services import file_attach
+    from gremium.services.papers import file_attach
 
     public_file = file_attach(
         actor=None,
@@ -222,7 +222,7 @@ def test_post_matrix(client, request, objects, role_index, role):
 def test_ended_membership_loses_access_the_same_day(client, objects, member_user):
     from django.utils import timezone
 
-    from gremium.services import membership_end
+    from gremium.services.committees import membership_end
 
     url = _url("paper_detail", objects, "secret_paper")
     client.login(email=member_user.email, password=PASSWORD)

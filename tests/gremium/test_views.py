@@ -183,7 +183,7 @@ def test_too_large_upload_shows_message(client, staff_user, settings, public_ite
 def test_file_download_follows_visibility(
     client, staff_user, secret_item, outsider_user, member_user
 ):
-    from gremium.services import file_attach
+    from gremium.services.papers import file_attach
 
     file = file_attach(
         actor=staff_user, agenda_item=secret_item, upload=SimpleUploadedFile("plan.pdf", b"%PDF-x")
@@ -331,7 +331,8 @@ def test_attendance_and_minutes_pages(client, staff_user, committee, member_user
 def _populate(committee, member_user, meetings: int, items: int):
     """Meetings with items, each with a paper, a comment, a vote and a statement round."""
     from erfurt_srp.discussion.services import comment_create
-    from gremium import services_votes
+    from gremium.services import statements as statement_services
+    from gremium.services import votes as vote_services
     from tests.factories import UserFactory
 
     staff = UserFactory(is_staff=True)
@@ -342,7 +343,7 @@ def _populate(committee, member_user, meetings: int, items: int):
             ConsultationFactory(agenda_item=item, paper=PaperFactory(public=i % 2 == 0))
             top = comment_create(target=item, body=f"K{i}", author=member_user)
             comment_create(target=item, body=f"Antwort {i}", author=staff, parent=top)
-            services_votes.vote_open(
+            vote_services.vote_open(
                 committee=committee,
                 subject=item,
                 question=f"Frage zu {item.name}?",
@@ -350,7 +351,7 @@ def _populate(committee, member_user, meetings: int, items: int):
                 actor=staff,
                 notify=False,
             )
-            services_votes.statement_round_open(
+            statement_services.statement_round_open(
                 committee=committee,
                 subject=item,
                 title=f"Runde zu {item.name}",
@@ -501,7 +502,7 @@ def test_member_page_shares_comment_sections_but_not_edit_links_or_csrf_tokens(
 def test_public_pages_are_cached_and_refreshed_after_a_change(
     client, staff_user, meeting, public_item
 ):
-    from gremium.services import agenda_item_add, meeting_cancel
+    from gremium.services.meetings import agenda_item_add, meeting_cancel
 
     url = meeting.get_absolute_url()
     assert "Neuer öffentlicher Punkt" not in client.get(url).content.decode()
@@ -571,10 +572,11 @@ def test_reply_forms_post_to_the_item(client, member_user, public_item):
 def test_meeting_page_shows_votes_and_rounds_only_to_those_who_may_see_them(
     client, request, staff_user, meeting, public_item, secret_item, role, sees_public, sees_secret
 ):
-    from gremium import services_votes
+    from gremium.services import statements as statement_services
+    from gremium.services import votes as vote_services
 
     for item, label in [(public_item, "Offen"), (secret_item, "Intern")]:
-        services_votes.vote_open(
+        vote_services.vote_open(
             committee=meeting.committee,
             subject=item,
             question=f"Abstimmung {label}?",
@@ -582,7 +584,7 @@ def test_meeting_page_shows_votes_and_rounds_only_to_those_who_may_see_them(
             actor=staff_user,
             notify=False,
         )
-        services_votes.statement_round_open(
+        statement_services.statement_round_open(
             committee=meeting.committee,
             subject=item,
             title=f"Stellungnahmen {label}",
@@ -609,7 +611,7 @@ def test_meeting_page_lists_files_of_the_items_that_have_them(
     secret_item,
     django_assert_max_num_queries,
 ):
-    from gremium.services import file_attach
+    from gremium.services.papers import file_attach
 
     login(client, member_user)
     with CaptureQueriesContext(connection) as without_files:

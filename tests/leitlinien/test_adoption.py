@@ -1,4 +1,4 @@
-"""Adoption through the committee's vote (gremium.services_votes) and the staff fallback."""
+"""Adoption through the committee's vote (gremium.services.votes) and the staff fallback."""
 
 from datetime import date
 
@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from erfurt_srp.core.errors import DomainError
-from gremium import services_votes
 from gremium.models import Vote
+from gremium.services import votes as vote_services
 from leitlinien import adoption
 from leitlinien.models import GuidelineVersion
 
@@ -33,9 +33,9 @@ def test_carried_vote_adopts_freezes_and_dates_the_version(
     with pytest.raises(DomainError):
         adoption.put_to_vote(version=version, actor=staff_user)  # already being voted on
     yes = vote.options.get(key="yes")
-    services_votes.ballot_cast(vote=vote, actor=member_user, choice=yes.pk)
+    vote_services.ballot_cast(vote=vote, actor=member_user, choice=yes.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        services_votes.vote_close(vote=vote, actor=staff_user)
+        vote_services.vote_close(vote=vote, actor=staff_user)
     version.refresh_from_db()
     old.refresh_from_db()
     assert version.state == State.ADOPTED and version.adoption_vote_id == vote.pk
@@ -51,9 +51,9 @@ def test_rejected_vote_leaves_the_version(
 ):
     version = VersionFactory(guideline=guideline, number=1, state=State.CONSULTATION)
     vote = adoption.put_to_vote(version=version, actor=staff_user)
-    services_votes.ballot_cast(vote=vote, actor=member_user, choice=vote.options.get(key="no").pk)
+    vote_services.ballot_cast(vote=vote, actor=member_user, choice=vote.options.get(key="no").pk)
     with django_capture_on_commit_callbacks(execute=True):
-        services_votes.vote_close(vote=vote, actor=staff_user)
+        vote_services.vote_close(vote=vote, actor=staff_user)
     version.refresh_from_db()
     assert version.state == State.CONSULTATION
     assert Vote.objects.get().result == Vote.Result.REJECTED
@@ -65,7 +65,7 @@ def test_no_vote_while_a_round_is_not_evaluated(public_round, staff_user, member
 
 
 def test_vote_subject_visibility_hides_drafts(draft, outsider_user, member_user):
-    from gremium.permissions_votes import subject_visibility
+    from gremium.permissions import subject_visibility
 
     assert subject_visibility.can_view(member_user, draft)
     assert not subject_visibility.can_view(outsider_user, draft)

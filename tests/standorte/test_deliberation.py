@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from gremium import services_votes
 from gremium.models import Paper, Vote
+from gremium.services import statements as statement_services
+from gremium.services import votes as vote_services
 from standorte import services
 from standorte.models import Deliberation, Recommendation
 from tests.factories import MembershipFactory
@@ -27,7 +28,7 @@ def setup(committee, member_membership):
 
 def _statements(deliberation, memberships):
     for membership in memberships:
-        services_votes.statement_submit(
+        statement_services.statement_submit(
             statement_round=deliberation.statement_round,
             actor=membership.person.user,
             text=f"Stellungnahme von {membership.institution.name}",
@@ -48,9 +49,9 @@ def test_carried_vote_becomes_recommendation_with_paper(
     assert vote.kind == Vote.Kind.SINGLE
     option_for = {v: int(k) for k, v in Deliberation.objects.get().option_proposals.items()}
     for membership in memberships:
-        services_votes.ballot_cast(vote=vote, actor=membership.person.user, choice=option_for[b.pk])
+        vote_services.ballot_cast(vote=vote, actor=membership.person.user, choice=option_for[b.pk])
     with django_capture_on_commit_callbacks(execute=True):
-        services_votes.vote_close(vote=vote, actor=staff_user)
+        vote_services.vote_close(vote=vote, actor=staff_user)
 
     recommendation = Recommendation.objects.get()
     assert recommendation.site == b
@@ -84,10 +85,10 @@ def test_tied_vote_makes_no_recommendation(setup, staff_user, django_capture_on_
     _statements(deliberation, memberships)
     vote = services.deliberation_open_vote(actor=staff_user, deliberation=deliberation)
     option_for = {v: int(k) for k, v in Deliberation.objects.get().option_proposals.items()}
-    services_votes.ballot_cast(vote=vote, actor=memberships[0].person.user, choice=option_for[a.pk])
-    services_votes.ballot_cast(vote=vote, actor=memberships[1].person.user, choice=option_for[b.pk])
+    vote_services.ballot_cast(vote=vote, actor=memberships[0].person.user, choice=option_for[a.pk])
+    vote_services.ballot_cast(vote=vote, actor=memberships[1].person.user, choice=option_for[b.pk])
     with django_capture_on_commit_callbacks(execute=True):
-        services_votes.vote_close(vote=vote, actor=staff_user)
+        vote_services.vote_close(vote=vote, actor=staff_user)
     assert not Recommendation.objects.exists()
     assert Deliberation.objects.get().state == Deliberation.State.FAILED
 

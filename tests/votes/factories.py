@@ -5,8 +5,8 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from gremium import services_votes
 from gremium.models import AgendaItem, Meeting, Vote
+from gremium.services import votes as vote_services
 from tests.factories import CommitteeFactory, InstitutionFactory, MembershipFactory, UserFactory
 
 
@@ -51,7 +51,7 @@ def open_vote(*, committee, subject=None, actor=None, **kwargs) -> Vote:
     kwargs.setdefault("question", "Soll der Standort empfohlen werden?")
     kwargs.setdefault("kind", Vote.Kind.YES_NO)
     kwargs.setdefault("deadline", timezone.now() + timedelta(days=3))
-    return services_votes.vote_open(
+    return vote_services.vote_open(
         committee=committee, subject=subject, actor=actor or staff(), **kwargs
     )
 

@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.notifications.models import OutboxMessage
-from gremium import services_votes
 from gremium.models import Ballot, Minutes, MinutesEntry, Participation, SecretBallot, Vote
+from gremium.services import statements as statement_services
+from gremium.services import votes as vote_services
 from tests.factories import InstitutionFactory, MembershipFactory
 from tests.votes.factories import add_institutions, open_vote, option
 
@@ -73,8 +74,8 @@ def test_deadline_in_the_past_is_refused(committee, member_user, staff_user, age
 
 
 def test_member_votes_and_may_change_the_ballot_until_close(vote, member_user):
-    services_votes.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "no").pk)
-    ballot = services_votes.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "yes").pk)
+    vote_services.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "no").pk)
+    ballot = vote_services.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "yes").pk)
     assert Ballot.objects.filter(vote=vote).count() == 1
     assert ballot.choice.key == "yes"
     assert ballot.cast_role == "member"
@@ -82,17 +83,17 @@ def test_member_votes_and_may_change_the_ballot_until_close(vote, member_user):
 
 
 def test_members_later_ballot_replaces_the_deputys(vote, member_user, deputy_user):
-    services_votes.ballot_cast(vote=vote, actor=deputy_user, choice=option(vote, "no").pk)
-    services_votes.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "yes").pk)
+    vote_services.ballot_cast(vote=vote, actor=deputy_user, choice=option(vote, "no").pk)
+    vote_services.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "yes").pk)
     ballot = Ballot.objects.get(vote=vote)
     assert ballot.person.user == member_user
     assert ballot.choice.key == "yes"
 
 
 def test_deputy_cannot_change_the_members_ballot(vote, member_user, deputy_user):
-    services_votes.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "yes").pk)
+    vote_services.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "yes").pk)
     with pytest.raises(DomainError) as error:
-        services_votes.ballot_cast(vote=vote, actor=deputy_user, choice=option(vote, "no").pk)
+        vote_services.ballot_cast(vote=vote, actor=deputy_user, choice=option(vote, "no").pk)
     assert "Mitglied" in str(error.value)
     assert Ballot.objects.get(vote=vote).choice.key == "yes"
 
@@ -100,17 +101,17 @@ def test_deputy_cannot_change_the_members_ballot(vote, member_user, deputy_user)
 def test_option_that_does_not_exist_is_refused(vote, member_user, committee, staff_user):
     other = open_vote(committee=committee, actor=staff_user)
     with pytest.raises(DomainError) as error:
-        services_votes.ballot_cast(vote=vote, actor=member_user, choice=option(other, "yes").pk)
+        vote_services.ballot_cast(vote=vote, actor=member_user, choice=option(other, "yes").pk)
     assert error.value.field == "choice"
     assert "gibt es" in str(error.value)
     assert not Ballot.objects.filter(vote=vote).exists()
 
 
 def test_ballot_after_close_is_refused_and_the_result_stays(vote, member_user, staff_user):
-    services_votes.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "yes").pk)
-    services_votes.vote_close(vote=vote, actor=staff_user)
+    vote_services.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "yes").pk)
+    vote_services.vote_close(vote=vote, actor=staff_user)
     with pytest.raises(DomainError) as error:
-        services_votes.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "no").pk)
+        vote_services.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "no").pk)
     assert "abgeschlossen" in str(error.value)
     vote.refresh_from_db()
     assert vote.result == Vote.Result.CARRIED
@@ -120,14 +121,14 @@ def test_ballot_after_close_is_refused_and_the_result_stays(vote, member_user, s
 def test_ballot_after_the_deadline_is_refused(vote, member_user):
     Vote.objects.filter(pk=vote.pk).update(deadline=timezone.now() - timedelta(seconds=1))
     with pytest.raises(DomainError) as error:
-        services_votes.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "yes").pk)
+        vote_services.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "yes").pk)
     assert "Frist" in str(error.value)
 
 
 def test_outsider_public_and_staff_cannot_vote(vote, outsider_user, public_user, staff_user):
     for user in (outsider_user, public_user, staff_user):
         with pytest.raises(DomainError):
-            services_votes.ballot_cast(vote=vote, actor=user, choice=option(vote, "yes").pk)
+            vote_services.ballot_cast(vote=vote, actor=user, choice=option(vote, "yes").pk)
     assert not Ballot.objects.exists()
 
 
@@ -136,13 +137,13 @@ def test_nobody_votes_on_a_subject_they_cannot_see(committee, member_user, staff
     agenda_item.meeting.save()
     vote = open_vote(committee=committee, subject=agenda_item, actor=staff_user)
     with pytest.raises(DomainError):
-        services_votes.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "yes").pk)
+        vote_services.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "yes").pk)
 
 
 def test_secret_ballot_is_stored_without_link_to_the_voter_and_is_final(
     secret_vote, member_user, deputy_user
 ):
-    services_votes.ballot_cast(
+    vote_services.ballot_cast(
         vote=secret_vote, actor=deputy_user, choice=option(secret_vote, "no").pk
     )
     assert not Ballot.objects.exists()
@@ -154,7 +155,7 @@ def test_secret_ballot_is_stored_without_link_to_the_voter_and_is_final(
     assert secret.choice.key == "no"
     assert not hasattr(SecretBallot, "history")
     with pytest.raises(DomainError):
-        services_votes.ballot_cast(
+        vote_services.ballot_cast(
             vote=secret_vote, actor=member_user, choice=option(secret_vote, "yes").pk
         )
     assert SecretBallot.objects.count() == 1
@@ -170,8 +171,8 @@ def test_close_computes_carried_rejected_and_no_quorum(committee, staff_user):
     vote, users = _committee_with(5, committee, staff_user)
     assert vote.quorum == 3
     for user, key in zip(users, ["yes", "yes", "no", "abstain"], strict=False):
-        services_votes.ballot_cast(vote=vote, actor=user, choice=option(vote, key).pk)
-    vote = services_votes.vote_close(vote=vote, actor=staff_user)
+        vote_services.ballot_cast(vote=vote, actor=user, choice=option(vote, key).pk)
+    vote = vote_services.vote_close(vote=vote, actor=staff_user)
     assert vote.result == Vote.Result.CARRIED
     assert vote.participants == 4
     assert vote.result_counts[str(option(vote, "yes").pk)] == 2
@@ -180,17 +181,17 @@ def test_close_computes_carried_rejected_and_no_quorum(committee, staff_user):
 
     rejected = open_vote(committee=committee, actor=staff_user)
     for user, key in zip(users, ["yes", "no", "no"], strict=False):
-        services_votes.ballot_cast(vote=rejected, actor=user, choice=option(rejected, key).pk)
-    assert services_votes.vote_close(vote=rejected, actor=staff_user).result == "rejected"
+        vote_services.ballot_cast(vote=rejected, actor=user, choice=option(rejected, key).pk)
+    assert vote_services.vote_close(vote=rejected, actor=staff_user).result == "rejected"
 
     tied = open_vote(committee=committee, actor=staff_user)
     for user, key in zip(users, ["yes", "no", "abstain"], strict=False):
-        services_votes.ballot_cast(vote=tied, actor=user, choice=option(tied, key).pk)
-    assert services_votes.vote_close(vote=tied, actor=staff_user).result == "rejected"
+        vote_services.ballot_cast(vote=tied, actor=user, choice=option(tied, key).pk)
+    assert vote_services.vote_close(vote=tied, actor=staff_user).result == "rejected"
 
     too_few = open_vote(committee=committee, actor=staff_user)
-    services_votes.ballot_cast(vote=too_few, actor=users[0], choice=option(too_few, "yes").pk)
-    assert services_votes.vote_close(vote=too_few, actor=staff_user).result == "no_quorum"
+    vote_services.ballot_cast(vote=too_few, actor=users[0], choice=option(too_few, "yes").pk)
+    assert vote_services.vote_close(vote=too_few, actor=staff_user).result == "no_quorum"
 
 
 def test_single_choice_and_tie(committee, staff_user):
@@ -198,46 +199,46 @@ def test_single_choice_and_tie(committee, staff_user):
         3, committee, staff_user, kind="single", options=["Nord", "Süd", "Ost"]
     )
     for user, label in zip(users, ["Süd", "Süd", "Nord"], strict=True):
-        services_votes.ballot_cast(vote=vote, actor=user, choice=option(vote, label).pk)
-    vote = services_votes.vote_close(vote=vote, actor=staff_user)
+        vote_services.ballot_cast(vote=vote, actor=user, choice=option(vote, label).pk)
+    vote = vote_services.vote_close(vote=vote, actor=staff_user)
     assert vote.result == Vote.Result.DECIDED
     assert "Gewählt: Süd" in vote.result_text
 
     tie = open_vote(
         committee=committee, actor=staff_user, kind="single", options=["A", "B"], quorum=2
     )
-    services_votes.ballot_cast(vote=tie, actor=users[0], choice=option(tie, "A").pk)
-    services_votes.ballot_cast(vote=tie, actor=users[1], choice=option(tie, "B").pk)
-    assert services_votes.vote_close(vote=tie, actor=staff_user).result == Vote.Result.TIED
+    vote_services.ballot_cast(vote=tie, actor=users[0], choice=option(tie, "A").pk)
+    vote_services.ballot_cast(vote=tie, actor=users[1], choice=option(tie, "B").pk)
+    assert vote_services.vote_close(vote=tie, actor=staff_user).result == Vote.Result.TIED
 
 
 def test_ranked_vote_uses_borda_count(committee, staff_user):
     vote, users = _committee_with(3, committee, staff_user, kind="ranked", options=["A", "B", "C"])
     a, b, c = (option(vote, x).pk for x in "ABC")
-    services_votes.ballot_cast(vote=vote, actor=users[0], ranking=[a, b, c])  # A2 B1 C0
-    services_votes.ballot_cast(vote=vote, actor=users[1], ranking=[b, a, c])  # B2 A1 C0
-    services_votes.ballot_cast(vote=vote, actor=users[2], ranking=[b, c])  # B2 C1
-    vote = services_votes.vote_close(vote=vote, actor=staff_user)
+    vote_services.ballot_cast(vote=vote, actor=users[0], ranking=[a, b, c])  # A2 B1 C0
+    vote_services.ballot_cast(vote=vote, actor=users[1], ranking=[b, a, c])  # B2 A1 C0
+    vote_services.ballot_cast(vote=vote, actor=users[2], ranking=[b, c])  # B2 C1
+    vote = vote_services.vote_close(vote=vote, actor=staff_user)
     assert vote.result == Vote.Result.RANKED
     assert vote.result_points == {str(a): 3, str(b): 5, str(c): 1}
     assert vote.result_text.index("B:") < vote.result_text.index("A:")
     with pytest.raises(DomainError):
-        services_votes.ballot_cast(vote=vote, actor=users[0], ranking=[a, a])
+        vote_services.ballot_cast(vote=vote, actor=users[0], ranking=[a, a])
 
 
 def test_ranking_with_duplicates_is_refused(committee, staff_user):
     vote, users = _committee_with(2, committee, staff_user, kind="ranked", options=["A", "B"])
     a = option(vote, "A").pk
     with pytest.raises(DomainError):
-        services_votes.ballot_cast(vote=vote, actor=users[0], ranking=[a, a])
+        vote_services.ballot_cast(vote=vote, actor=users[0], ranking=[a, a])
 
 
 def test_closing_writes_the_result_to_the_agenda_item_and_minutes(
     vote, member_user, staff_user, agenda_item
 ):
     minutes = Minutes.objects.create(meeting=agenda_item.meeting)
-    services_votes.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "yes").pk)
-    services_votes.vote_close(vote=vote, actor=staff_user)
+    vote_services.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "yes").pk)
+    vote_services.vote_close(vote=vote, actor=staff_user)
     agenda_item.refresh_from_db()
     assert agenda_item.result.startswith("angenommen")
     entry = MinutesEntry.objects.get(agenda_item=agenda_item)
@@ -254,21 +255,21 @@ def test_close_hooks_run_after_commit(
     from gremium.models import AgendaItem
 
     seen = []
-    services_votes.on_vote_closed.register(AgendaItem, lambda v: seen.append((v.pk, v.result)))
+    vote_services.on_vote_closed.register(AgendaItem, lambda v: seen.append((v.pk, v.result)))
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            services_votes.vote_close(vote=vote, actor=staff_user)
+            vote_services.vote_close(vote=vote, actor=staff_user)
             assert seen == []
         assert seen == [(vote.pk, "no_quorum")]
     finally:
-        services_votes.on_vote_closed._hooks.pop(AgendaItem, None)
+        vote_services.on_vote_closed._hooks.pop(AgendaItem, None)
 
 
 def test_show_of_hands_closes_with_entered_counts(committee, staff_user):
     vote, users = _committee_with(4, committee, staff_user)
-    services_votes.ballot_cast(vote=vote, actor=users[0], choice=option(vote, "no").pk)
+    vote_services.ballot_cast(vote=vote, actor=users[0], choice=option(vote, "no").pk)
     counts = {option(vote, "yes").pk: 3, option(vote, "no").pk: 1, option(vote, "abstain").pk: 0}
-    vote = services_votes.vote_record_show_of_hands(vote=vote, counts=counts, actor=staff_user)
+    vote = vote_services.vote_record_show_of_hands(vote=vote, counts=counts, actor=staff_user)
     assert vote.method == Vote.Method.SHOW_OF_HANDS
     assert vote.result == Vote.Result.CARRIED
     assert vote.participants == 4
@@ -277,7 +278,7 @@ def test_show_of_hands_closes_with_entered_counts(committee, staff_user):
 
 def test_show_of_hands_with_more_hands_than_voters_is_refused(vote, staff_user):
     with pytest.raises(DomainError):
-        services_votes.vote_record_show_of_hands(
+        vote_services.vote_record_show_of_hands(
             vote=vote, counts={option(vote, "yes").pk: 2}, actor=staff_user
         )
     vote.refresh_from_db()
@@ -285,9 +286,9 @@ def test_show_of_hands_with_more_hands_than_voters_is_refused(vote, staff_user):
 
 
 def test_closing_twice_is_refused(vote, staff_user):
-    services_votes.vote_close(vote=vote, actor=staff_user)
+    vote_services.vote_close(vote=vote, actor=staff_user)
     with pytest.raises(DomainError):
-        services_votes.vote_close(vote=vote, actor=staff_user)
+        vote_services.vote_close(vote=vote, actor=staff_user)
 
 
 def test_person_ballot_unit_counts_members_and_deputies(
@@ -295,18 +296,18 @@ def test_person_ballot_unit_counts_members_and_deputies(
 ):
     vote = open_vote(committee=committee, actor=staff_user, ballot_unit="person")
     assert vote.eligible_count == 2
-    services_votes.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "yes").pk)
-    services_votes.ballot_cast(vote=vote, actor=deputy_user, choice=option(vote, "no").pk)
+    vote_services.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "yes").pk)
+    vote_services.ballot_cast(vote=vote, actor=deputy_user, choice=option(vote, "no").pk)
     assert Ballot.objects.filter(vote=vote).count() == 2
 
 
 def test_requires_complete_statement_round(committee, member_user, staff_user, agenda_item):
-    statement_round = services_votes.statement_round_open(
+    statement_round = statement_services.statement_round_open(
         committee=committee, subject=agenda_item, title="Stellungnahmen", actor=staff_user
     )
     other = InstitutionFactory()
     MembershipFactory(committee=committee, institution=other)
-    services_votes.statement_submit(statement_round=statement_round, actor=member_user, text="Ja.")
+    statement_services.statement_submit(statement_round=statement_round, actor=member_user, text="Ja.")
     with pytest.raises(DomainError) as error:
         open_vote(committee=committee, subject=agenda_item, actor=staff_user)
     assert error.value.field == "requires_round"

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.notifications.models import OutboxMessage
-from gremium import services_votes
 from gremium.models import Statement
+from gremium.services import statements as statement_services
 from tests.factories import InstitutionFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def statement_round(committee, member_user, deputy_user, staff_user, agenda_item):
-    return services_votes.statement_round_open(
+    return statement_services.statement_round_open(
         committee=committee, subject=agenda_item, title="Stellungnahmen ThINKA", actor=staff_user
     )
 
@@ -41,7 +41,7 @@ def test_a_second_round_on_the_same_subject_is_refused(
     statement_round, committee, staff_user, agenda_item
 ):
     with pytest.raises(DomainError) as error:
-        services_votes.statement_round_open(
+        statement_services.statement_round_open(
             committee=committee, subject=agenda_item, title="Noch eine", actor=staff_user
         )
     assert "bereits" in str(error.value)
@@ -50,11 +50,11 @@ def test_a_second_round_on_the_same_subject_is_refused(
 def test_second_statement_of_an_institution_edits_the_first(
     statement_round, member_user, deputy_user
 ):
-    first, created = services_votes.statement_submit(
+    first, created = statement_services.statement_submit(
         statement_round=statement_round, actor=deputy_user, text="Erste Fassung"
     )
     assert created
-    second, created = services_votes.statement_submit(
+    second, created = statement_services.statement_submit(
         statement_round=statement_round, actor=member_user, text="Zweite Fassung"
     )
     assert not created
@@ -71,14 +71,14 @@ def test_second_statement_of_an_institution_edits_the_first(
 def test_file_type_and_size_are_checked(statement_round, member_user, settings):
     bad = SimpleUploadedFile("tool.exe", b"MZ", content_type="application/octet-stream")
     with pytest.raises(DomainError) as error:
-        services_votes.statement_submit(
+        statement_services.statement_submit(
             statement_round=statement_round, actor=member_user, text="x", file=bad
         )
     assert error.value.field == "file"
     settings.UPLOAD_MAX_BYTES = 10
     big = SimpleUploadedFile("gross.pdf", b"%PDF" + b"x" * 20, content_type="application/pdf")
     with pytest.raises(DomainError) as error:
-        services_votes.statement_submit(
+        statement_services.statement_submit(
             statement_round=statement_round, actor=member_user, text="x", file=big
         )
     assert "zu groß" in str(error.value)
@@ -89,7 +89,7 @@ def test_statement_with_file_is_downloadable_by_members_only(
     statement_round, member_user, outsider_user, client
 ):
     pdf = SimpleUploadedFile("stellungnahme.pdf", b"%PDF-1.4 test", content_type="application/pdf")
-    statement, _ = services_votes.statement_submit(
+    statement, _ = statement_services.statement_submit(
         statement_round=statement_round, actor=member_user, text="Mit Anlage", file=pdf
     )
     url = reverse("gremium:statement_file", args=[statement_round.pk, statement.pk])
@@ -104,7 +104,7 @@ def test_statement_with_file_is_downloadable_by_members_only(
 def test_completeness_page_and_reminder_to_the_missing(
     statement_round, member_user, deputy_user, other_institution_member, staff_user, client
 ):
-    services_votes.statement_submit(statement_round=statement_round, actor=member_user, text="Ja")
+    statement_services.statement_submit(statement_round=statement_round, actor=member_user, text="Ja")
     client.force_login(staff_user)
     page = client.get(statement_round.get_absolute_url()).content.decode()
     assert "Vollständigkeit: 1 von 2 Institutionen" in page
@@ -186,9 +186,9 @@ def test_reminder_is_for_staff(role, expected, statement_round, request, client)
 
 
 def test_closed_round_takes_no_statements(statement_round, member_user, staff_user):
-    services_votes.statement_round_close(statement_round=statement_round, actor=staff_user)
+    statement_services.statement_round_close(statement_round=statement_round, actor=staff_user)
     with pytest.raises(DomainError):
-        services_votes.statement_submit(
+        statement_services.statement_submit(
             statement_round=statement_round, actor=member_user, text="x"
         )
 

@@ -6,9 +6,10 @@ import pytest
 from django.utils import timezone
 
 from erfurt_srp.notifications.models import OutboxMessage
-from gremium import services_votes
 from gremium.models import StatementRound, Vote
-from gremium.tasks_votes import votes_send_due
+from gremium.services import statements as statement_services
+from gremium.services import votes as vote_services
+from gremium.tasks import votes_send_due
 from tests.votes.factories import add_institutions, open_vote, option
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +19,8 @@ def test_reminder_goes_once_to_those_who_have_not_voted(committee, staff_user):
     memberships = add_institutions(committee, 2)
     vote = open_vote(committee=committee, actor=staff_user)
     voter = memberships[0].person.user
-    services_votes.ballot_cast(vote=vote, actor=voter, choice=option(vote, "yes").pk)
-    assert services_votes.votes_send_due()["vote_reminders"] == 0  # not due yet
+    vote_services.ballot_cast(vote=vote, actor=voter, choice=option(vote, "yes").pk)
+    assert vote_services.votes_send_due()["vote_reminders"] == 0  # not due yet
     Vote.objects.filter(pk=vote.pk).update(remind_at=timezone.now() - timedelta(minutes=1))
     assert votes_send_due()["vote_reminders"] == 1
     assert votes_send_due()["vote_reminders"] == 0
@@ -38,7 +39,7 @@ def test_votes_whose_deadline_passed_are_closed_and_results_sent(
     committee, member_user, staff_user
 ):
     vote = open_vote(committee=committee, actor=staff_user)
-    services_votes.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "yes").pk)
+    vote_services.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "yes").pk)
     Vote.objects.filter(pk=vote.pk).update(deadline=timezone.now() - timedelta(seconds=1))
     assert votes_send_due()["closed"] == 1
     vote.refresh_from_db()
@@ -51,7 +52,7 @@ def test_votes_whose_deadline_passed_are_closed_and_results_sent(
 
 
 def test_round_reminder_is_sent_when_due(committee, member_user, staff_user, agenda_item):
-    statement_round = services_votes.statement_round_open(
+    statement_round = statement_services.statement_round_open(
         committee=committee,
         subject=agenda_item,
         title="Runde",

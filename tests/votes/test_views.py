@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from gremium import services_votes
 from gremium.models import Ballot, Vote
+from gremium.services import statements as statement_services
+from gremium.services import votes as vote_services
 from tests.votes.factories import add_institutions, open_vote, option
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +139,7 @@ def test_unknown_option_shows_a_message_next_to_the_field(vote, member_user, cli
 
 
 def test_ballot_after_close_shows_a_clear_message(vote, member_user, staff_user, client):
-    services_votes.vote_close(vote=vote, actor=staff_user)
+    vote_services.vote_close(vote=vote, actor=staff_user)
     client.force_login(member_user)
     response = client.post(
         reverse("gremium:vote_ballot", args=[vote.pk]), {"choice": option(vote, "yes").pk}
@@ -167,8 +168,8 @@ def test_staff_enters_show_of_hands(vote, staff_user, client):
 def test_open_vote_result_sheet_lists_ballots_per_institution(
     vote, member_user, staff_user, client
 ):
-    services_votes.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "no").pk)
-    services_votes.vote_close(vote=vote, actor=staff_user)
+    vote_services.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "no").pk)
+    vote_services.vote_close(vote=vote, actor=staff_user)
     client.force_login(staff_user)
     csv = client.get(reverse("gremium:vote_result_csv", args=[vote.pk])).content.decode("utf-8-sig")
     institution = member_user.person.memberships.first().institution.name
@@ -184,7 +185,7 @@ def test_open_vote_result_sheet_lists_ballots_per_institution(
 def test_secret_vote_never_shows_who_voted_what(
     secret_vote, member_user, staff_user, admin_user, client
 ):
-    services_votes.ballot_cast(
+    vote_services.ballot_cast(
         vote=secret_vote, actor=member_user, choice=option(secret_vote, "no").pk
     )
     person = str(member_user.person)
@@ -195,7 +196,7 @@ def test_secret_vote_never_shows_who_voted_what(
     assert institution in open_page  # who has voted is visible
     assert "Nein: " not in open_page and ">Nein<" not in open_page  # no interim counts
 
-    services_votes.vote_close(vote=secret_vote, actor=staff_user)
+    vote_services.vote_close(vote=secret_vote, actor=staff_user)
     for user in (member_user, staff_user, admin_user):
         client.force_login(user)
         page = client.get(secret_vote.get_absolute_url()).content.decode()
@@ -226,9 +227,9 @@ def test_secret_vote_never_shows_who_voted_what(
 def test_staff_sees_the_history_of_ballot_changes(
     vote, member_user, deputy_user, staff_user, client
 ):
-    services_votes.ballot_cast(vote=vote, actor=deputy_user, choice=option(vote, "no").pk)
-    services_votes.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "yes").pk)
-    services_votes.vote_close(vote=vote, actor=staff_user)
+    vote_services.ballot_cast(vote=vote, actor=deputy_user, choice=option(vote, "no").pk)
+    vote_services.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "yes").pk)
+    vote_services.vote_close(vote=vote, actor=staff_user)
     client.force_login(staff_user)
     page = client.get(vote.get_absolute_url()).content.decode()
     assert "Stimme: Nein" in page and "Stimme: Ja" in page
@@ -267,7 +268,7 @@ def test_round_list_queries_do_not_grow_with_rows(
 
     def make(n):
         for _ in range(n):
-            services_votes.statement_round_open(
+            statement_services.statement_round_open(
                 committee=committee,
                 subject=AgendaItemFactory(meeting=meeting),
                 title="Runde",
@@ -291,7 +292,7 @@ def test_dashboard_panel_tells_members_what_is_missing(vote, member_user, staff_
     client.force_login(member_user)
     page = client.get(reverse("dashboard")).content.decode()
     assert "Ihre Stimme fehlt noch" in page and vote.question in page
-    services_votes.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "yes").pk)
+    vote_services.ballot_cast(vote=vote, actor=member_user, choice=option(vote, "yes").pk)
     assert "Ihre Stimme fehlt noch" not in client.get(reverse("dashboard")).content.decode()
     client.force_login(staff_user)
     assert "Offene Abstimmungen" in client.get(reverse("dashboard")).content.decode()
@@ -326,14 +327,14 @@ def test_vote_page_queries_do_not_grow_with_ballots(
     memberships = add_institutions(committee, 8)
     vote = open_vote(committee=committee, actor=staff_user)
     voters = [m.person.user for m in memberships]
-    services_votes.ballot_cast(vote=vote, actor=voters[0], choice=option(vote, "yes").pk)
+    vote_services.ballot_cast(vote=vote, actor=voters[0], choice=option(vote, "yes").pk)
     client.force_login(request.getfixturevalue(user_fixture))
     client.get(vote.get_absolute_url())
     with CaptureQueriesContext(connection) as one:
         assert client.get(vote.get_absolute_url()).status_code == 200
     for voter in voters[1:]:
-        services_votes.ballot_cast(vote=vote, actor=voter, choice=option(vote, "no").pk)
-        services_votes.ballot_cast(vote=vote, actor=voter, choice=option(vote, "yes").pk)
+        vote_services.ballot_cast(vote=vote, actor=voter, choice=option(vote, "no").pk)
+        vote_services.ballot_cast(vote=vote, actor=voter, choice=option(vote, "yes").pk)
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(vote.get_absolute_url())
     assert response.content.decode().count("(Mitglied)") >= 8
@@ -344,7 +345,7 @@ def test_subject_partial_links_votes_and_offers_staff_to_open_them(
 ):
     from django.template.loader import render_to_string
 
-    from gremium.selectors_votes import subject_votes_context
+    from gremium.selectors.votes import subject_votes_context
 
     def render(user):
         context = {"sv": subject_votes_context(user, agenda_item)}

@@ -1,17 +1,10 @@
-"""Forms for votes, ballots, show-of-hands results and statements. Rules live in services_votes."""
+"""Forms for votes: open a vote, cast a ballot, enter a show-of-hands result."""
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import Committee, Vote
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+from ..models import Committee, Vote
+from .common import DateTimeLocalInput
 
 
 class VoteOpenForm(forms.Form):
@@ -121,38 +114,3 @@ class ShowOfHandsForm(forms.Form):
 
     def counts(self) -> dict:
         return {o.pk: self.cleaned_data[f"option_{o.pk}"] for o in self.options}
-
-
-class StatementRoundOpenForm(forms.Form):
-    committee = forms.ModelChoiceField(
-        label=_("Gremium"), queryset=Committee.objects.order_by("name"), empty_label=None
-    )
-    title = forms.CharField(label=_("Titel"), max_length=255)
-    description = forms.CharField(
-        label=_("Erläuterung"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    deadline = forms.DateTimeField(
-        label=_("Frist"),
-        required=False,
-        widget=DateTimeLocalInput(),
-        input_formats=["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M"],
-    )
-
-
-class StatementForm(forms.Form):
-    text = forms.CharField(
-        label=_("Fachliche Stellungnahme"), widget=forms.Textarea(attrs={"rows": 10})
-    )
-    file = forms.FileField(label=_("Datei (optional)"), required=False)
-    remove_file = forms.BooleanField(label=_("vorhandene Datei entfernen"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        allowed = ", ".join(settings.UPLOAD_ALLOWED_EXTENSIONS)
-        self.fields["file"].help_text = _("Erlaubt: %(types)s; höchstens %(mb)s MB.") % {
-            "types": allowed,
-            "mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
-        }
-        self.fields["file"].widget.attrs["accept"] = ",".join(
-            f".{e}" for e in settings.UPLOAD_ALLOWED_EXTENSIONS
-        )

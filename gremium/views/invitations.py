@@ -12,9 +12,9 @@ from erfurt_srp.accounts.models import Invitation
 from erfurt_srp.accounts.services import invitation_resend
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 
-from .forms_invitations import MembershipInvitationForm
-from .invitations import PURPOSE, membership_invitation_create
-from .models import Committee, Institution, Membership
+from ..forms.invitations import MembershipInvitationForm
+from ..models import Committee, Institution, Membership
+from ..services.invitations import PURPOSE, membership_invitation_create
 
 
 @staff_required

@@ -1,35 +1,16 @@
-"""Forms of gremium: they parse and show input; rules live in services.py."""
+"""Forms for meetings, their agenda items, comments and the members' answers."""
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
+from ..models import (
     Committee,
-    Consultation,
-    Institution,
     Location,
     Meeting,
     MeetingResponse,
-    Membership,
     Paper,
 )
-
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format=DATETIME_FORMAT, **kwargs)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from .common import DATETIME_FORMAT, DateTimeInput
 
 
 class MeetingForm(forms.Form):
@@ -127,65 +108,6 @@ class AgendaItemMoveForm(forms.Form):
     position = forms.IntegerField(label=_("Neue Position (TOP-Nummer)"))
 
 
-def _upload_help():
-    return _("Erlaubt: %(ext)s; höchstens %(mb)s MB.") % {
-        "ext": ", ".join(settings.UPLOAD_ALLOWED_EXTENSIONS),
-        "mb": settings.UPLOAD_MAX_BYTES // 1048576,
-    }
-
-
-class FileForm(forms.Form):
-    name = forms.CharField(label=_("Bezeichnung (optional)"), max_length=200, required=False)
-    file = forms.FileField(label=_("Datei"))
-    is_main = forms.BooleanField(label=_("Hauptdokument der Drucksache"), required=False)
-
-    def __init__(self, *args, for_paper: bool = True, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _upload_help()
-        if not for_paper:
-            del self.fields["is_main"]
-
-
-class PaperForm(forms.ModelForm):
-    main_file = forms.FileField(label=_("Hauptdokument (optional)"), required=False)
-
-    class Meta:
-        model = Paper
-        fields = ["reference", "name", "kind", "public", "date", "committee", "originator", "text"]
-        widgets = {"date": DateInput(), "text": forms.Textarea(attrs={"rows": 12})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["main_file"].help_text = _upload_help()
-        if self.instance.pk:
-            del self.fields["main_file"]
-
-    def validate_unique(self):
-        # The service checks the number and shows the message next to the field.
-        pass
-
-
-class ConsultationForm(forms.Form):
-    committee = forms.ModelChoiceField(
-        label=_("Gremium dieser Plattform"), queryset=Committee.objects.all(), required=False
-    )
-    body_name = forms.CharField(
-        label=_("oder anderes Beratungsgremium"),
-        max_length=200,
-        required=False,
-        help_text=_("z. B. Dienstberatung OB"),
-    )
-    meeting = forms.ModelChoiceField(
-        label=_("Sitzung (optional)"),
-        queryset=Meeting.objects.select_related("committee").order_by("-start"),
-        required=False,
-    )
-    date = forms.DateField(label=_("Datum"), required=False, widget=DateInput())
-    public = forms.BooleanField(label=_("öffentliche Behandlung"), required=False, initial=True)
-    role = forms.ChoiceField(label=_("Rolle"), choices=Consultation.Role.choices)
-    authoritative = forms.BooleanField(label=_("beschließend"), required=False)
-
-
 class ResponseForm(forms.Form):
     answer = forms.ChoiceField(
         label=_("Ihre Antwort"), choices=MeetingResponse.Answer.choices, widget=forms.RadioSelect
@@ -216,44 +138,3 @@ class CommentForm(forms.Form):
 
 class CommentHideForm(forms.Form):
     reason = forms.CharField(label=_("Grund der Ausblendung"), max_length=500)
-
-
-class MembershipForm(forms.Form):
-    institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.all())
-    role = forms.ChoiceField(label=_("Rolle"), choices=Membership.Role.choices)
-    first_name = forms.CharField(label=_("Vorname"), max_length=100)
-    last_name = forms.CharField(label=_("Nachname"), max_length=100)
-    email = forms.EmailField(label=_("E-Mail-Adresse"))
-    start_date = forms.DateField(label=_("Beginn"), widget=DateInput(), required=False)
-
-
-class MembershipReplaceForm(forms.Form):
-    first_name = forms.CharField(label=_("Vorname der neuen Person"), max_length=100)
-    last_name = forms.CharField(label=_("Nachname der neuen Person"), max_length=100)
-    email = forms.EmailField(label=_("E-Mail-Adresse der neuen Person"))
-    start_date = forms.DateField(
-        label=_("Wechsel zum"), widget=DateInput(), required=False, help_text=_("leer: heute")
-    )
-
-
-class MembershipEndForm(forms.Form):
-    end_date = forms.DateField(
-        label=_("Ende zum"),
-        widget=DateInput(),
-        required=False,
-        help_text=_("Ab diesem Tag besteht kein Zugang mehr; leer: heute."),
-    )
-
-
-class MinutesApproveForm(forms.Form):
-    approved_in = forms.ModelChoiceField(
-        label=_("genehmigt in Sitzung"), queryset=Meeting.objects.none()
-    )
-
-    def __init__(self, *args, meeting: Meeting, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["approved_in"].queryset = (
-            Meeting.objects.filter(committee_id=meeting.committee_id, start__gt=meeting.start)
-            .select_related("committee")
-            .order_by("start")
-        )

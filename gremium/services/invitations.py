@@ -1,21 +1,17 @@
 """Invitations of committee members (purpose "gremium.membership").
 
-Registered with accounts' invitation registry on import (accounts autodiscovers `invitations`
-modules). Payload: {"committee": id, "institution": id, "role": "member" | "deputy"}.
+GremiumConfig.ready() registers `accept` and `describe` with accounts' invitation registry.
+Payload: {"committee": id, "institution": id, "role": "member" | "deputy"}.
 """
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from erfurt_srp.accounts.invitations import InvitationPurpose, register_invitation_purpose
 from erfurt_srp.accounts.models import Invitation
-from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.accounts.services import invitation_create
 from erfurt_srp.core.errors import DomainError
-from erfurt_srp.core.registry import NavItem, register_nav
 
-from .models import Committee, Institution, Membership, Person
+from ..models import Committee, Institution, Membership, Person
 
 PURPOSE = "gremium.membership"
 
@@ -109,15 +105,3 @@ def membership_invitation_create(
             payload={"committee": committee.pk, "institution": institution.pk, "role": role},
             actor=actor,
         )
-
-
-register_invitation_purpose(InvitationPurpose(key=PURPOSE, accept=accept, describe=describe))
-register_nav(
-    NavItem(
-        label=gettext_lazy("Einladungen"),
-        url_name="gremium:invitation_list",
-        visible=is_staff,
-        order=80,
-        section="staff",
-    )
-)

@@ -1,8 +1,9 @@
+"""Admin for committees, institutions, persons and memberships."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import admin_meetings, admin_votes  # noqa: F401  (registers their models)
-from .models import Committee, Institution, Membership, Person
+from ..models import Committee, Institution, Membership, Person
 
 
 @admin.register(Committee)

@@ -1,7 +1,9 @@
+"""Form for inviting a person by e-mail to represent an institution in a committee."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Committee, Institution, Membership
+from ..models import Committee, Institution, Membership
 
 
 class MembershipInvitationForm(forms.Form):

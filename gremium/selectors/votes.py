@@ -1,53 +1,42 @@
-"""Reads for votes and statement rounds.
+"""Reads for votes.
 
-Public API: votes_for_subject(subject), vote_result(vote), statement_round_for_subject(subject),
-statement_completeness(statement_round), subject_votes_context(user, subject) and, for many
-subjects at once (a meeting's agenda), subject_votes_for_subjects(user, subjects). The result
-sheet never contains who voted what in a secret vote: for secret votes
-`vote_result(vote).ballots` is always empty.
+Public API: votes_for_subject(subject), vote_result(vote), subject_votes_context(user, subject)
+and, for many subjects at once (a meeting's agenda), subject_votes_for_subjects(user, subjects);
+statement rounds are read in gremium.selectors.statements. The result sheet never contains who
+voted what in a secret vote: for secret votes `vote_result(vote).ballots` is always empty.
 """
 
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import Count, Q
 
 from erfurt_srp.accounts.roles import is_staff
 
-from .models import Ballot, Institution, Membership, Participation, Statement, StatementRound, Vote
-from .permissions import user_memberships
-from .permissions_votes import (
+from ..models import Ballot, Participation, StatementRound, Vote
+from ..permissions import (
     can_view_round,
     can_view_vote,
-    is_member_of,
+    is_committee_member,
     subject_visibility,
-    user_vote_committee_ids,
+    user_committee_ids,
+    user_memberships,
     voter_for,
 )
-
-
-def _subject_filter(subject) -> dict:
-    return {
-        "subject_type": ContentType.objects.get_for_model(subject),
-        "subject_id": str(subject.pk),
-    }
+from ..services.statements import statement_round_open_url
+from ..services.votes import vote_open_url
+from ..tallies import compute_result
+from .common import subject_filter, visible_page
+from .statements import statement_round_for_subject, visible_rounds
 
 
 def votes_for_subject(subject):
     """All votes on a subject, newest first, options prefetched."""
     return (
-        Vote.objects.filter(**_subject_filter(subject))
+        Vote.objects.filter(**subject_filter(subject))
         .select_related("committee")
         .prefetch_related("options")
     )
-
-
-def statement_round_for_subject(subject, committee=None) -> StatementRound | None:
-    qs = StatementRound.objects.filter(**_subject_filter(subject)).select_related("committee")
-    if committee is not None:
-        qs = qs.filter(committee=committee)
-    return qs.first()
 
 
 def vote_list_for_user(user, *, status: str | None = None):
@@ -58,44 +47,12 @@ def vote_list_for_user(user, *, status: str | None = None):
     if status:
         qs = qs.filter(status=status)
     if not is_staff(user):
-        qs = qs.filter(committee_id__in=user_vote_committee_ids(user))
+        qs = qs.filter(committee_id__in=user_committee_ids(user))
     return qs.order_by("-opened_at", "-id")
-
-
-def statement_round_list_for_user(user, *, status: str | None = None):
-    qs = StatementRound.objects.select_related("committee").annotate(
-        given_count=Count("statements", distinct=True),
-        asked_count=Count("committee__institutions", distinct=True),
-    )
-    if status:
-        qs = qs.filter(status=status)
-    if not is_staff(user):
-        qs = qs.filter(committee_id__in=user_vote_committee_ids(user))
-    return qs.order_by("-opened_at", "-id")
-
-
-def visible_page(user, objects, check) -> list:
-    """Drop the objects whose subject the user cannot see; subjects must be prefetched."""
-    objects = _with_subjects_list(objects)
-    return [obj for obj in objects if check(user, obj)]
-
-
-def _with_subjects_list(objects) -> list:
-    from django.db.models import prefetch_related_objects
-
-    objects = list(objects)
-    prefetch_related_objects(
-        objects, GenericPrefetch("subject", subject_visibility.prefetch_querysets())
-    )
-    return objects
 
 
 def visible_votes(user, objects) -> list:
     return visible_page(user, objects, can_view_vote)
-
-
-def visible_rounds(user, objects) -> list:
-    return visible_page(user, objects, can_view_round)
 
 
 @dataclass
@@ -146,8 +103,6 @@ def vote_result(vote: Vote, options=None) -> VoteResult:
         counts, points, participants = {}, {}, vote.participations.count()
         label = str(Vote.Status.OPEN.label)
     elif vote.is_open:
-        from .services_votes import compute_result
-
         rows = (vote.secret_ballots.all() if vote.secret else vote.ballots.all()).values_list(
             "choice_id", "ranking"
         )
@@ -231,39 +186,9 @@ def my_ballot(user, vote: Vote):
     ).first()
 
 
-@dataclass
-class CompletenessRow:
-    institution: Institution
-    statement: Statement | None
-    members: list[str]
-
-
-def statement_completeness(statement_round: StatementRound) -> list[CompletenessRow]:
-    """Every institution of the committee with its statement (or None) and its representatives."""
-    institutions = list(statement_round.committee.institutions.order_by("name"))
-    statements = {
-        s.institution_id: s
-        for s in Statement.objects.filter(round=statement_round).select_related("author")
-    }
-    people: dict[int, list[str]] = {}
-    for membership in (
-        Membership.objects.active()
-        .filter(committee_id=statement_round.committee_id)
-        .select_related("person")
-        .order_by("-role", "person__last_name")  # member before deputy
-    ):
-        people.setdefault(membership.institution_id, []).append(
-            f"{membership.person} ({membership.get_role_display()})"
-        )
-    return [
-        CompletenessRow(institution=i, statement=statements.get(i.pk), members=people.get(i.pk, []))
-        for i in institutions
-    ]
-
-
 def open_items_for_member(user) -> dict:
     """Open votes where the user's unit has not voted and open rounds missing their statement."""
-    committee_ids = user_vote_committee_ids(user)
+    committee_ids = user_committee_ids(user)
     if not committee_ids:
         return {"votes": [], "rounds": []}
     memberships = [(m.committee_id, m.institution_id, m.person_id) for m in user_memberships(user)]
@@ -298,12 +223,10 @@ def subject_votes_context(user, subject, committee=None) -> dict:
     """
     from erfurt_srp.accounts.roles import is_staff as _is_staff
 
-    from .services_votes import statement_round_open_url, vote_open_url
-
     votes = [v for v in votes_for_subject(subject) if committee is None or v.committee == committee]
     votes = [v for v in votes if can_view_vote(user, v)]
     for vote in votes:
-        vote.can_vote = vote.is_open and is_member_of(user, vote.committee_id)
+        vote.can_vote = vote.is_open and is_committee_member(user, vote.committee_id)
     statement_round = statement_round_for_subject(subject, committee)
     if statement_round is not None and not can_view_round(user, statement_round):
         statement_round = None
@@ -331,9 +254,8 @@ def subject_votes_for_subjects(user, subjects, committee=None) -> dict:
     """
     subjects = [s for s in subjects if subject_visibility.can_view(user, s)]
     manage = is_staff(user)
-    if not subjects or not (manage or user_vote_committee_ids(user)):
+    if not subjects or not (manage or user_committee_ids(user)):
         return {}
-    from .services_votes import statement_round_open_url, vote_open_url
 
     by_id = {str(s.pk): s for s in subjects}
     where = {"subject_type": ContentType.objects.get_for_model(subjects[0])}
@@ -342,7 +264,7 @@ def subject_votes_for_subjects(user, subjects, committee=None) -> dict:
         where["committee"] = committee
     if not manage:
         # Members see the votes and rounds of their own committees only.
-        where["committee_id__in"] = user_vote_committee_ids(user)
+        where["committee_id__in"] = user_committee_ids(user)
     votes: dict[str, list] = {}
     for vote in Vote.objects.filter(**where).order_by("-opened_at", "-id"):
         # The subject rule runs on the loaded instance (no query per vote).
@@ -356,7 +278,7 @@ def subject_votes_for_subjects(user, subjects, committee=None) -> dict:
         )
         if statement_round.subject_id not in rounds and can_view_round(user, statement_round):
             rounds[statement_round.subject_id] = statement_round
-    member_of = user_vote_committee_ids(user)
+    member_of = user_committee_ids(user)
     contexts = {}
     for key, subject in by_id.items():
         subject_votes = votes.get(key, [])

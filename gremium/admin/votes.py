@@ -7,7 +7,7 @@ SecretBallot is not registered at all, and vote pages show counts only once a vo
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Ballot, Participation, Statement, StatementRound, Vote, VoteOption
+from ..models import Ballot, Participation, Statement, StatementRound, Vote, VoteOption
 
 
 class VoteOptionInline(admin.TabularInline):
@@ -22,7 +22,7 @@ class VoteOptionInline(admin.TabularInline):
 
 
 class ReadOnlyMixin:
-    """Votes, ballots and statements change only through services_votes (rules, history, mail)."""
+    """Votes, ballots and statements change only through gremium.services.votes and .statements (rules, history, mail)."""
 
     def has_add_permission(self, request, obj=None):
         return False

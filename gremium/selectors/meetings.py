@@ -1,5 +1,4 @@
-"""Reads of gremium. Every list is filtered by the same rule as permissions.py and runs a fixed
-number of queries however many meetings, items, papers or comments there are."""
+"""Reads for meetings and their agendas, comments and the members' answers."""
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
@@ -8,9 +7,8 @@ from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.discussion.selectors import comment_list_for_targets, comment_threads
 from erfurt_srp.discussion.services import comment_can_edit
 
-from .models import (
+from ..models import (
     AgendaItem,
-    Attendance,
     Committee,
     Consultation,
     File,
@@ -19,8 +17,7 @@ from .models import (
     Membership,
     Paper,
 )
-from .permissions import (
-    agenda_item_visibility_q,
+from ..permissions import (
     can_view_internal,
     meeting_visibility_q,
     paper_visibility_q,
@@ -110,17 +107,6 @@ def response_for_user(user, meeting: Meeting) -> MeetingResponse | None:
     )
 
 
-def membership_for_user(user, committee_id: int) -> Membership | None:
-    if not user.is_authenticated:
-        return None
-    return (
-        Membership.objects.active()
-        .filter(person__user=user, committee_id=committee_id)
-        .select_related("institution")
-        .first()
-    )
-
-
 def responses_for_meeting(meeting: Meeting) -> list[dict]:
     """Per active member/deputy: the membership and its answer (2 queries)."""
     memberships = list(
@@ -131,56 +117,6 @@ def responses_for_meeting(meeting: Meeting) -> list[dict]:
     )
     answers = {r.membership_id: r for r in meeting.responses.all()}
     return [{"membership": m, "response": answers.get(m.pk)} for m in memberships]
-
-
-def attendance_for_meeting(meeting: Meeting) -> list[Attendance]:
-    return list(
-        meeting.attendances.select_related(
-            "membership__person", "membership__institution"
-        ).order_by("role", "id")
-    )
-
-
-def paper_list_for_user(user, *, query: str = ""):
-    qs = Paper.objects.select_related("committee")
-    visible = paper_visibility_q(user)
-    if visible is not None:
-        qs = qs.filter(visible)
-    if query:
-        qs = qs.filter(Q(reference__icontains=query) | Q(name__icontains=query))
-    return qs.order_by("-date", "-id")
-
-
-def paper_consultations_for_user(user, paper: Paper) -> list[Consultation]:
-    """The Beratungsfolge; links to agenda items only where the user may see the item."""
-    consultations = list(
-        paper.consultations.select_related(
-            "committee", "meeting__committee", "agenda_item"
-        ).order_by("position", "date", "id")
-    )
-    item_q = agenda_item_visibility_q(user)
-    visible_items = None
-    if item_q is not None:
-        ids = [c.agenda_item_id for c in consultations if c.agenda_item_id]
-        visible_items = set(
-            AgendaItem.objects.filter(item_q, pk__in=ids).values_list("pk", flat=True)
-        )
-    for c in consultations:
-        c.visible_item = (
-            c.agenda_item
-            if (c.agenda_item_id and (visible_items is None or c.agenda_item_id in visible_items))
-            else None
-        )
-    return consultations
-
-
-def committee_members(committee: Committee, *, include_ended: bool = False):
-    qs = committee.memberships.select_related("person", "institution").order_by(
-        "institution__name", "role", "-start_date"
-    )
-    if not include_ended:
-        qs = qs.active()
-    return qs
 
 
 def dashboard_meetings_for_user(user, *, limit: int = 5) -> tuple[list[Meeting], list[Meeting]]:

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import (
+from ..models import (
     AgendaItem,
     Attendance,
     Consultation,

@@ -1,28 +1,30 @@
-"""Writes for votes (Abstimmungen) and statement rounds (Fachliche Stellungnahmen).
+"""Writes for votes (Abstimmungen); statement rounds are in gremium.services.statements.
 
 Public API for other apps (the subject is any model instance; gremium never imports them):
 
-    from gremium import services_votes, selectors_votes
+    from gremium.selectors import votes as vote_selectors
+    from gremium.services import statements as statement_services
+    from gremium.services import votes as vote_services
 
-    vote = services_votes.vote_open(
+    vote = vote_services.vote_open(
         committee=committee, subject=guideline_version, question="Fassung 3 annehmen?",
         kind=Vote.Kind.YES_NO,            # or SINGLE / RANKED with options=["A", "B", ...]
         options=None, ballot_unit=Vote.BallotUnit.INSTITUTION, secret=False,
         deadline=aware_datetime_or_None, quorum=None,   # None: more than half of the voters
         requires_complete_statement_round=None,         # None: required if a round exists
         actor=staff_user)
-    services_votes.statement_round_open(committee=..., subject=..., title=..., deadline=...,
-                                        actor=staff_user)
-    services_votes.on_vote_closed.register(GuidelineVersion, callback)
+    statement_services.statement_round_open(committee=..., subject=..., title=...,
+                                            deadline=..., actor=staff_user)
+    vote_services.on_vote_closed.register(GuidelineVersion, callback)   # in AppConfig.ready()
         # callback(vote) runs after the commit of the close; vote.result is one of
         # Vote.Result (CARRIED, REJECTED, NO_QUORUM, DECIDED, TIED, RANKED)
-    services_votes.subject_visibility.register(Model, can_view(user, subject), queryset=None)
-    selectors_votes.votes_for_subject(subject), selectors_votes.vote_result(vote),
-    selectors_votes.statement_round_for_subject(subject, committee=None),
-    selectors_votes.statement_completeness(statement_round)
-    services_votes.vote_open_url(subject, committee=None) / statement_round_open_url(...):
+    gremium.permissions.subject_visibility.register(Model, can_view(user, subject), queryset=None)
+    vote_selectors.votes_for_subject(subject), vote_selectors.vote_result(vote),
+    vote_selectors.statement_round_for_subject(subject, committee=None),
+    vote_selectors.statement_completeness(statement_round)
+    vote_services.vote_open_url(subject, committee=None) / statement_services.statement_round_open_url:
         the staff pages that open a vote / a round on a subject
-    selectors_votes.subject_votes_context(user, subject) + the partial
+    vote_selectors.subject_votes_context(user, subject) + the partial
         {% include "gremium/votes/_subject_votes.html" with sv=subject_votes %}
         show a subject's votes and round on its own page (with "open" links for staff)
     notify=False on vote_open / vote_close / statement_round_open: no e-mails (imports, demo)
@@ -37,9 +39,7 @@ Rules:
 - Online ballots are accepted while the vote is open and before its deadline. Every service
   locks the vote row before checking, so a ballot can never land after the close; the unique
   constraint (vote, voter_key) keeps one ballot per voter even without the lock.
-- Result: the quorum is the minimum number of ballots cast (abstentions count). Yes/no: carried
-  when yes > no, else rejected. Single choice: the option with most votes (tie: TIED). Ranked:
-  Borda count (n options: first place n-1 points ... last place 0, unranked 0).
+- Result: the arithmetic (quorum, yes/no, single choice, Borda count) is gremium.tallies.
 - Statement rounds: one statement per institution (unique (round, institution)); a second
   submission edits the first (history kept). Statements are accepted while the round is open
   (its deadline drives the reminder; staff close the round). Files: settings.UPLOAD_MAX_BYTES,
@@ -49,21 +49,16 @@ Rules:
 """
 
 from collections.abc import Callable
-from datetime import timedelta
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.core.errors import DomainError
-from erfurt_srp.notifications.services import message_queue_bulk
 
-from .models import (
+from ..models import (
     AgendaItem,
     Ballot,
     Committee,
@@ -72,31 +67,21 @@ from .models import (
     MinutesEntry,
     Participation,
     SecretBallot,
-    Statement,
     StatementRound,
     Vote,
     VoteOption,
 )
-from .permissions_votes import subject_visibility, voter_for
-from .services import validate_upload
-
-__all__ = [
-    "ballot_cast",
-    "compute_result",
-    "on_vote_closed",
-    "statement_round_close",
-    "statement_round_open",
-    "statement_round_remind",
-    "statement_submit",
-    "subject_visibility",
-    "vote_close",
-    "vote_open",
-    "vote_record_show_of_hands",
-    "vote_remind",
-    "votes_send_due",
-]
-
-REMINDER_BEFORE = timedelta(hours=24)
+from ..permissions import subject_visibility, voter_for
+from ..tallies import compute_result, decide
+from .common import (
+    REMINDER_BEFORE,
+    absolute_url,
+    committee_recipients,
+    queue_messages,
+    require_staff,
+    subject_fields,
+)
+from .statements import statement_round_is_complete, statement_round_remind
 
 
 class SubjectHooks:
@@ -117,37 +102,6 @@ class SubjectHooks:
 on_vote_closed = SubjectHooks()
 
 
-# --- helpers ---------------------------------------------------------------------------------
-
-
-def _require_staff(actor) -> None:
-    if actor is None or not is_staff(actor):
-        raise DomainError(_("Nur die Geschäftsstelle darf das."), code="forbidden")
-
-
-def _subject_fields(subject) -> dict:
-    if subject is None or subject.pk is None:
-        raise DomainError(_("Bitte wählen Sie einen Gegenstand."), field="subject")
-    return {
-        "subject_type": ContentType.objects.get_for_model(subject),
-        "subject_id": str(subject.pk),
-        "subject_label": str(subject)[:255],
-    }
-
-
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
-def _committee_recipients(committee: Committee, institution_ids=None) -> list[str]:
-    """E-mail addresses of the active members and deputies (optionally of some institutions)."""
-    memberships = Membership.objects.active().filter(committee=committee)
-    if institution_ids is not None:
-        memberships = memberships.filter(institution_id__in=institution_ids)
-    emails = memberships.values_list("person__email", flat=True).distinct()
-    return sorted({e.lower() for e in emails if e})
-
-
 def _eligible_count(committee: Committee, ballot_unit: str) -> int:
     if ballot_unit == Vote.BallotUnit.PERSON:
         return (
@@ -158,26 +112,6 @@ def _eligible_count(committee: Committee, ballot_unit: str) -> int:
             .count()
         )
     return committee.institutions.count()
-
-
-def _queue(kind: str, recipients: list[str], subject: str, body: str, related, revision="") -> int:
-    messages = [
-        {
-            "kind": kind,
-            "recipient": r,
-            "subject": subject,
-            "body": body,
-            "related": related,
-            "revision": revision,
-        }
-        for r in recipients
-    ]
-    if messages:
-        message_queue_bulk(messages)
-    return len(messages)
-
-
-# --- votes -----------------------------------------------------------------------------------
 
 
 def _options_for(kind: str, options) -> list[tuple[str, str]]:
@@ -191,12 +125,6 @@ def _options_for(kind: str, options) -> list[tuple[str, str]]:
     if any(len(label) > 255 for label in labels):
         raise DomainError(_("Eine Option ist länger als 255 Zeichen."), field="options")
     return [("", label) for label in labels]
-
-
-def statement_round_is_complete(statement_round: StatementRound) -> bool:
-    asked = set(statement_round.committee.institutions.values_list("pk", flat=True))
-    given = set(statement_round.statements.values_list("institution_id", flat=True))
-    return asked <= given
 
 
 def vote_open(
@@ -221,7 +149,7 @@ def vote_open(
     requires a complete round of this committee on the same subject, None requires it when such
     a round exists, False never.
     """
-    _require_staff(actor)
+    require_staff(actor)
     question = (question or "").strip()
     if not question:
         raise DomainError(_("Bitte geben Sie die Frage ein."), field="question")
@@ -233,7 +161,7 @@ def vote_open(
     now = timezone.now()
     if deadline is not None and deadline <= now:
         raise DomainError(_("Die Frist muss in der Zukunft liegen."), field="deadline")
-    fields = _subject_fields(subject)
+    fields = subject_fields(subject)
 
     with transaction.atomic():
         committee = Committee.objects.select_for_update().get(pk=committee.pk)
@@ -308,7 +236,7 @@ def _vote_mail_context(vote: Vote) -> dict:
         "committee": str(vote.committee),
         "subject": vote.subject_label,
         "deadline": deadline,
-        "url": _absolute(vote.get_absolute_url()),
+        "url": absolute_url(vote.get_absolute_url()),
     }
 
 
@@ -324,7 +252,7 @@ def _notify_vote_opened(vote: Vote) -> None:
             )
             % ctx
         )
-    _queue("gremium.vote.opened", _committee_recipients(vote.committee), subject, body, vote)
+    queue_messages("gremium.vote.opened", committee_recipients(vote.committee), subject, body, vote)
 
 
 def _validate_choice(vote: Vote, options: list[VoteOption], choice, ranking):
@@ -434,53 +362,6 @@ def ballot_cast(*, vote: Vote, actor, choice=None, ranking=None):
         return ballot
 
 
-def compute_result(
-    *, kind: str, quorum: int, options: list[VoteOption], choices: list, rankings: list[list]
-) -> dict:
-    """Return result, counts (option id -> votes), points (ranked), participants.
-
-    choices: the chosen option ids (one per ballot); rankings: lists of option ids (ranked).
-    """
-    counts = {str(o.pk): 0 for o in options}
-    points = {}
-    if kind == Vote.Kind.RANKED:
-        n = len(options)
-        points = {str(o.pk): 0 for o in options}
-        for ranking in rankings:
-            for position, option_id in enumerate(ranking):
-                if str(option_id) in points:
-                    points[str(option_id)] += n - 1 - position
-            if ranking and str(ranking[0]) in counts:
-                counts[str(ranking[0])] += 1
-        participants = len(rankings)
-    else:
-        for option_id in choices:
-            if str(option_id) in counts:
-                counts[str(option_id)] += 1
-        participants = len(choices)
-    return _decide(kind=kind, quorum=quorum, options=options, counts=counts, points=points) | {
-        "counts": counts,
-        "points": points,
-        "participants": participants,
-    }
-
-
-def _decide(*, kind, quorum, options, counts, points, participants=None) -> dict:
-    if participants is None:
-        participants = sum(counts.values())
-    if participants < quorum:
-        return {"result": Vote.Result.NO_QUORUM}
-    if kind == Vote.Kind.YES_NO:
-        by_key = {o.key: counts.get(str(o.pk), 0) for o in options}
-        carried = by_key.get("yes", 0) > by_key.get("no", 0)
-        return {"result": Vote.Result.CARRIED if carried else Vote.Result.REJECTED}
-    tally = points if kind == Vote.Kind.RANKED else counts
-    ordered = sorted(tally.values(), reverse=True)
-    if len(ordered) > 1 and ordered[0] == ordered[1]:
-        return {"result": Vote.Result.TIED}
-    return {"result": Vote.Result.RANKED if kind == Vote.Kind.RANKED else Vote.Result.DECIDED}
-
-
 def result_text(vote: Vote, options: list[VoteOption]) -> str:
     """A German one-paragraph summary for the agenda item, the minutes and the e-mail."""
     with translation.override("de"):
@@ -538,7 +419,7 @@ def vote_close(*, vote: Vote, actor=None, notify: bool = True) -> Vote:
     actor None means the periodic job closes a vote whose deadline has passed.
     """
     if actor is not None:
-        _require_staff(actor)
+        require_staff(actor)
     with transaction.atomic():
         vote = Vote.objects.select_for_update().select_related("committee").get(pk=vote.pk)
         if not vote.is_open:
@@ -566,7 +447,7 @@ def vote_record_show_of_hands(*, vote: Vote, counts: dict, actor) -> Vote:
 
     The show of hands replaces online ballots, which stay stored (and in their history).
     """
-    _require_staff(actor)
+    require_staff(actor)
     with transaction.atomic():
         vote = Vote.objects.select_for_update().select_related("committee").get(pk=vote.pk)
         if not vote.is_open:
@@ -600,7 +481,7 @@ def vote_record_show_of_hands(*, vote: Vote, counts: dict, actor) -> Vote:
         vote.result_counts = clean
         vote.result_points = {}
         vote.participants = total
-        vote.result = _decide(
+        vote.result = decide(
             kind=vote.kind, quorum=vote.quorum, options=options, counts=clean, points={}
         )["result"]
         return _finish_close(vote, actor=actor, options=options)
@@ -644,7 +525,7 @@ def _notify_result(vote: Vote) -> None:
             )
             % ctx
         )
-    _queue("gremium.vote.result", _committee_recipients(vote.committee), subject, body, vote)
+    queue_messages("gremium.vote.result", committee_recipients(vote.committee), subject, body, vote)
 
 
 def _run_close_hooks(vote_id: int) -> None:
@@ -657,7 +538,7 @@ def _run_close_hooks(vote_id: int) -> None:
 def vote_remind(*, vote: Vote, actor=None, revision: str = "") -> int:
     """E-mail the members and deputies of the voters who have not voted yet; return the count."""
     if actor is not None:
-        _require_staff(actor)
+        require_staff(actor)
     with transaction.atomic():
         vote = Vote.objects.select_for_update().select_related("committee").get(pk=vote.pk)
         if not vote.is_open:
@@ -692,199 +573,12 @@ def vote_remind(*, vote: Vote, actor=None, revision: str = "") -> int:
                 % ctx
             )
         revision = revision or timezone.now().strftime("manual-%Y%m%d%H%M%S")
-        sent = _queue("gremium.vote.reminder", sorted(recipients), subject, body, vote, revision)
+        sent = queue_messages(
+            "gremium.vote.reminder", sorted(recipients), subject, body, vote, revision
+        )
         vote.reminder_sent_at = timezone.now()
         vote.save(update_fields=["reminder_sent_at"])
         return sent
-
-
-# --- statement rounds ------------------------------------------------------------------------
-
-
-def statement_round_open(
-    *,
-    committee: Committee,
-    subject,
-    title: str,
-    deadline=None,
-    description: str = "",
-    actor,
-    notify: bool = True,
-) -> StatementRound:
-    """Ask every institution of the committee for its professional statement on a subject."""
-    _require_staff(actor)
-    title = (title or "").strip()
-    if not title:
-        raise DomainError(_("Bitte geben Sie einen Titel ein."), field="title")
-    now = timezone.now()
-    if deadline is not None and deadline <= now:
-        raise DomainError(_("Die Frist muss in der Zukunft liegen."), field="deadline")
-    fields = _subject_fields(subject)
-    if not committee.institutions.exists():
-        raise DomainError(_("Dem Gremium gehören keine Institutionen an."), field="committee")
-    remind_at = None
-    if deadline is not None and deadline - REMINDER_BEFORE > now:
-        remind_at = deadline - REMINDER_BEFORE
-    try:
-        with transaction.atomic():
-            statement_round = StatementRound.objects.create(
-                committee=committee,
-                **fields,
-                title=title[:255],
-                description=description or "",
-                deadline=deadline,
-                opened_by=actor,
-                remind_at=remind_at,
-            )
-            if notify:
-                _notify_round_opened(statement_round)
-    except IntegrityError:
-        raise DomainError(
-            _("Für diesen Gegenstand gibt es in diesem Gremium bereits eine Stellungnahmerunde."),
-            field="subject",
-        )
-    return statement_round
-
-
-def _round_mail_context(statement_round: StatementRound) -> dict:
-    deadline = (
-        timezone.localtime(statement_round.deadline).strftime("%d.%m.%Y %H:%M")
-        if statement_round.deadline
-        else "–"
-    )
-    return {
-        "title": statement_round.title,
-        "committee": str(statement_round.committee),
-        "subject": statement_round.subject_label,
-        "deadline": deadline,
-        "url": _absolute(statement_round.get_absolute_url()),
-    }
-
-
-def _notify_round_opened(statement_round: StatementRound) -> None:
-    with translation.override("de"):
-        ctx = _round_mail_context(statement_round)
-        subject = _("Bitte um Fachliche Stellungnahme: %(title)s") % ctx
-        body = (
-            _(
-                "Guten Tag,\n\ndas Gremium „%(committee)s“ bittet jede Institution um ihre "
-                "Fachliche Stellungnahme zu: %(subject)s\nFrist: %(deadline)s\n\n"
-                "Zur Stellungnahme: %(url)s\n\nIhre Geschäftsstelle Sozialraumplanung"
-            )
-            % ctx
-        )
-    _queue(
-        "gremium.statements.opened",
-        _committee_recipients(statement_round.committee),
-        subject,
-        body,
-        statement_round,
-    )
-
-
-def _validate_upload(file) -> None:
-    if file is not None:
-        validate_upload(file)
-
-
-def statement_submit(
-    *, statement_round: StatementRound, actor, text: str, file=None, remove_file: bool = False
-) -> tuple[Statement, bool]:
-    """Save the statement of the actor's institution; a second one edits the first.
-
-    Returns (statement, created).
-    """
-    from .permissions_votes import statement_author_for
-
-    text = (text or "").strip()
-    if not text:
-        raise DomainError(_("Bitte geben Sie Ihre Stellungnahme ein."), field="text")
-    _validate_upload(file)
-    with transaction.atomic():
-        statement_round = (
-            StatementRound.objects.select_for_update()
-            .select_related("committee")
-            .get(pk=statement_round.pk)
-        )
-        if statement_round.status != StatementRound.Status.OPEN:
-            raise DomainError(_("Die Stellungnahmerunde ist bereits abgeschlossen."))
-        membership = statement_author_for(actor, statement_round)
-        if membership is None or not subject_visibility.can_view(actor, statement_round.subject):
-            raise DomainError(_("Sie können für diese Runde keine Stellungnahme abgeben."))
-        if not statement_round.committee.institutions.filter(pk=membership.institution_id).exists():
-            raise DomainError(_("Ihre Institution ist in dieser Runde nicht gefragt."))
-        statement = Statement.objects.filter(
-            round=statement_round, institution_id=membership.institution_id
-        ).first()
-        created = statement is None
-        if created:
-            statement = Statement(round=statement_round, institution_id=membership.institution_id)
-        statement.text = text
-        statement.author = membership.person
-        if file is not None:
-            if statement.file:
-                statement.file.delete(save=False)
-            statement.file.save(Path(file.name).name, file, save=False)
-        elif remove_file and statement.file:
-            statement.file.delete(save=False)
-            statement.file = ""
-        statement.save()
-        return statement, created
-
-
-def statement_round_remind(
-    *, statement_round: StatementRound, actor=None, revision: str = ""
-) -> int:
-    """E-mail the members and deputies of the institutions without a statement; return the count."""
-    if actor is not None:
-        _require_staff(actor)
-    with transaction.atomic():
-        statement_round = (
-            StatementRound.objects.select_for_update()
-            .select_related("committee")
-            .get(pk=statement_round.pk)
-        )
-        if statement_round.status != StatementRound.Status.OPEN:
-            raise DomainError(_("Die Stellungnahmerunde ist bereits abgeschlossen."))
-        given = statement_round.statements.values_list("institution_id", flat=True)
-        missing = list(
-            statement_round.committee.institutions.exclude(pk__in=given).values_list(
-                "pk", flat=True
-            )
-        )
-        recipients = _committee_recipients(statement_round.committee, institution_ids=missing)
-        with translation.override("de"):
-            ctx = _round_mail_context(statement_round)
-            subject = _("Erinnerung: Fachliche Stellungnahme „%(title)s“") % ctx
-            body = (
-                _(
-                    "Guten Tag,\n\nvon Ihrer Institution liegt noch keine Fachliche Stellungnahme "
-                    "zu „%(subject)s“ (Gremium „%(committee)s“) vor. Frist: %(deadline)s.\n\n"
-                    "Zur Stellungnahme: %(url)s\n\nIhre Geschäftsstelle Sozialraumplanung"
-                )
-                % ctx
-            )
-        revision = revision or timezone.now().strftime("manual-%Y%m%d%H%M%S")
-        sent = _queue(
-            "gremium.statements.reminder", recipients, subject, body, statement_round, revision
-        )
-        statement_round.reminder_sent_at = timezone.now()
-        statement_round.save(update_fields=["reminder_sent_at"])
-        return sent
-
-
-def statement_round_close(*, statement_round: StatementRound, actor) -> StatementRound:
-    _require_staff(actor)
-    with transaction.atomic():
-        statement_round = StatementRound.objects.select_for_update().get(pk=statement_round.pk)
-        if statement_round.status != StatementRound.Status.OPEN:
-            raise DomainError(_("Die Stellungnahmerunde ist bereits abgeschlossen."))
-        statement_round.status = StatementRound.Status.CLOSED
-        statement_round.save(update_fields=["status"])
-        return statement_round
-
-
-# --- periodic job ----------------------------------------------------------------------------
 
 
 def votes_send_due(*, now=None) -> dict:
@@ -939,68 +633,8 @@ def votes_send_due(*, now=None) -> dict:
     return done
 
 
-# --- registration ----------------------------------------------------------------------------
-
-
-def _agenda_item_visible(user, item) -> bool:
-    from . import permissions
-
-    check = getattr(permissions, "can_view_agenda_item", None)
-    return True if check is None else check(user, item)
-
-
-def register() -> None:
-    """Called once from GremiumConfig.ready(): subject rules, dashboard panel."""
-    from django.utils.translation import gettext_lazy
-
-    from erfurt_srp.accounts.roles import is_committee_member
-    from erfurt_srp.core.registry import (
-        DashboardPanel,
-        NavItem,
-        register_dashboard_panel,
-        register_nav,
-    )
-
-    from .views_votes import dashboard_panel
-
-    def can_see(user):
-        return is_staff(user) or is_committee_member(user)
-
-    register_nav(
-        NavItem(
-            label=gettext_lazy("Abstimmungen"),
-            url_name="gremium:vote_list",
-            visible=can_see,
-            order=14,
-        )
-    )
-    register_nav(
-        NavItem(
-            label=gettext_lazy("Stellungnahmen"),
-            url_name="gremium:statement_round_list",
-            visible=can_see,
-            order=15,
-        )
-    )
-
-    subject_visibility.register(
-        AgendaItem,
-        _agenda_item_visible,
-        queryset=lambda: AgendaItem.objects.select_related("meeting__committee"),
-    )
-    register_dashboard_panel(DashboardPanel(key="gremium.votes", render=dashboard_panel, order=30))
-
-
 def vote_open_url(subject, committee: Committee | None = None) -> str:
     """The staff page that opens a vote on a subject (for other apps' templates)."""
     ct = ContentType.objects.get_for_model(subject)
     url = reverse("gremium:vote_create") + f"?ct={ct.app_label}.{ct.model}&id={subject.pk}"
-    return url + (f"&committee={committee.pk}" if committee else "")
-
-
-def statement_round_open_url(subject, committee: Committee | None = None) -> str:
-    ct = ContentType.objects.get_for_model(subject)
-    url = (
-        reverse("gremium:statement_round_create") + f"?ct={ct.app_label}.{ct.model}&id={subject.pk}"
-    )
     return url + (f"&committee={committee.pk}" if committee else "")

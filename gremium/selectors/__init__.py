@@ -1,0 +1,2 @@
+"""Reads of gremium, one module per seam: committees, meetings, papers, minutes, votes,
+statements."""

@@ -1,0 +1,107 @@
+"""Helpers every gremium service uses: the history actor, German dates, upload checks."""
+
+import mimetypes
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from erfurt_srp.accounts.roles import is_staff
+from erfurt_srp.core.errors import DomainError
+from erfurt_srp.notifications.services import message_queue_bulk
+
+from ..models import (
+    Committee,
+    Membership,
+)
+
+
+def with_history(obj, actor):
+    """Let simple-history record who made the change (outside a request too)."""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        obj._history_user = actor
+    return obj
+
+
+def date_de(value: datetime) -> str:
+    return timezone.localtime(value).strftime("%d.%m.%Y, %H:%M Uhr")
+
+
+def validate_upload(upload) -> tuple[str, str]:
+    """Check size and type of an upload; return (extension, mimetype) or raise DomainError."""
+    if upload is None:
+        raise DomainError(_("Bitte wählen Sie eine Datei aus."), field="file")
+    name = upload.name or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    allowed = [e.lower() for e in settings.UPLOAD_ALLOWED_EXTENSIONS]
+    if extension not in allowed:
+        raise DomainError(
+            _("Dateityp „%(ext)s“ ist nicht erlaubt. Erlaubt sind: %(allowed)s.")
+            % {"ext": extension or "?", "allowed": ", ".join(allowed)},
+            field="file",
+        )
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise DomainError(
+            _("Die Datei ist zu groß (%(size)s MB); erlaubt sind höchstens %(max)s MB.")
+            % {
+                "size": f"{upload.size / 1048576:.1f}".replace(".", ","),
+                "max": f"{settings.UPLOAD_MAX_BYTES / 1048576:.0f}",
+            },
+            field="file",
+        )
+    if upload.size == 0:
+        raise DomainError(_("Die Datei ist leer."), field="file")
+    mimetype = mimetypes.guess_type(f"x.{extension}")[0] or "application/octet-stream"
+    return extension, mimetype
+
+
+REMINDER_BEFORE = timedelta(hours=24)
+
+
+def require_staff(actor) -> None:
+    if actor is None or not is_staff(actor):
+        raise DomainError(_("Nur die Geschäftsstelle darf das."), code="forbidden")
+
+
+def subject_fields(subject) -> dict:
+    if subject is None or subject.pk is None:
+        raise DomainError(_("Bitte wählen Sie einen Gegenstand."), field="subject")
+    return {
+        "subject_type": ContentType.objects.get_for_model(subject),
+        "subject_id": str(subject.pk),
+        "subject_label": str(subject)[:255],
+    }
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def committee_recipients(committee: Committee, institution_ids=None) -> list[str]:
+    """E-mail addresses of the active members and deputies (optionally of some institutions)."""
+    memberships = Membership.objects.active().filter(committee=committee)
+    if institution_ids is not None:
+        memberships = memberships.filter(institution_id__in=institution_ids)
+    emails = memberships.values_list("person__email", flat=True).distinct()
+    return sorted({e.lower() for e in emails if e})
+
+
+def queue_messages(
+    kind: str, recipients: list[str], subject: str, body: str, related, revision=""
+) -> int:
+    messages = [
+        {
+            "kind": kind,
+            "recipient": r,
+            "subject": subject,
+            "body": body,
+            "related": related,
+            "revision": revision,
+        }
+        for r in recipients
+    ]
+    if messages:
+        message_queue_bulk(messages)
+    return len(messages)
