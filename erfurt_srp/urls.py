@@ -17,7 +17,7 @@ urlpatterns = [
     path("leitlinien/", include("leitlinien.urls")),
     path("standorte/", include("standorte.urls")),
     path("beteiligung/", include("beteiligung.urls")),
-    path("oparl/v1/", include("standorte.oparl_urls")),
+    path("oparl/v1/", include("gremium.oparl.urls")),
     path("admin/", admin.site.urls),
 ]
 

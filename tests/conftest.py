@@ -55,14 +55,14 @@ def password():
 
 @pytest.fixture
 def committee(db):
-    from tests.factories import CommitteeFactory
+    from tests.gremium.factories import CommitteeFactory
 
     return CommitteeFactory(name="Begleitgremium Test", slug="begleitgremium-test")
 
 
 @pytest.fixture
 def member_membership(committee):
-    from tests.factories import MembershipFactory
+    from tests.gremium.factories import MembershipFactory
 
     return MembershipFactory(committee=committee, role="member")
 
@@ -74,7 +74,7 @@ def member_user(member_membership):
 
 @pytest.fixture
 def deputy_user(member_membership):
-    from tests.factories import MembershipFactory
+    from tests.gremium.factories import MembershipFactory
 
     deputy = MembershipFactory(
         committee=member_membership.committee,
@@ -87,7 +87,7 @@ def deputy_user(member_membership):
 @pytest.fixture
 def outsider_user(db):
     """A member of another committee: must not see this committee's non-public things."""
-    from tests.factories import CommitteeFactory, MembershipFactory
+    from tests.gremium.factories import CommitteeFactory, MembershipFactory
 
     other = CommitteeFactory(name="Anderes Gremium", slug="anderes-gremium")
     return MembershipFactory(committee=other).person.user

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import make_user
-from tests.factories import CommitteeFactory, InstitutionFactory
+from tests.gremium.factories import CommitteeFactory, InstitutionFactory
 
 from .conftest import AxeRecorder
 

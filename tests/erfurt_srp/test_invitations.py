@@ -13,7 +13,7 @@ from erfurt_srp.accounts.roles import Role, role_of
 from erfurt_srp.notifications.models import OutboxMessage
 from gremium.models import Membership, Person
 from gremium.services.invitations import PURPOSE, membership_invitation_create
-from tests.factories import CommitteeFactory, InstitutionFactory
+from tests.gremium.factories import CommitteeFactory, InstitutionFactory
 
 NEW_PASSWORD = "Sozialraum-2026-gut"
 

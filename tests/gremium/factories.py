@@ -1,12 +1,70 @@
-"""Factories for meetings, agenda items, papers (gremium). Base factories: tests/factories.py."""
+"""The factories for the committee's tests (gremium): committees, institutions, persons,
+memberships, meetings, agenda items, papers, consultations, and helpers for votes (opened through
+the real service). Other test packages import committee factories from here."""
 
 from datetime import timedelta
 
 import factory
 from django.utils import timezone
 
-from gremium.models import AgendaItem, Consultation, Location, Meeting, Paper
-from tests.factories import CommitteeFactory
+from gremium.models import (
+    AgendaItem,
+    Committee,
+    Consultation,
+    Institution,
+    Location,
+    Meeting,
+    Membership,
+    Paper,
+    Person,
+    Vote,
+)
+from gremium.services import votes as vote_services
+from tests.factories import UserFactory
+
+
+class CommitteeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Committee
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Gremium {n}")
+    slug = factory.Sequence(lambda n: f"gremium-{n}")
+    kind = Committee.Kind.ACCOMPANYING
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Institution
+
+    name = factory.Sequence(lambda n: f"Institution {n}")
+    kind = Institution.Kind.ADMINISTRATION
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    first_name = factory.Faker("first_name", locale="de_DE")
+    last_name = factory.Faker("last_name", locale="de_DE")
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    user = factory.SubFactory(UserFactory, email=factory.SelfAttribute("..email"))
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+        skip_postgeneration_save = True
+
+    person = factory.SubFactory(PersonFactory)
+    committee = factory.SubFactory(CommitteeFactory)
+    institution = factory.SubFactory(InstitutionFactory)
+    role = Membership.Role.MEMBER
+
+    @factory.post_generation
+    def link_institution(self, create, extracted, **kwargs):
+        if create:
+            self.institution.committees.add(self.committee)
 
 
 class LocationFactory(factory.django.DjangoModelFactory):
@@ -65,3 +123,38 @@ class ConsultationFactory(factory.django.DjangoModelFactory):
     meeting = factory.SelfAttribute("agenda_item.meeting")
     committee = factory.SelfAttribute("agenda_item.meeting.committee")
     public = factory.SelfAttribute("agenda_item.public")
+
+
+def staff():
+    return UserFactory(is_staff=True)
+
+
+def add_institutions(committee, count: int) -> list:
+    """Add `count` institutions to the committee, each with a member and a deputy."""
+    memberships = []
+    for _ in range(count):
+        institution = InstitutionFactory()
+        memberships.append(MembershipFactory(committee=committee, institution=institution))
+        MembershipFactory(committee=committee, institution=institution, role="deputy")
+    return memberships
+
+
+def open_vote(*, committee, subject=None, actor=None, **kwargs) -> Vote:
+    if subject is None:
+        subject = AgendaItemFactory(meeting=MeetingFactory(committee=committee))
+    kwargs.setdefault("question", "Soll der Standort empfohlen werden?")
+    kwargs.setdefault("kind", Vote.Kind.YES_NO)
+    kwargs.setdefault("deadline", timezone.now() + timedelta(days=3))
+    return vote_services.vote_open(
+        committee=committee, subject=subject, actor=actor or staff(), **kwargs
+    )
+
+
+def option(vote: Vote, key_or_label: str):
+    return vote.options.get(
+        **(
+            {"key": key_or_label}
+            if key_or_label in ("yes", "no", "abstain")
+            else {"label": key_or_label}
+        )
+    )

@@ -40,7 +40,9 @@ def draft(committee, member_user, deputy_user, staff_user):
         end=timezone.now() + timedelta(days=20, hours=2),
     )
     meeting_services.agenda_item_add(actor=staff_user, meeting=meeting, name="Begrüßung")
-    meeting_services.agenda_item_add(actor=staff_user, meeting=meeting, name="Standorte", public=False)
+    meeting_services.agenda_item_add(
+        actor=staff_user, meeting=meeting, name="Standorte", public=False
+    )
     return meeting
 
 
@@ -188,7 +190,9 @@ def test_late_invitation_is_detected(committee, staff_user):
 
 def test_member_declining_tells_the_deputy(draft, staff_user, member_user, deputy_user):
     meeting_services.meeting_publish(actor=staff_user, meeting=draft)
-    response = meeting_services.invitation_answer(actor=member_user, meeting=draft, answer="declined")
+    response = meeting_services.invitation_answer(
+        actor=member_user, meeting=draft, answer="declined"
+    )
     assert response.answer == MeetingResponse.Answer.DECLINED
     notices = _outbox(draft, "gremium.meeting.deputy_notice")
     assert list(notices.values_list("recipient", flat=True)) == [deputy_user.email]
@@ -212,11 +216,15 @@ def test_outsider_cannot_answer(draft, staff_user, outsider_user):
 def test_paper_number_that_exists_is_refused(staff_user):
     paper_services.paper_create(actor=staff_user, reference="1803/22", name="A", kind="information")
     with pytest.raises(DomainError) as error:
-        paper_services.paper_create(actor=staff_user, reference="1803/22", name="B", kind="information")
+        paper_services.paper_create(
+            actor=staff_user, reference="1803/22", name="B", kind="information"
+        )
     assert error.value.field == "reference"
     assert "1803/22" in str(error.value)
     with pytest.raises(DomainError):
-        paper_services.paper_create(actor=staff_user, reference="18-03", name="C", kind="information")
+        paper_services.paper_create(
+            actor=staff_user, reference="18-03", name="C", kind="information"
+        )
     assert Paper.objects.count() == 1
 
 
@@ -292,11 +300,13 @@ def test_attendance_and_minutes_lifecycle(committee, staff_user, member_user, de
 
 
 def test_membership_replace_and_end_are_kept_in_history(committee, staff_user, member_user):
-    from tests.factories import PersonFactory
+    from tests.gremium.factories import PersonFactory
 
     membership = Membership.objects.get(person__user=member_user)
     new_person = PersonFactory()
-    new = committee_services.membership_replace(actor=staff_user, membership=membership, person=new_person)
+    new = committee_services.membership_replace(
+        actor=staff_user, membership=membership, person=new_person
+    )
     membership.refresh_from_db()
     assert membership.end_date == timezone.localdate()
     assert not membership.is_active()
@@ -312,7 +322,7 @@ def test_membership_replace_and_end_are_kept_in_history(committee, staff_user, m
 def test_membership_create_refuses_a_second_active_member_for_the_institution(
     committee, staff_user, member_user
 ):
-    from tests.factories import PersonFactory
+    from tests.gremium.factories import PersonFactory
 
     existing = Membership.objects.get(person__user=member_user)
     with pytest.raises(DomainError) as error:

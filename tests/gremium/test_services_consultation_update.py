@@ -8,8 +8,7 @@ from django.utils import timezone
 from erfurt_srp.core.errors import DomainError
 from gremium.models import Consultation
 from gremium.services.papers import consultation_update
-from tests.factories import CommitteeFactory
-from tests.gremium.factories import MeetingFactory, PaperFactory
+from tests.gremium.factories import CommitteeFactory, MeetingFactory, PaperFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from leitlinien.models import (
     Measure,
     Theme,
 )
-from tests.factories import CommitteeFactory
+from tests.gremium.factories import CommitteeFactory
 
 
 class ThemeFactory(factory.django.DjangoModelFactory):

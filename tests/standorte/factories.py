@@ -13,7 +13,7 @@ from standorte.models import (
     SiteProposal,
     SocialArea,
 )
-from tests.factories import CommitteeFactory
+from tests.gremium.factories import CommitteeFactory
 
 
 class SocialAreaFactory(factory.django.DjangoModelFactory):

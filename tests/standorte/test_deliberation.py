@@ -8,7 +8,7 @@ from gremium.services import statements as statement_services
 from gremium.services import votes as vote_services
 from standorte import services
 from standorte.models import Deliberation, Recommendation
-from tests.factories import MembershipFactory
+from tests.gremium.factories import MembershipFactory
 
 from .factories import ProjectFactory, SiteProposalFactory
 

@@ -8,7 +8,7 @@ from erfurt_srp.core.errors import DomainError
 from erfurt_srp.notifications.models import OutboxMessage
 from gremium.models import Statement
 from gremium.services import statements as statement_services
-from tests.factories import InstitutionFactory, MembershipFactory
+from tests.gremium.factories import InstitutionFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +104,9 @@ def test_statement_with_file_is_downloadable_by_members_only(
 def test_completeness_page_and_reminder_to_the_missing(
     statement_round, member_user, deputy_user, other_institution_member, staff_user, client
 ):
-    statement_services.statement_submit(statement_round=statement_round, actor=member_user, text="Ja")
+    statement_services.statement_submit(
+        statement_round=statement_round, actor=member_user, text="Ja"
+    )
     client.force_login(staff_user)
     page = client.get(statement_round.get_absolute_url()).content.decode()
     assert "Vollständigkeit: 1 von 2 Institutionen" in page

@@ -1,5 +1,5 @@
-"""OParl 1.1: every object type validates against the official schemas (tests/oparl/schema,
-copied from shared/oparl-schema, CC BY-SA 4.0), every reference answers 200 with the named type,
+"""OParl 1.1: every object type validates against the official schemas (schema/ beside this
+file, the OParl 1.1 JSON schemas, CC BY-SA 4.0), every reference answers 200 with the named type,
 ids equal the URL served, lists page with links.next, non-public objects never appear."""
 
 import json
@@ -23,7 +23,7 @@ from gremium.models import (
     Meeting,
     Paper,
 )
-from tests.factories import CommitteeFactory, MembershipFactory
+from tests.gremium.factories import CommitteeFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,13 @@ from erfurt_srp.notifications.models import OutboxMessage
 from gremium.models import Ballot, Minutes, MinutesEntry, Participation, SecretBallot, Vote
 from gremium.services import statements as statement_services
 from gremium.services import votes as vote_services
-from tests.factories import InstitutionFactory, MembershipFactory
-from tests.votes.factories import add_institutions, open_vote, option
+from tests.gremium.factories import (
+    InstitutionFactory,
+    MembershipFactory,
+    add_institutions,
+    open_vote,
+    option,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -307,7 +312,9 @@ def test_requires_complete_statement_round(committee, member_user, staff_user, a
     )
     other = InstitutionFactory()
     MembershipFactory(committee=committee, institution=other)
-    statement_services.statement_submit(statement_round=statement_round, actor=member_user, text="Ja.")
+    statement_services.statement_submit(
+        statement_round=statement_round, actor=member_user, text="Ja."
+    )
     with pytest.raises(DomainError) as error:
         open_vote(committee=committee, subject=agenda_item, actor=staff_user)
     assert error.value.field == "requires_round"

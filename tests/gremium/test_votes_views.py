@@ -6,7 +6,7 @@ from django.urls import reverse
 from gremium.models import Ballot, Vote
 from gremium.services import statements as statement_services
 from gremium.services import votes as vote_services
-from tests.votes.factories import add_institutions, open_vote, option
+from tests.gremium.factories import add_institutions, open_vote, option
 
 pytestmark = pytest.mark.django_db
 
@@ -262,7 +262,7 @@ def test_vote_list_queries_do_not_grow_with_rows(
 def test_round_list_queries_do_not_grow_with_rows(
     committee, member_user, staff_user, client, django_assert_max_num_queries
 ):
-    from tests.votes.factories import AgendaItemFactory, MeetingFactory
+    from tests.gremium.factories import AgendaItemFactory, MeetingFactory
 
     meeting = MeetingFactory(committee=committee)
 

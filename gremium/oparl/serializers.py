@@ -1,9 +1,9 @@
 """OParl 1.1: which objects are public, and how each is rendered.
 
-Rules (ENGINEERING.md, "OParl as real consumers read it"): every id is the URL the object is
-served at (scheme and host of the request); agenda items are embedded in their meeting,
-consultations in their paper, memberships in their person; every reference points to an
-object that answers 200; non-public objects never appear (not even as a reference).
+Rules (OParl as real consumers read it): every id is the URL the object is served at (scheme and
+host of the request); agenda items are embedded in their meeting, consultations in their paper,
+memberships in their person; every reference points to an object that answers 200; non-public
+objects never appear (not even as a reference).
 """
 
 import functools

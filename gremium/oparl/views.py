@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET
 
-from . import oparl
+from . import serializers
 
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
@@ -100,17 +100,17 @@ def _detail(queryset, pk, render, attach=None):
 
 
 def _check_body(pk) -> bool:
-    return int(pk) == oparl.BODY_ID
+    return int(pk) == serializers.BODY_ID
 
 
 @require_GET
 def system(request):
-    return _json(oparl.Renderer(request).system())
+    return _json(serializers.Renderer(request).system())
 
 
 @require_GET
 def body_list(request):
-    r = oparl.Renderer(request)
+    r = serializers.Renderer(request)
     return _json(
         {
             "data": [r.body()],
@@ -124,25 +124,25 @@ def body_list(request):
 def body(request, pk):
     if not _check_body(pk):
         return _not_found()
-    return _json(oparl.Renderer(request).body())
+    return _json(serializers.Renderer(request).body())
 
 
 LISTS = {
     # name: (queryset factory, renderer method)
-    "organization": (oparl.organizations_for_render, "organization"),
-    "person": (oparl.persons_for_render, "person"),
-    "meeting": (oparl.meetings_for_render, "meeting"),
-    "paper": (oparl.papers_for_render, "paper"),
-    "agendaitem": (oparl.agenda_items_for_render, "agenda_item"),
-    "consultation": (oparl.consultations_for_render, "consultation"),
-    "file": (oparl.files_for_render, "file"),
-    "location": (oparl.public_locations, "location"),
-    "membership": (oparl.public_memberships, "membership"),
+    "organization": (serializers.organizations_for_render, "organization"),
+    "person": (serializers.persons_for_render, "person"),
+    "meeting": (serializers.meetings_for_render, "meeting"),
+    "paper": (serializers.papers_for_render, "paper"),
+    "agendaitem": (serializers.agenda_items_for_render, "agenda_item"),
+    "consultation": (serializers.consultations_for_render, "consultation"),
+    "file": (serializers.files_for_render, "file"),
+    "location": (serializers.public_locations, "location"),
+    "membership": (serializers.public_memberships, "membership"),
 }
 
 
 # What a list's objects need besides the queryset (grouped in Python, constant queries per page).
-ATTACH = {"paper": oparl.papers_attach}
+ATTACH = {"paper": serializers.papers_attach}
 
 
 def body_list_view(kind: str):
@@ -152,7 +152,7 @@ def body_list_view(kind: str):
     def view(request, pk):
         if not _check_body(pk):
             return _not_found()
-        r = oparl.Renderer(request)
+        r = serializers.Renderer(request)
         return _page(
             request,
             factory(),
@@ -170,7 +170,7 @@ def detail_view(kind: str):
 
     @require_GET
     def view(request, pk):
-        r = oparl.Renderer(request)
+        r = serializers.Renderer(request)
         return _detail(factory(), pk, getattr(r, method), attach=ATTACH.get(kind))
 
     view.__name__ = kind
@@ -179,16 +179,16 @@ def detail_view(kind: str):
 
 @require_GET
 def organization_meeting(request, pk):
-    if not oparl.public_committees().filter(pk=pk).exists():
+    if not serializers.public_committees().filter(pk=pk).exists():
         return _not_found()
-    r = oparl.Renderer(request)
-    qs = oparl.meetings_for_render(oparl.public_meetings().filter(committee_id=pk))
+    r = serializers.Renderer(request)
+    qs = serializers.meetings_for_render(serializers.public_meetings().filter(committee_id=pk))
     return _page(request, qs, r.meeting, r.url("organization_meeting", pk=pk))
 
 
 @require_GET
 def file_download(request, pk):
-    file = oparl.public_files().filter(pk=pk).first()
+    file = serializers.public_files().filter(pk=pk).first()
     if file is None or not file.file:
         return _not_found()
     return FileResponse(

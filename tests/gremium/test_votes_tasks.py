@@ -10,7 +10,7 @@ from gremium.models import StatementRound, Vote
 from gremium.services import statements as statement_services
 from gremium.services import votes as vote_services
 from gremium.tasks import votes_send_due
-from tests.votes.factories import add_institutions, open_vote, option
+from tests.gremium.factories import add_institutions, open_vote, option
 
 pytestmark = pytest.mark.django_db
 

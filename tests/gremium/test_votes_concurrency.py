@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from gremium.models import Ballot, Participation, SecretBallot
-from tests.votes.factories import open_vote, option
+from tests.gremium.factories import open_vote, option
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
