@@ -1,7 +1,11 @@
 """Roles of the platform and the one place that derives them.
 
-The committee-member role comes from gremium memberships; gremium registers its check here
-(accounts must not import gremium, see DESIGN.md's dependency direction).
+The role "member" is derived from gremium's membership rule, not from a second one: accounts
+must not import gremium (every app depends on erfurt_srp, never the reverse; see
+docs/architecture.md), so GremiumConfig.ready() registers gremium's own predicate
+(gremium.permissions.user_has_active_membership) with `register_member_check`, and
+`is_committee_member` asks the registered checks. Whether a user is a member of one committee is
+gremium.permissions.is_committee_member(user, committee_id).
 """
 
 from collections.abc import Callable

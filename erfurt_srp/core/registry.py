@@ -1,6 +1,6 @@
 """Extension points that the domain apps fill in their AppConfig.ready().
 
-The project package must not import the domain apps (DESIGN.md: every app -> erfurt_srp).
+The project package must not import the domain apps (docs/architecture.md: every app -> erfurt_srp).
 """
 
 from collections.abc import Callable

@@ -125,7 +125,7 @@ class Renderer:
     def __init__(self, request):
         self.request = request
         self.base = request.build_absolute_uri("/").rstrip("/")
-        # Object URLs are "<root><kind>/<pk>/" (oparl_urls); build them without reverse() per
+        # Object URLs are "<root><kind>/<pk>/" (urls.py); build them without reverse() per
         # reference, which was a quarter of a paper page's time.
         self.root = self.base + reverse("oparl:system")
 
