@@ -221,8 +221,6 @@ def subject_votes_context(user, subject, committee=None) -> dict:
 
         {% include "gremium/votes/_subject_votes.html" with sv=subject_votes %}
     """
-    from erfurt_srp.accounts.roles import is_staff as _is_staff
-
     votes = [v for v in votes_for_subject(subject) if committee is None or v.committee == committee]
     votes = [v for v in votes if can_view_vote(user, v)]
     for vote in votes:
@@ -230,7 +228,7 @@ def subject_votes_context(user, subject, committee=None) -> dict:
     statement_round = statement_round_for_subject(subject, committee)
     if statement_round is not None and not can_view_round(user, statement_round):
         statement_round = None
-    manage = _is_staff(user)
+    manage = is_staff(user)
     return {
         "votes": votes,
         "statement_round": statement_round,
