@@ -25,7 +25,7 @@ from .models import (
     Measure,
     Theme,
 )
-from .permissions import can_view_version, is_any_insider, is_insider
+from .permissions import can_view_round, can_view_version, is_any_insider, is_insider
 
 State = GuidelineVersion.State
 
@@ -101,6 +101,8 @@ def guideline_versions_for_user(user, guideline: Guideline) -> list[GuidelineVer
     for version in visible:
         for round in version.rounds.all():
             round.comment_count = counts.get(round.pk, 0)
+            # A round the reader may not open is named without a link.
+            round.viewable = can_view_round(user, round)
     return visible
 
 
