@@ -13,9 +13,11 @@ class BeteiligungConfig(AppConfig):
         from erfurt_srp.core.registry import (
             DashboardPanel,
             DemoSeeder,
+            HomeSection,
             NavItem,
             register_dashboard_panel,
             register_demo_seeder,
+            register_home_section,
             register_nav,
         )
 
@@ -59,5 +61,8 @@ class BeteiligungConfig(AppConfig):
         )
         register_dashboard_panel(
             DashboardPanel(key="beteiligung.upcoming", render=panels.upcoming_events, order=60)
+        )
+        register_home_section(
+            HomeSection(key="beteiligung.next", render=panels.next_events, order=10)
         )
         register_demo_seeder(DemoSeeder(key="beteiligung.events", seed=demo.seed, order=80))

@@ -4,6 +4,8 @@ from django.core.validators import MaxValueValidator
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from erfurt_srp.core.forms import HoneypotField
+
 from .models import Event, EventMessage, EventTable, ProgrammeItem, Registration
 from .privacy import CONSENT_TEXT
 
@@ -82,8 +84,8 @@ class RegistrationForm(AccessibleFormMixin, forms.Form):
         label=CONSENT_TEXT,
         error_messages={"required": _("Bitte stimmen Sie der Verarbeitung Ihrer Daten zu.")},
     )
-    # Honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
-    website = forms.CharField(label=_("Bitte leer lassen"), required=False)
+    # Honeypot: hidden from people (CSS, aria-hidden, out of the tab order), filled in by naive bots.
+    website = HoneypotField()
 
     NEEDS = ("needs_step_free", "needs_sign_language", "needs_induction_loop", "needs_other")
 

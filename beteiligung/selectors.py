@@ -63,6 +63,25 @@ def event_list_public(*, now=None) -> QuerySet[Event]:
     )
 
 
+def event_list_next_public(*, limit: int = 2, now=None) -> list[Event]:
+    """The next published events open to everyone, soonest first (for the home page)."""
+    now = now or timezone.now()
+    return list(
+        Event.objects.filter(published=True, access=Event.Access.PUBLIC, ends_at__gt=now)
+        .only(
+            "slug",
+            "title",
+            "summary",
+            "starts_at",
+            "ends_at",
+            "venue",
+            "registration_opens_at",
+            "registration_closes_at",
+        )
+        .order_by("starts_at", "id")[:limit]
+    )
+
+
 def event_get_public(*, slug: str) -> Event | None:
     return Event.objects.filter(slug=slug, published=True).first()
 

@@ -354,6 +354,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# --- Legal texts (privacy notice, Impressum, accessibility statement) ----------------------
+# Contact address named in the legal pages; how long the operator keeps server and application
+# logs (stdout, proxy access logs); the privacy notice states both.
+LEGAL_CONTACT_EMAIL = env("LEGAL_CONTACT_EMAIL", "sozialraumplanung@erfurt.de")
+LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 14)
+# A public comment written without an account waits this long for its e-mail confirmation.
+PUBLIC_COMMENT_CONFIRMATION_HOURS = env_int("PUBLIC_COMMENT_CONFIRMATION_HOURS", 48)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

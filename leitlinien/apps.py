@@ -11,9 +11,11 @@ class LeitlinienConfig(AppConfig):
         from erfurt_srp.core.registry import (
             DashboardPanel,
             DemoSeeder,
+            HomeSection,
             NavItem,
             register_dashboard_panel,
             register_demo_seeder,
+            register_home_section,
             register_nav,
         )
 
@@ -43,6 +45,9 @@ class LeitlinienConfig(AppConfig):
         )
         register_dashboard_panel(
             DashboardPanel(key="leitlinien.rounds", render=panels.rounds_panel, order=30)
+        )
+        register_home_section(
+            HomeSection(key="leitlinien.rounds", render=panels.home_section, order=20)
         )
         register_demo_seeder(DemoSeeder(key="leitlinien", seed=demo.seed, order=60))
         adoption.register()

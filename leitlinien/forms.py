@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from erfurt_srp.core.forms import HoneypotField
 from gremium.models import Committee
 
 from .models import Audience, Disposition, GuidelineVersion, Measure
@@ -226,7 +227,8 @@ class PublicCommentForm(CommentForm):
             "dem Kommentar veröffentlicht wird."
         )
     )
-    website = forms.CharField(required=False, label=_("Bitte leer lassen"))  # honeypot
+    # Honeypot: hidden from people (CSS, aria-hidden, out of the tab order), filled in by bots.
+    website = HoneypotField()
 
     def __init__(self, *args, version, **kwargs):
         super().__init__(*args, version=version, **kwargs)

@@ -469,6 +469,9 @@ class PendingPublicComment(models.Model):
     anchor = models.CharField(_("Bezug"), max_length=64, blank=True, default="")
     parent_id_value = models.PositiveBigIntegerField(null=True, blank=True)
     body = models.TextField(_("Kommentar"))
+    privacy_version = models.CharField(
+        _("Fassung der Datenschutzhinweise"), max_length=40, blank=True, default=""
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(_("bestätigen bis"))

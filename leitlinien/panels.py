@@ -4,7 +4,12 @@ from django.template.loader import render_to_string
 
 from erfurt_srp.accounts.roles import is_staff
 
-from .selectors import round_comment_counts, rounds_for_dashboard
+from .selectors import (
+    latest_adopted_versions,
+    open_public_rounds,
+    round_comment_counts,
+    rounds_for_dashboard,
+)
 
 
 def rounds_panel(request) -> str:
@@ -17,5 +22,14 @@ def rounds_panel(request) -> str:
     return render_to_string(
         "leitlinien/_dashboard_panel.html",
         {"rounds": rounds, "is_staff": is_staff(request.user)},
+        request=request,
+    )
+
+
+def home_section(request) -> str:
+    """Home page: the open public consultation rounds and the latest adopted guidelines."""
+    return render_to_string(
+        "leitlinien/_home_section.html",
+        {"rounds": list(open_public_rounds()), "adopted": latest_adopted_versions()},
         request=request,
     )

@@ -57,6 +57,15 @@ def open_public_round(now=None) -> ConsultationRound | None:
     return open_public_rounds(now).first()
 
 
+def latest_adopted_versions(*, limit: int = 3) -> list[GuidelineVersion]:
+    """The most recently adopted guideline versions (public: an adopted version is frozen)."""
+    return list(
+        GuidelineVersion.objects.filter(state=State.ADOPTED)
+        .select_related("guideline")
+        .order_by("-adopted_on", "-pk")[:limit]
+    )
+
+
 # --- overview ---------------------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from erfurt_srp.core.errors import DomainError
+from erfurt_srp.core.legal import PRIVACY_NOTICE_VERSION
 from erfurt_srp.discussion.models import Comment
 from erfurt_srp.discussion.sanitize import sanitize_comment
 from erfurt_srp.discussion.services import comment_create, comment_hide
@@ -491,7 +492,6 @@ def round_comment_create(
     return comment
 
 
-CONFIRMATION_VALID = timedelta(hours=48)
 
 
 def public_comment_submit(
@@ -551,8 +551,12 @@ def public_comment_submit(
             anchor=anchor,
             parent_id_value=parent_id or None,
             body=body,
+            privacy_version=PRIVACY_NOTICE_VERSION,
             token_hash=hash_token(token),
-            expires_at=min(timezone.now() + CONFIRMATION_VALID, round.ends_at),
+            expires_at=min(
+                timezone.now() + timedelta(hours=settings.PUBLIC_COMMENT_CONFIRMATION_HOURS),
+                round.ends_at,
+            ),
         )
         url = settings.SITE_URL + reverse(
             "leitlinien:public_comment_confirm", kwargs={"token": token}
@@ -627,6 +631,7 @@ def public_comment_confirm(*, token: str) -> Comment:
             author_name=pending.name,
             author_email=pending.email,
             author_group=_("Öffentlichkeit (E-Mail bestätigt)"),
+            privacy_version=pending.privacy_version,
         )
         pending.confirmed_at = now
         pending.comment = comment

@@ -37,8 +37,18 @@ class DemoSeeder:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class HomeSection:
+    """A block on the public home page: render(request) returns HTML or "" when empty."""
+
+    key: str
+    render: Callable
+    order: int = 100
+
+
 nav_items: list[NavItem] = []
 dashboard_panels: list[DashboardPanel] = []
+home_sections: list[HomeSection] = []
 demo_seeders: list[DemoSeeder] = []
 
 
@@ -58,6 +68,10 @@ def register_nav(item: NavItem) -> None:
 
 def register_dashboard_panel(panel: DashboardPanel) -> None:
     _add(dashboard_panels, panel)
+
+
+def register_home_section(section: HomeSection) -> None:
+    _add(home_sections, section)
 
 
 def register_demo_seeder(seeder: DemoSeeder) -> None:

@@ -1,24 +1,53 @@
 import logging
+from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import registry
+from . import legal, registry
 
 logger = logging.getLogger(__name__)
 
 
 def home(request):
-    return render(request, "core/home.html")
+    sections = []
+    for section in registry.home_sections:
+        html = section.render(request)
+        if html:
+            sections.append(mark_safe(html))  # noqa: S308  sections render through templates
+    return render(request, "core/home.html", {"sections": sections})
 
 
-def privacy(request):
-    return render(request, "core/privacy.html")
+def privacy(request, version=legal.PRIVACY_NOTICE_VERSION):
+    template = legal.privacy_template(version)
+    if template is None:
+        raise Http404
+    context = {
+        "template": template,
+        "version": version,
+        "versions": legal.PRIVACY_NOTICE_VERSIONS,
+        "is_current": version == legal.PRIVACY_NOTICE_VERSION,
+        "facts": legal.retention_facts(),
+    }
+    return render(request, "core/privacy.html", context)
+
+
+def impressum(request):
+    return render(request, "legal/impressum.html", {"contact_email": settings.LEGAL_CONTACT_EMAIL})
+
+
+def accessibility(request):
+    context = {
+        "contact_email": settings.LEGAL_CONTACT_EMAIL,
+        "statement_date": date.fromisoformat(legal.ACCESSIBILITY_STATEMENT_DATE),
+    }
+    return render(request, "legal/barrierefreiheit.html", context)
 
 
 @login_required

@@ -42,6 +42,10 @@ class Comment(models.Model):
         help_text=_("z. B. Fraktion, Träger, Ortsteil"),
     )
     body = models.TextField(_("Kommentar"))
+    # The privacy notice version (erfurt_srp.core.legal) a person without an account agreed to.
+    privacy_version = models.CharField(
+        _("Fassung der Datenschutzhinweise"), max_length=40, blank=True, default=""
+    )
     created_at = models.DateTimeField(_("verfasst am"), auto_now_add=True, db_index=True)
     edited_at = models.DateTimeField(_("bearbeitet am"), null=True, blank=True)
     hidden_at = models.DateTimeField(_("ausgeblendet am"), null=True, blank=True)

@@ -23,6 +23,7 @@ def comment_create(
     author_group: str = "",
     anchor: str = "",
     parent: Comment | None = None,
+    privacy_version: str = "",
 ) -> Comment:
     clean = sanitize_comment(body)
     if not clean:
@@ -45,6 +46,7 @@ def comment_create(
             author_email=author_email,
             author_group=author_group,
             body=clean,
+            privacy_version=privacy_version,
         )
 
 
