@@ -9,6 +9,7 @@ class BeteiligungConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from erfurt_srp.accounts import personal_data
         from erfurt_srp.accounts.roles import is_staff
         from erfurt_srp.core.registry import (
             DashboardPanel,
@@ -21,7 +22,7 @@ class BeteiligungConfig(AppConfig):
             register_nav,
         )
 
-        from . import demo, models, page_cache, panels
+        from . import demo, models, my_data, page_cache, panels
 
         # Every saved or deleted row the public pages show makes the cached pages stale.
         for model in (models.Event, models.EventTable, models.ProgrammeItem, models.Registration):
@@ -64,5 +65,12 @@ class BeteiligungConfig(AppConfig):
         )
         register_home_section(
             HomeSection(key="beteiligung.next", render=panels.next_events, order=10)
+        )
+        personal_data.register(
+            key="beteiligung",
+            label=_("Anmeldungen zu Veranstaltungen"),
+            exporter=my_data.export_registrations,
+            eraser=my_data.erase_registrations,
+            order=30,
         )
         register_demo_seeder(DemoSeeder(key="beteiligung.events", seed=demo.seed, order=80))

@@ -7,6 +7,7 @@ class LeitlinienConfig(AppConfig):
     verbose_name = _("Leitlinien")
 
     def ready(self):
+        from erfurt_srp.accounts import personal_data
         from erfurt_srp.accounts.roles import is_staff
         from erfurt_srp.core.registry import (
             DashboardPanel,
@@ -19,7 +20,7 @@ class LeitlinienConfig(AppConfig):
             register_nav,
         )
 
-        from . import adoption, demo, panels
+        from . import adoption, demo, my_data, panels
         from .permissions import is_any_insider
 
         register_nav(
@@ -48,6 +49,13 @@ class LeitlinienConfig(AppConfig):
         )
         register_home_section(
             HomeSection(key="leitlinien.rounds", render=panels.home_section, order=20)
+        )
+        personal_data.register(
+            key="leitlinien",
+            label=_("Beteiligungsrunden: persönliche Links und unbestätigte Kommentare"),
+            exporter=my_data.export_links_and_pending,
+            eraser=my_data.erase,
+            order=20,  # before discussion's eraser: answered comments stay as "deleted account"
         )
         register_demo_seeder(DemoSeeder(key="leitlinien", seed=demo.seed, order=60))
         adoption.register()

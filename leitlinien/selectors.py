@@ -205,6 +205,8 @@ def public_author(comment: Comment) -> str:
     """The name shown with a comment: never the e-mail address of an account without a name."""
     if comment.author_id:
         return comment.author.get_full_name() or _("Registrierte Person")
+    if comment.author_deleted:
+        return _("gelöschtes Konto")
     return comment.author_name or _("Unbekannt")
 
 

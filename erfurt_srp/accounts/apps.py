@@ -10,6 +10,14 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from erfurt_srp.core.registry import DemoSeeder, register_demo_seeder
 
-        from . import demo
+        from . import demo, my_data, personal_data
+
+        personal_data.register(
+            key="accounts",
+            label=_("Ihr Konto"),
+            exporter=my_data.export_account,
+            eraser=my_data.erase_account,
+            order=0,
+        )
 
         register_demo_seeder(DemoSeeder(key="accounts", seed=demo.seed, order=10))

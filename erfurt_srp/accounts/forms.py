@@ -45,3 +45,23 @@ class InvitationAcceptForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting the account asks for the password once more."""
+
+    password = forms.CharField(
+        label=_("Ihr Passwort"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Das Passwort stimmt nicht."))
+        return password

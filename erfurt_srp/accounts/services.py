@@ -1,6 +1,7 @@
-"""Writes for accounts: invitations."""
+"""Writes for accounts: invitations, deleting one's own account."""
 
 import hashlib
+import logging
 import secrets
 from datetime import timedelta
 
@@ -17,8 +18,12 @@ from django.utils.translation import gettext as _
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.notifications.services import message_queue
 
+from . import personal_data
 from .invitations import get_purpose
 from .models import Invitation, User
+from .roles import Role, role_of
+
+logger = logging.getLogger(__name__)
 
 INVITATION_MAIL_KIND = "accounts.invitation"
 
@@ -169,3 +174,28 @@ def invitation_accept_existing_user(*, invitation_id: int, user: User) -> Invita
             )
         _apply(invitation, user)
     return invitation
+
+
+def account_can_self_delete(user) -> bool:
+    """Registered people delete their own account; the accounts of staff and committee members
+    belong to the committee's record and are closed by the Geschäftsstelle."""
+    return role_of(user) == Role.PUBLIC
+
+
+def account_delete(*, user) -> None:
+    """Delete the account and everything the apps hold about the person (personal_data
+    registry); contributions that are part of a public record stay under "deleted account"."""
+    if not account_can_self_delete(user):
+        raise DomainError(
+            _(
+                "Konten der Geschäftsstelle und von Gremiumsmitgliedern löscht die "
+                "Geschäftsstelle, da sie zu den Unterlagen des Gremiums gehören. Bitte schreiben "
+                "Sie uns."
+            ),
+            code="forbidden",
+        )
+    user_id = user.pk
+    with transaction.atomic():
+        personal_data.erase_for(user)
+        user.delete()
+    logger.info("accounts: account %s deleted by its owner", user_id)

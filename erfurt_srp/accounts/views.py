@@ -1,15 +1,21 @@
+import json
+
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET
 
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 
-from . import services
-from .forms import InvitationAcceptForm
+from . import personal_data, services
+from .forms import AccountDeleteForm, InvitationAcceptForm
 from .invitations import get_purpose
 from .models import Invitation, User
 
@@ -80,3 +86,54 @@ def invitation_accept(request, token: str):
             )
             return redirect(_landing(invitation))
     return render(request, "account/invitation_accept.html", {**context, "form": form})
+
+
+@never_cache
+@login_required
+@require_GET
+def my_data(request):
+    """What the platform holds about the logged-in person, readable; with download and delete."""
+    context = {
+        "sections": personal_data.export_for(request.user),
+        "can_delete": services.account_can_self_delete(request.user),
+    }
+    return render(request, "account/my_data.html", context)
+
+
+@never_cache
+@login_required
+@require_GET
+def my_data_download(request):
+    payload = {
+        "exported_at": timezone.now().isoformat(),
+        "account": request.user.email,
+        "sections": personal_data.export_for(request.user),
+    }
+    response = HttpResponse(
+        json.dumps(payload, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="meine-daten.json"'
+    return response
+
+
+@never_cache
+@login_required
+@sensitive_post_parameters("password")
+def account_delete(request):
+    can_delete = services.account_can_self_delete(request.user)
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and can_delete and form.is_valid():
+        try:
+            services.account_delete(user=request.user)
+        except DomainError as error:
+            add_domain_error_to_form(form, error)
+        else:
+            logout(request)
+            messages.success(request, _("Ihr Konto und Ihre Daten sind gelöscht."))
+            return redirect("home")
+    status = 400 if request.method == "POST" else 200
+    if not can_delete:
+        status = 403 if request.method == "POST" else 200
+    context = {"form": form, "can_delete": can_delete}
+    return render(request, "account/delete.html", context, status=status)

@@ -35,6 +35,8 @@ class Comment(models.Model):
     )
     author_name = models.CharField(_("Name"), max_length=200, blank=True)
     author_email = models.EmailField(_("E-Mail-Adresse"), blank=True)
+    # The author deleted their account; the comment stays as part of a public record.
+    author_deleted = models.BooleanField(_("Konto gelöscht"), default=False)
     author_group = models.CharField(
         _("Zielgruppe / Institution"),
         max_length=200,
@@ -67,6 +69,8 @@ class Comment(models.Model):
     def author_display(self) -> str:
         if self.author_id:
             return self.author.display_name
+        if self.author_deleted:
+            return str(_("gelöschtes Konto"))
         return self.author_name or str(_("Unbekannt"))
 
     @property

@@ -16,7 +16,18 @@ class NotificationsConfig(AppConfig):
             register_nav,
         )
 
+        from erfurt_srp.accounts import personal_data
+
+        from . import my_data
         from .panels import outbox_problems
+
+        personal_data.register(
+            key="notifications",
+            label=_("E-Mails an Ihre Adresse"),
+            exporter=my_data.export_messages,
+            eraser=my_data.erase_messages,
+            order=80,  # after the apps whose erasers may queue or drop messages
+        )
 
         register_dashboard_panel(
             DashboardPanel(key="notifications.problems", render=outbox_problems, order=5)
