@@ -1,12 +1,20 @@
-"""Demo data: the half-day public event of 02.12.2022 (Drucksache 1803/22) and a later workshop
-with open registration. Idempotent: events are found again by slug."""
+"""Demo data: the half-day public event of 02.12.2022 (Drucksache 1803/22) as it was held, and a
+coming workshop open for registration. Idempotent: events are found again by slug.
+
+The 2022 event's registrations are past their retention period: they are created as held (tables,
+kinds, attendance) and then shredded through the real service, so only the counts remain, as on
+the live platform. The coming workshop lies 30 days after the day seed_demo first runs; when a
+later run finds no event open for registration any more, it adds the next one (slug with its date).
+"""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.utils import timezone
 
-from .models import Event, EventTable, ProgrammeItem, Registration
+from . import services
+from .models import Event, EventTable, ProgrammeItem, Registration, new_public_id
 from .privacy import privacy_version
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -78,14 +86,11 @@ TABLES_2022 = [
     ),
 ]
 
-DEMO_REGISTRANTS = [
-    ("Katrin Vogel", "StadtLiga der freien Wohlfahrtspflege", "provider", 0, True, False),
-    ("Jens Hartung", "Kommunale Wohnungsgesellschaft Erfurt mbH", "institution", 2, False, False),
-    ("Aylin Demir", "", "citizen", 0, False, True),
-    ("Thomas Richter", "Amt für Bildung", "administration", 1, False, False),
-    ("Sabine Krüger", "Ortsteilrat Erfurt-Nord", "council", 4, True, False),
-    ("Michael Brandt", "Thüringer Allgemeine", "press", 3, False, False),
-]
+# The 2022 event as held, per table: (confirmed registrations, of whom present, cancelled).
+HELD_2022 = [(19, 16, 2), (18, 15, 2), (17, 14, 1), (16, 13, 2), (16, 13, 2)]
+# Who came, in turn: freie Träger, institutions, administration, council, citizens, press.
+KINDS_2022 = ["provider", "provider", "institution", "administration", "council", "citizen"]
+KINDS_2022 += ["provider", "institution", "administration", "citizen", "council", "press"]
 
 
 def _at(date: dt.date, hhmm: str) -> dt.datetime:
@@ -143,31 +148,69 @@ def seed(stdout=None):
         TABLES_2022,
     )
     if not kickoff.registrations.exists():
-        tables = list(kickoff.tables.all())
-        when = _at(dt.date(2022, 11, 7), "10:00")
-        for i, (name, org, kind, table, step_free, loop) in enumerate(DEMO_REGISTRANTS):
-            Registration.objects.create(
-                event=kickoff,
-                table=tables[table],
-                status=Registration.Status.CONFIRMED,
-                name=name,
-                email=f"teilnahme{i + 1}@demo.erfurt-srp.de",
-                organisation=org,
-                kind=kind,
-                needs_step_free=step_free,
-                needs_induction_loop=loop,
-                privacy_version=privacy_version(),
-                consent_at=when,
-                email_confirmed_at=when,
-                confirmed_at=when,
-                checked_in_at=_at(day, "09:10") if i % 3 else None,
-                created_at=when,
-            )
+        _held_registrations(kickoff, day)
+    workshop = _coming_workshop()
+    if stdout is not None:
+        stdout.write(f"beteiligung: events {kickoff.slug}, {workshop.slug}\n")
+    return []
 
-    # A later event that is open for registration, so the demo can be tried end to end.
+
+def _held_registrations(event: Event, day: dt.date) -> None:
+    """The registrations of 2022 as held, then shredded after the retention period."""
+    rows = []
+    number = 0
+    for table, (confirmed, present, cancelled) in zip(
+        event.tables.order_by("position"), HELD_2022, strict=True
+    ):
+        for i in range(confirmed + cancelled):
+            number += 1
+            when = _at(dt.date(2022, 10, 24) + dt.timedelta(days=number % 30), "10:00")
+            is_cancelled = i >= confirmed
+            rows.append(
+                Registration(
+                    event=event,
+                    table=table,
+                    status=Registration.Status.CANCELLED
+                    if is_cancelled
+                    else Registration.Status.CONFIRMED,
+                    name=f"Teilnehmende Person {number}",
+                    email=f"teilnahme{number}@demo.erfurt-srp.de",
+                    public_id=new_public_id(),
+                    kind=KINDS_2022[number % len(KINDS_2022)],
+                    needs_step_free=number % 17 == 0,
+                    needs_induction_loop=number % 29 == 0,
+                    privacy_version=privacy_version(),
+                    consent_at=when,
+                    email_confirmed_at=when,
+                    confirmed_at=when,
+                    cancelled_at=_at(day - dt.timedelta(days=3), "12:00") if is_cancelled else None,
+                    checked_in_at=_at(day, "09:05") if i < present else None,
+                    created_at=when,
+                )
+            )
+    Registration.objects.bulk_create(rows)
+    retention_over = event.ends_at + dt.timedelta(days=settings.BETEILIGUNG_RETENTION_DAYS)
+    if retention_over <= timezone.now():
+        services.registrants_shred(event_id=event.pk, now=retention_over)
+
+
+def _coming_workshop() -> Event:
+    """A coming event open for registration, so the registration journey works on any day."""
+    open_now = Event.objects.filter(
+        published=True,
+        access=Event.Access.PUBLIC,
+        registration_opens_at__lte=timezone.now(),
+        registration_closes_at__gt=timezone.now() + dt.timedelta(days=2),
+    ).exclude(slug="auftakt-sozialraumplanung-2022")
+    existing = open_now.order_by("starts_at").first()
+    if existing is not None:
+        return existing
     soon = timezone.localdate() + dt.timedelta(days=30)
-    workshop = _event(
-        "werkstatt-ortsteilbuergermeister",
+    slug = "werkstatt-ortsteilbuergermeister"
+    if Event.objects.filter(slug=slug).exists():
+        slug = f"{slug}-{soon:%Y-%m-%d}"
+    return _event(
+        slug,
         {
             "title": "Werkstatt mit den Ortsteilbürgermeistern: Leitlinien im Ortsteil",
             "summary": "Die Entwürfe der sozialpolitischen Leitlinien aus Sicht der Ortsteile.",
@@ -197,6 +240,3 @@ def seed(stdout=None):
             ("Ländliche Ortsteile", "Dörfer am Stadtrand", 10),
         ],
     )
-    if stdout is not None:
-        stdout.write(f"beteiligung: events {kickoff.slug}, {workshop.slug}\n")
-    return []

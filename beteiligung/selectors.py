@@ -195,6 +195,19 @@ def registration_list(
     return qs.order_by("name", "id")
 
 
+def event_held_figures(*, event: Event) -> dict:
+    """What the public page of a past event tells: places confirmed and present, per table.
+
+    Counts rows, so it stays right after the personal data were shredded.
+    """
+    counts = registration_counts(event=event)
+    return {
+        "confirmed": counts["confirmed"],
+        "present": counts["present"],
+        "tables": [(t.title, t.n_confirmed, t.n_present) for t in counts["tables"]],
+    }
+
+
 def registration_counts(*, event: Event) -> dict:
     """Counts for the staff overview: per status, per table, per need, per kind, attendance.
 

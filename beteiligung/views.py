@@ -190,6 +190,7 @@ def event_detail(request, slug):
         # that changes with every change of free places.
         "availability_key": f"{free}-" + "-".join(str(t.free) for t in tables),
         "form_cacheable": not form.is_bound and not form.initial,
+        "held": selectors.event_held_figures(event=event) if event.is_over else None,
     }
     if page_key:
         # Rendered with a placeholder for the visitor's CSRF token, stored, then personalised.

@@ -1,24 +1,30 @@
 """Demo data for the guideline process (idempotent). All texts are invented demo texts.
 
-Four themes from the planning context of Drucksache 1803/22, each guideline in two versions:
-- Teilhabe und Armutsprävention: Fassung 1 consulted with the administration (closed, answered),
-  Fassung 2 adopted, measures on all three planning levels.
-- Bildung und Aufwachsen: Fassung 1 consulted with the council factions via personal links
-  (closed, answered), Fassung 2 in an open public round (the public event of 02.12.2022 feeds it).
-- Wohnen und Nachbarschaft: Fassung 1 consulted with the Ortsteile (closed, answered), Fassung 2 draft.
-- Gesundheit und Pflege im Quartier: Fassung 1 adopted after a committee round, Fassung 2 draft.
+Four themes the Begleitgremium named on 10.05.2022 (Drucksache 1803/22), each guideline in two
+versions, with the consultation rounds of 2022/23 at their dates:
+- Teilhabe und Armutsprävention: Fassung 1 consulted with the administration (summer 2022, answered),
+  Fassung 2 adopted on 14.03.2023, measures on all three planning levels.
+- Bildung und Aufwachsen: Fassung 1 consulted with the council factions (autumn 2022, answered),
+  Fassung 2 in the public round after the event of 02.12.2022 (until 31.01.2023, answered).
+- Wohnen und Nachbarschaft: Fassung 1 consulted with the Ortsteile (winter 2022/23, answered),
+  Fassung 2 in a public round open today (counted from the day seed_demo runs; a later run that
+  finds no open public round opens a new one, so commenting can be tried on any day).
+- Gesundheit und Pflege im Quartier: Fassung 1 adopted on 17.01.2023 after a committee round.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from erfurt_srp.accounts.demo import DEMO_PASSWORD, ensure_demo_user
+from erfurt_srp.discussion.models import Comment
 from erfurt_srp.discussion.services import comment_create
 from gremium.models import Committee
 
 from . import services
-from .models import Audience, Disposition, Theme
+from .models import Audience, Disposition, GuidelineVersion, Theme
+from .selectors import open_public_rounds
 
 DEMO_NOTE = "Demo-Text, erfunden zur Vorführung."
 
@@ -281,42 +287,141 @@ def _committee() -> Committee:
 
 
 AUDIENCES = [Audience.ADMINISTRATION, Audience.FACTIONS, Audience.DISTRICTS, Audience.COMMITTEE]
+BERLIN = ZoneInfo("Europe/Berlin")
+# The rounds on each Fassung 1 in 2022/23: (first day, last day), in the order of THEMES.
+ROUND_DATES = [
+    (date(2022, 6, 20), date(2022, 8, 31)),
+    (date(2022, 9, 5), date(2022, 10, 14)),
+    (date(2022, 12, 5), date(2023, 2, 28)),
+    (date(2022, 10, 4), date(2022, 11, 15)),
+]
+# The public round on Bildung, Fassung 2, after the event of 02.12.2022.
+PUBLIC_ROUND_2022 = (date(2022, 12, 5), date(2023, 1, 31))
+PUBLIC_COMMENTS_2022 = [
+    (
+        "4",
+        "Teilnehmerin Thementisch Bildung (Demo)",
+        "Öffentlichkeit",
+        "Offene Treffs für Jugendliche am Abend fehlen in den Großwohnsiedlungen.",
+        "accepted",
+        "In § 4 aufgenommen: Ausbau in Großwohnsiedlungen.",
+    ),
+    (
+        "",
+        "Elternvertretung Grundschule (Demo)",
+        "Öffentlichkeit",
+        "Bitte die Eltern ausdrücklich als Partner nennen.",
+        "accepted",
+        "§ 5 nennt die Eltern als Partner der Bildungseinrichtungen.",
+    ),
+]
 
 
-def _closed_round(*, version, index, staff, now):
+def _start(day: date) -> datetime:
+    return datetime.combine(day, time(8, 0), tzinfo=BERLIN)
+
+
+def _end(day: date) -> datetime:
+    return datetime.combine(day, time(23, 59), tzinfo=BERLIN)
+
+
+def _answered_round(*, version, audience, title, dates, comments, staff):
+    """A past round with its comments (dated inside the round) and every Abwägung."""
     round = services.round_create(
         version=version,
-        audience=AUDIENCES[index],
-        title=f"Beteiligung {AUDIENCES[index].label}",
-        starts_at=now - timedelta(days=120),
-        ends_at=now - timedelta(days=90),
+        audience=audience,
+        title=title,
+        starts_at=_start(dates[0]),
+        ends_at=_end(dates[1]),
         actor=staff,
         description="Demo-Runde: abgeschlossen und abgewogen.",
     )
-    for anchor, name, group, text, decision, reason in COMMENTS[index]:
+    for anchor, name, group, text, decision, reason in comments:
         comment = comment_create(
             target=round, body=text, anchor=anchor, author_name=name, author_group=group
         )
         services.disposition_set(comment=comment, decision=decision, reason=reason, actor=staff)
+    Comment.objects.filter(target_id=str(round.pk), target_type__model="consultationround").update(
+        created_at=_start(dates[0]) + timedelta(days=7)
+    )
     return round
 
 
+def _closed_round(*, version, index, staff):
+    return _answered_round(
+        version=version,
+        audience=AUDIENCES[index],
+        title=f"Beteiligung {AUDIENCES[index].label}",
+        dates=ROUND_DATES[index],
+        comments=COMMENTS[index],
+        staff=staff,
+    )
+
+
 def seed(out) -> list[tuple[str, str, str]]:
-    if Theme.objects.filter(is_demo=True).exists():
-        return []
     staff = ensure_demo_user(
         "geschaeftsstelle@demo.erfurt-srp.de", "Sven", "Sozialplaner", is_staff=True
     )
     citizen = ensure_demo_user("buergerin@demo.erfurt-srp.de", "Berta", "Bürgerin")
-    committee = _committee()
+    if not Theme.objects.filter(is_demo=True).exists():
+        _history(staff)
+        out.write("leitlinien: 4 themes, 8 versions, 5 rounds of 2022/23, 5 measures\n")
+    if _open_public_round(staff, citizen):
+        out.write("leitlinien: a public round open from today\n")
+    return [
+        ("staff", "geschaeftsstelle@demo.erfurt-srp.de", DEMO_PASSWORD),
+        ("public", "buergerin@demo.erfurt-srp.de", DEMO_PASSWORD),
+    ]
+
+
+def _open_public_round(staff, citizen):
+    """A public round open today on the Wohnen guideline's newest version, unless one is open."""
+    if open_public_rounds().exists():
+        return None
+    version = (
+        GuidelineVersion.objects.filter(
+            guideline__theme__is_demo=True,
+            guideline__theme__title=THEMES[2]["title"],
+            state__in=[GuidelineVersion.State.DRAFT, GuidelineVersion.State.CONSULTATION],
+        )
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        return None
     now = timezone.now()
+    round = services.round_create(
+        version=version,
+        audience=Audience.PUBLIC,
+        title="Öffentliche Beteiligung zur Leitlinie Wohnen und Nachbarschaft",
+        starts_at=now - timedelta(days=2),
+        ends_at=now + timedelta(days=40),
+        actor=staff,
+        description="Demo-Runde: Kommentieren Sie einzelne Absätze oder den ganzen Text.",
+    )
+    services.round_comment_create(
+        round=round,
+        actor=citizen,
+        anchor="3",
+        body="In unserem Viertel fehlt ein offener Nachbarschaftstreff. (Demo)",
+    )
+    services.round_comment_create(
+        round=round,
+        actor=citizen,
+        body="Gut, dass die Ortsteile früh gefragt werden sollen. (Demo)",
+    )
+    return round
+
+
+def _history(staff):
+    committee = _committee()
     versions = []
     for index, spec in enumerate(THEMES):
         theme = services.theme_create(
             committee=committee,
             title=spec["title"],
             description=spec["description"],
-            decided_on=date(2022, 6, 14),
+            decided_on=date(2022, 5, 10),
             position=index + 1,
             actor=staff,
             is_demo=True,
@@ -328,7 +433,7 @@ def seed(out) -> list[tuple[str, str, str]]:
             text="\n\n".join(spec["v1"]),
             change_note="Erster Entwurf aus dem Begleitgremium (Demo)",
         )
-        round = _closed_round(version=v1, index=index, staff=staff, now=now)
+        round = _closed_round(version=v1, index=index, staff=staff)
         v2 = services.version_create(
             guideline=guideline,
             actor=staff,
@@ -354,27 +459,16 @@ def seed(out) -> list[tuple[str, str, str]]:
         decided_on=date(2023, 1, 17),
         reference="Begleitgremium, Sitzung am 17.01.2023, TOP 2 (Demo)",
     )
-    # Bildung: Fassung 2 in an open public round.
-    public_round = services.round_create(
+    # Bildung: Fassung 2 in the public round after the event of 02.12.2022.
+    public_round = _answered_round(
         version=versions[1][1],
         audience=Audience.PUBLIC,
         title="Öffentliche Beteiligung nach der Veranstaltung am 02.12.2022",
-        starts_at=now - timedelta(days=2),
-        ends_at=now + timedelta(days=40),
-        actor=staff,
-        description="Demo-Runde: Kommentieren Sie einzelne Absätze oder den ganzen Text.",
+        dates=PUBLIC_ROUND_2022,
+        comments=PUBLIC_COMMENTS_2022,
+        staff=staff,
     )
-    services.round_comment_create(
-        round=public_round,
-        actor=citizen,
-        anchor="4",
-        body="In unserem Viertel fehlt ein offener Treff für Jugendliche am Abend. (Demo)",
-    )
-    services.round_comment_create(
-        round=public_round,
-        actor=citizen,
-        body="Gut, dass die Eltern jetzt ausdrücklich genannt werden. (Demo)",
-    )
+    services.round_close(round=public_round, actor=staff)
     themes = {t.title: t for t in Theme.objects.select_related("guideline")}
     for theme_index, title, level, office, partners, areas, frame, status in MEASURES:
         services.measure_create(
@@ -390,8 +484,3 @@ def seed(out) -> list[tuple[str, str, str]]:
             time_frame=frame,
             status=status,
         )
-    out.write("leitlinien: 4 themes, 8 versions, 5 rounds, 5 measures\n")
-    return [
-        ("staff", "geschaeftsstelle@demo.erfurt-srp.de", DEMO_PASSWORD),
-        ("public", "buergerin@demo.erfurt-srp.de", DEMO_PASSWORD),
-    ]

@@ -1,7 +1,9 @@
-"""Demo data: the Begleitgremium's six meetings since 28.09.2021 with the agenda items of
-Drucksache 1803/22, one coming meeting, one meeting of each feedback body, and paper 1803/22 with
-its real Beratungsfolge. Idempotent: meetings are found again by (committee, number), the paper by
-its number.
+"""Demo data: the Begleitgremium's six meetings from 28.09.2021 with the agenda items of
+Drucksache 1803/22, the meetings after it (the BAG study in November 2022, the guidelines adopted
+on 17.01.2023 and 14.03.2023, the plan in June 2023), the next two meetings counted from today, one
+meeting of each feedback body, and paper 1803/22 with its real Beratungsfolge. Idempotent:
+meetings are found again by (committee, number), the paper by its number; a run that finds no
+coming meeting any more (the demo database has grown old) adds the next two.
 
 The committees, institutions and demo people come from gremium/demo/committees.py (it runs
 first); without them this seeder creates the Begleitgremium itself.
@@ -189,17 +191,97 @@ BEGLEITGREMIUM_MEETINGS = [
     ),
 ]
 
-COMING_ITEMS = [
-    ("Genehmigung der Niederschrift der 6. Sitzung", True, ""),
+# The meetings after Drucksache 1803/22, as the process it announces went on (demo).
+LATER_MEETINGS = [
     (
-        "Studie „Integrationsoptionen von Quartiersarbeit im Rahmen der integrierten "
-        "Sozialraumplanung in der Landeshauptstadt Erfurt“ (BAG Soziale Stadtentwicklung und "
-        "Gemeinwesenarbeit e.V.): Vorstellung der Ergebnisse",
-        True,
-        "Wie organisieren vergleichbare Kommunen Quartiersarbeit/Quartiersmanagement in der "
-        "Verwaltung? Ableitungen für eine gesamtstädtische Strategie.",
+        7,
+        "2022-11-22",
+        "rathaus",
+        [
+            ("Genehmigung der Niederschrift der 6. Sitzung", True, "", "genehmigt"),
+            (
+                "Studie „Integrationsoptionen von Quartiersarbeit im Rahmen der integrierten "
+                "Sozialraumplanung in der Landeshauptstadt Erfurt“ (BAG Soziale Stadtentwicklung "
+                "und Gemeinwesenarbeit e.V.): Vorstellung der Ergebnisse",
+                True,
+                "Wie organisieren vergleichbare Kommunen Quartiersarbeit/Quartiersmanagement in "
+                "der Verwaltung? Ableitungen für eine gesamtstädtische Strategie.",
+                "Ergebnisse vorgestellt; Ableitungen für die Strategie der Quartiersarbeit",
+            ),
+            (
+                "Beteiligungsveranstaltung am 02.12.2022: Programm und Thementische",
+                True,
+                "",
+                "Programm abgestimmt",
+            ),
+        ],
     ),
-    ("Beteiligung der Ortsteilbürgermeister: Format", True, ""),
+    (
+        8,
+        "2023-01-17",
+        "amt",
+        [
+            ("Genehmigung der Niederschrift der 7. Sitzung", True, "", "genehmigt"),
+            (
+                "Leitlinie „Gesundheit und Pflege im Quartier“: Beschluss der Fassung 1",
+                True,
+                "Nach der Beteiligung des Begleitgremiums.",
+                "beschlossen (Demo)",
+            ),
+            (
+                "Auswertung der Beteiligungsveranstaltung vom 02.12.2022",
+                True,
+                "Ergebnisse der Thementische; Übergabe in die öffentliche Beteiligungsrunde.",
+                "zur Kenntnis genommen",
+            ),
+            ("Beteiligung der Ortsteilbürgermeister: Format", True, "", "Werkstatt beschlossen"),
+        ],
+    ),
+    (
+        9,
+        "2023-03-14",
+        "rathaus",
+        [
+            ("Genehmigung der Niederschrift der 8. Sitzung", True, "", "genehmigt"),
+            (
+                "Strategie für Quartiersarbeit/Quartiersmanagement: Eckpunkte",
+                True,
+                "Ableitungen aus der Studie der BAG Soziale Stadtentwicklung und "
+                "Gemeinwesenarbeit e.V.",
+                "Eckpunkte abgestimmt",
+            ),
+            (
+                "Leitlinie „Teilhabe und Armutsprävention“: Beschluss der Fassung 2",
+                True,
+                "Abwägung der Beteiligung der Stadtverwaltung.",
+                "beschlossen (Demo)",
+            ),
+        ],
+    ),
+    (
+        10,
+        "2023-06-13",
+        "amt",
+        [
+            ("Genehmigung der Niederschrift der 9. Sitzung", True, "", "genehmigt"),
+            (
+                "Integrierter Sozialraumplan: Entwurf zur Beschlussfassung im Stadtrat",
+                True,
+                "Leitlinien, Maßnahmen und Strategie für die Quartiersarbeit in einem Plan.",
+                "Empfehlung an den Stadtrat beschlossen (Demo)",
+            ),
+        ],
+    ),
+]
+
+COMING_ITEMS = [
+    ("Genehmigung der Niederschrift der letzten Sitzung", True, ""),
+    (
+        "Leitlinie „Wohnen und Nachbarschaft“: Zwischenstand der öffentlichen Beteiligung",
+        True,
+        "Die Kommentare aus der laufenden Beteiligungsrunde und ihre Abwägung.",
+    ),
+    ("Stand der Maßnahmen des integrierten Sozialraumplans", True, ""),
     (
         "Vertrauliche Abstimmung zu Fördermitteln der Quartiersarbeit",
         False,
@@ -369,8 +451,6 @@ def _paper_1803(begleitgremium: Committee) -> Paper:
 
 
 def seed(out) -> list[tuple[str, str, str]]:
-    from gremium.services.meetings import meeting_publish
-
     with transaction.atomic():
         begleitgremium = _committee(
             "begleitgremium",
@@ -379,15 +459,17 @@ def seed(out) -> list[tuple[str, str, str]]:
         )
         locations = {"rathaus": _location(RATHAUS), "amt": _location(AMT)}
         created = []
-        for number, day, where, items in BEGLEITGREMIUM_MEETINGS:
+        history = BEGLEITGREMIUM_MEETINGS + LATER_MEETINGS
+        for number, day, where, items in history:
             meeting = _held_meeting(begleitgremium, number, day, locations[where], items)
             if meeting:
                 created.append(meeting)
         # minutes of meeting n are approved in meeting n + 1
+        last = history[-1][0]
         held = {
-            m.number: m for m in Meeting.objects.filter(committee=begleitgremium, number__lte=6)
+            m.number: m for m in Meeting.objects.filter(committee=begleitgremium, number__lte=last)
         }
-        for number in range(1, 6):
+        for number in range(1, last):
             if number in held and number + 1 in held:
                 minutes = Minutes.objects.filter(meeting=held[number]).first()
                 if minutes and minutes.state != Minutes.State.APPROVED:
@@ -409,18 +491,33 @@ def seed(out) -> list[tuple[str, str, str]]:
             )
             if meeting:
                 created.append(meeting)
-    # The coming meeting goes through the real services: invitations land in the outbox.
-    if not Meeting.objects.filter(committee=begleitgremium, number=7).exists():
-        start = timezone.localtime(timezone.now() + timedelta(days=14)).replace(
+    created += _coming_meetings(begleitgremium, locations["rathaus"])
+    out.write(f"gremium.meetings: {len(created)} meetings created\n")
+    return []
+
+
+def _coming_meetings(begleitgremium: Committee, location: Location) -> list[Meeting]:
+    """The next two meetings, counted from today, unless a coming meeting exists. The first goes
+    through the real services (published: invitations land in the outbox), the second is a draft
+    the Geschäftsstelle prepares."""
+    from gremium.services.meetings import meeting_publish
+
+    if Meeting.objects.filter(committee=begleitgremium, start__gt=timezone.now()).exists():
+        return []
+    last = Meeting.objects.filter(committee=begleitgremium).order_by("-number").first()
+    number = (last.number if last else 0) + 1
+    created = []
+    for offset, publish in ((14, True), (70, False)):
+        start = timezone.localtime(timezone.now() + timedelta(days=offset)).replace(
             hour=14, minute=0, second=0, microsecond=0
         )
         with transaction.atomic():
             meeting = Meeting.objects.create(
                 committee=begleitgremium,
-                number=7,
+                number=number,
                 start=start,
                 end=start + timedelta(hours=2, minutes=30),
-                location=locations["rathaus"],
+                location=location,
                 video_url="https://video.erfurt.de/begleitgremium",
                 notice_days=7,
             )
@@ -428,7 +525,8 @@ def seed(out) -> list[tuple[str, str, str]]:
                 AgendaItem.objects.create(
                     meeting=meeting, order=order, name=title, public=public, text=text
                 )
-        meeting_publish(actor=None, meeting=meeting)
+        if publish:
+            meeting_publish(actor=None, meeting=meeting)
         created.append(meeting)
-    out.write(f"gremium.meetings: {len(created)} meetings created\n")
-    return []
+        number += 1
+    return created

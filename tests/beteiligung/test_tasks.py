@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from beteiligung import services, tasks
+from beteiligung import selectors, services, tasks
 from beteiligung.models import Event, Registration, ShredLog
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.notifications.models import OutboxMessage
@@ -147,9 +147,34 @@ def test_demo_seeder_is_idempotent_and_has_the_2022_event(db):
     start = timezone.localtime(event.starts_at)
     assert (start.year, start.month, start.day, start.hour) == (2022, 12, 2, 9)
     assert event.tables.count() == 5 and event.programme_items.count() >= 6
-    assert event.registrations.count() == len(demo.DEMO_REGISTRANTS)
+    # held in 2022 and shredded after the retention period: only the counts remain
+    assert event.registrations.count() == sum(c + x for c, _p, x in demo.HELD_2022)
+    assert not event.registrations.exclude(name="").exists()
+    assert not event.registrations.exclude(email="").exists()
+    assert event.shredded_at and event.shred_logs.count() == 1
+    figures = selectors.event_held_figures(event=event)
+    assert figures["confirmed"] == sum(c for c, _p, _x in demo.HELD_2022)
+    assert figures["present"] == sum(p for _c, p, _x in demo.HELD_2022)
     open_event = Event.objects.get(slug="werkstatt-ortsteilbuergermeister")
     assert open_event.registration_state() == "open"
+
+
+def test_an_old_demo_database_gets_a_new_event_open_for_registration(db):
+    from beteiligung import demo
+
+    demo.seed()
+    past = timezone.now() - timedelta(days=400)
+    Event.objects.filter(slug="werkstatt-ortsteilbuergermeister").update(
+        starts_at=past,
+        ends_at=past + timedelta(hours=3),
+        registration_opens_at=past - timedelta(days=30),
+        registration_closes_at=past - timedelta(days=2),
+    )
+    demo.seed()
+    coming = Event.objects.exclude(
+        slug__in=["werkstatt-ortsteilbuergermeister", "auftakt-sozialraumplanung-2022"]
+    )
+    assert coming.get().registration_state() == "open"
 
 
 def test_followup_links_the_open_public_consultation_round_of_the_guidelines(

@@ -1,9 +1,10 @@
-from datetime import timedelta
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
 from django.utils import timezone
 
+from erfurt_srp.discussion.models import Comment
 from leitlinien import demo
 from leitlinien.diff import paragraph_diff
 from leitlinien.models import (
@@ -22,19 +23,38 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_seed_is_complete_and_idempotent():
-    demo.seed(StringIO())
-    assert demo.seed(StringIO()) == []
+    logins = demo.seed(StringIO())
+    counts = (ConsultationRound.objects.count(), Comment.objects.count())
+    assert demo.seed(StringIO()) == logins
+    assert (ConsultationRound.objects.count(), Comment.objects.count()) == counts
     assert Theme.objects.filter(is_demo=True).count() == 4
     assert GuidelineVersion.objects.count() == 8
     closed = ConsultationRound.objects.filter(evaluated_at__isnull=False)
-    assert closed.count() == 4
+    assert closed.count() == 5
     for round in closed:
         assert comments_needing_answer_count(round) == 0
-    assert Disposition.objects.count() == 13
+        # the rounds of 2022/23 at their dates
+        assert date(2022, 6, 1) <= timezone.localtime(round.starts_at).date()
+        assert timezone.localtime(round.ends_at).date() <= date(2023, 2, 28)
+    assert Disposition.objects.count() == 15
+    after_event = closed.get(audience=Audience.PUBLIC)
+    assert "02.12.2022" in after_event.title
     round = open_public_round()
-    assert round is not None and round.version.guideline.theme.title == "Bildung und Aufwachsen"
+    assert round is not None and round.version.guideline.theme.title == "Wohnen und Nachbarschaft"
     assert Measure.objects.count() == 5
-    assert GuidelineVersion.objects.filter(state="adopted").count() == 2
+    adopted = GuidelineVersion.objects.filter(state="adopted")
+    assert sorted(v.adopted_on for v in adopted) == [date(2023, 1, 17), date(2023, 3, 14)]
+
+
+def test_an_old_demo_database_gets_a_public_round_open_today():
+    demo.seed(StringIO())
+    ConsultationRound.objects.filter(audience=Audience.PUBLIC).update(
+        starts_at=timezone.now() - timedelta(days=500), ends_at=timezone.now() - timedelta(days=400)
+    )
+    assert open_public_round() is None
+    demo.seed(StringIO())
+    round = open_public_round()
+    assert round is not None and round.starts_at < timezone.now() < round.ends_at
 
 
 def test_open_public_round_for_the_events_app(version):
