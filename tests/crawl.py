@@ -94,3 +94,36 @@ def format_broken(broken: dict) -> str:
     return "\n".join(
         f"{status} {path}  (linked from {source})" for path, (status, source) in broken.items()
     )
+
+
+def html_pages(client, start_paths, *, depth: int = 1, skip=DEFAULT_SKIP, limit: int = 400):
+    """One reachable HTML page per view (URL name): the start pages and what they link to,
+    `depth` links deep, as the client's user sees them. For walks that check every kind of page
+    once, e.g. in the browser."""
+    from django.urls import Resolver404, resolve
+
+    pages: dict[str, str] = {}
+    seen = set(start_paths)
+    queue = deque((path, 0) for path in start_paths)
+    visited = 0
+    while queue and visited < limit:
+        path, level = queue.popleft()
+        try:
+            view = resolve(urlsplit(path).path).view_name
+        except Resolver404:
+            continue
+        if view in pages and level > 0:
+            continue
+        visited += 1
+        response = client.get(path)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        pages.setdefault(view, path)
+        if level >= depth:
+            continue
+        html = response.content.decode(response.charset or "utf-8", errors="replace")
+        for link in links_of(html, path):
+            if link not in seen and not link.startswith(skip):
+                seen.add(link)
+                queue.append((link, level + 1))
+    return list(pages.values())
