@@ -532,9 +532,13 @@ def staff_checkin_mark(request, pk, registration_pk):
         messages.error(request, error.message)
         return redirect("beteiligung:staff_checkin", pk=event.pk)
     if request.htmx:
-        return render(
-            request, "beteiligung/staff/_checkin_row.html", {"event": event, "r": registration}
-        )
+        # The row, and the head count above the search updated out of band.
+        context = {
+            "event": event,
+            "r": registration,
+            "counts": selectors.registration_counts(event=event),
+        }
+        return render(request, "beteiligung/staff/_checkin_marked.html", context)
     if present:
         messages.success(
             request, _("%(name)s ist als anwesend erfasst.") % {"name": registration.name}

@@ -71,3 +71,32 @@ def test_every_page_of_every_role_passes_axe_and_fits_a_phone(
                 too_wide.append(f"{role} {path}: {width} px: {culprits}")
     assert not too_wide, "pages wider than the phone:\n" + "\n".join(too_wide)
     assert walked >= 60
+
+
+def test_door_check_in_works_with_one_thumb_on_a_phone(
+    page, live_server, login_as, transactional_db
+):
+    from playwright.sync_api import expect
+
+    from tests.beteiligung.factories import EventFactory, RegistrationFactory
+    from tests.conftest import make_user
+
+    event = EventFactory(capacity=10)
+    RegistrationFactory(event=event, name="Karla Kolumna")
+    RegistrationFactory(event=event, name="Bernd Brot")
+    login_as(make_user("einlass@example.org", is_staff=True))
+    page.set_viewport_size({"width": 375, "height": 667})
+    page.goto(f"/beteiligung/verwaltung/{event.pk}/einlass/")
+    search = page.get_by_label("Name oder Organisation suchen")
+    search.fill("Kolumna")
+    button = page.get_by_role("button", name="Karla Kolumna ist da")
+    expect(button).to_be_visible()
+    expect(page.get_by_role("button", name="Bernd Brot ist da")).to_have_count(0)
+    for target in (search, button, page.get_by_role("button", name="Suchen")):
+        box = target.bounding_box()
+        assert box["height"] >= 44, box  # a thumb-sized target
+    assert button.bounding_box()["width"] >= 0.8 * (375 - 2 * 16 - 2 * 16)
+    button.click()
+    expect(page.get_by_text("anwesend seit")).to_be_visible()
+    expect(page.locator("#checkin-count")).to_contain_text("1 von 2 anwesend")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 375
