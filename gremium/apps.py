@@ -24,18 +24,21 @@ class GremiumConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from erfurt_srp.accounts import personal_data
         from erfurt_srp.accounts.invitations import InvitationPurpose, register_invitation_purpose
         from erfurt_srp.accounts.roles import is_committee_member, is_staff, register_member_check
         from erfurt_srp.core.registry import (
             DashboardPanel,
             DemoSeeder,
+            HomeSection,
             NavItem,
             register_dashboard_panel,
             register_demo_seeder,
+            register_home_section,
             register_nav,
         )
 
-        from . import models
+        from . import home, models, my_data
         from .cache import content_changed
         from .demo import committees, meetings, votes
         from .panels import meetings_panel, votes_panel
@@ -108,6 +111,16 @@ class GremiumConfig(AppConfig):
             DashboardPanel(key="gremium.meetings", render=meetings_panel, order=10)
         )
         register_dashboard_panel(DashboardPanel(key="gremium.votes", render=votes_panel, order=30))
+        register_home_section(
+            HomeSection(key="gremium.meetings", render=home.next_meetings, order=30)
+        )
+        personal_data.register(
+            key="gremium",
+            label=_("Gremium: Person, Mitgliedschaften, Stellungnahmen, Stimmen"),
+            exporter=my_data.export_person,
+            eraser=my_data.erase_person,
+            order=40,
+        )
 
 
 def _always(user) -> bool:

@@ -89,3 +89,21 @@ def test_home_page_queries_do_not_grow_with_content(django_assert_max_num_querie
     _content(6)
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get("/")
+
+
+def test_the_next_public_meetings_are_on_the_home_page(client):
+    from gremium.models import Meeting
+    from tests.gremium.factories import MeetingFactory
+
+    now = timezone.now()
+    coming = MeetingFactory(
+        start=now + timedelta(days=5), end=now + timedelta(days=5, hours=2), state="published"
+    )
+    draft = MeetingFactory(
+        start=now + timedelta(days=6), end=now + timedelta(days=6, hours=2), state="draft"
+    )
+    html = client.get("/").content.decode()
+    assert "Nächste öffentliche Sitzungen" in html
+    assert coming.get_absolute_url() in html and draft.get_absolute_url() not in html
+    assert client.get(coming.get_absolute_url()).status_code == 200
+    assert Meeting.objects.count() == 2

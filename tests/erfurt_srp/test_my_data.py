@@ -148,3 +148,11 @@ def test_my_data_needs_a_login(client):
     for name in ("accounts:my_data", "accounts:my_data_download", "accounts:account_delete"):
         response = client.get(reverse(name))
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_member_sees_their_committee_record_in_my_data(client, member_user):
+    client.force_login(member_user)
+    data = json.loads(client.get(reverse("accounts:my_data_download")).content)
+    gremium = next(s for s in data["sections"] if s["key"] == "gremium")
+    text = json.dumps(gremium, ensure_ascii=False)
+    assert member_user.email in text and "Begleitgremium Test" in text
