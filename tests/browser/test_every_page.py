@@ -100,3 +100,33 @@ def test_door_check_in_works_with_one_thumb_on_a_phone(
     expect(page.get_by_text("anwesend seit")).to_be_visible()
     expect(page.locator("#checkin-count")).to_contain_text("1 von 2 anwesend")
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 375
+
+
+def test_public_forms_with_mistakes_pass_axe_and_keep_the_entries(
+    page, live_server, transactional_db
+):
+    """The registration and the comment form, empty and with a bad address: axe checks each
+    state (the honeypot must not be focusable inside aria-hidden), the entries stay."""
+    from playwright.sync_api import expect
+
+    from tests.beteiligung.factories import EventFactory, EventTableFactory
+    from tests.leitlinien.factories import RoundFactory, VersionFactory
+
+    event = EventFactory(capacity=10)
+    EventTableFactory(event=event, capacity=5)
+    round = RoundFactory(version=VersionFactory(), audience="public")
+    page.set_viewport_size(PHONE)
+    for url, button, name_label in (
+        (event.get_absolute_url(), "Verbindlich anmelden", "Name"),
+        (round.get_absolute_url(), "Kommentar absenden", "Ihr Name"),
+    ):
+        page.goto(url)
+        page.get_by_role("button", name=button).click()
+        expect(page.locator(".errorlist").first).to_be_visible()
+        page.get_by_label(name_label, exact=False).first.fill("Erika Muster")
+        page.get_by_label("E-Mail", exact=False).first.fill("keine-adresse")
+        page.get_by_role("button", name=button).click()
+        expect(page.get_by_label(name_label, exact=False).first).to_have_value("Erika Muster")
+        expect(page.locator(".errorlist").first).to_be_visible()
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+    assert len(page.axe.checked) >= 6

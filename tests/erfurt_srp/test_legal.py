@@ -64,9 +64,12 @@ def test_every_privacy_notice_version_stays_readable_and_unknown_ones_are_404(cl
         response = client.get(reverse("privacy_version", args=[version]))
         assert response.status_code == 200
         assert f"Fassung {version}" in response.content.decode()
-    assert "Frühere Fassung" in client.get(
-        reverse("privacy_version", args=[legal.PRIVACY_NOTICE_VERSIONS[0]])
-    ).content.decode()
+    assert (
+        "Frühere Fassung"
+        in client.get(
+            reverse("privacy_version", args=[legal.PRIVACY_NOTICE_VERSIONS[0]])
+        ).content.decode()
+    )
     assert client.get(reverse("privacy_version", args=["1999-01-01"])).status_code == 404
 
 

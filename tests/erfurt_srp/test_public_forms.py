@@ -78,3 +78,16 @@ def test_bad_public_comment_input_is_kept_and_explained_in_english(client, publi
     assert "Enter a valid email address." in html
     assert "This field is required." in html  # the privacy box, next to it
     assert "Bitte gültige" not in html
+
+
+def test_bad_sign_up_input_is_kept_and_explained_in_english(client):
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "new.person@example.org", "password1": "short", "password2": "other"},
+        headers={"accept-language": "en"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="new.person@example.org"' in html
+    assert 'aria-invalid="true"' in html
+    assert "errorlist" in html and "Dieses Passwort" not in html
