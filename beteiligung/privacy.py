@@ -17,7 +17,6 @@ CONSENT_TEXT = _(
 )
 
 
-
 _VERSIONS: dict[str, str] = {}
 
 

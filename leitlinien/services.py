@@ -492,8 +492,6 @@ def round_comment_create(
     return comment
 
 
-
-
 def public_comment_submit(
     *,
     round: ConsultationRound,

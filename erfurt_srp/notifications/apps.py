@@ -8,6 +8,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Nachrichten")
 
     def ready(self):
+        from erfurt_srp.accounts import personal_data
         from erfurt_srp.accounts.roles import is_staff
         from erfurt_srp.core.registry import (
             DashboardPanel,
@@ -15,8 +16,6 @@ class NotificationsConfig(AppConfig):
             register_dashboard_panel,
             register_nav,
         )
-
-        from erfurt_srp.accounts import personal_data
 
         from . import my_data
         from .panels import outbox_problems

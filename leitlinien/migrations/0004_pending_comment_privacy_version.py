@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('leitlinien', '0003_export_of_round'),
+        ("leitlinien", "0003_export_of_round"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='pendingpubliccomment',
-            name='privacy_version',
-            field=models.CharField(blank=True, default='', max_length=40, verbose_name='Fassung der Datenschutzhinweise'),
+            model_name="pendingpubliccomment",
+            name="privacy_version",
+            field=models.CharField(
+                blank=True,
+                default="",
+                max_length=40,
+                verbose_name="Fassung der Datenschutzhinweise",
+            ),
         ),
     ]

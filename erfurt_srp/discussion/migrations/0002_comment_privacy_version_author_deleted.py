@@ -4,20 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('discussion', '0001_initial'),
+        ("discussion", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='comment',
-            name='author_deleted',
-            field=models.BooleanField(default=False, verbose_name='Konto gelöscht'),
+            model_name="comment",
+            name="author_deleted",
+            field=models.BooleanField(default=False, verbose_name="Konto gelöscht"),
         ),
         migrations.AddField(
-            model_name='comment',
-            name='privacy_version',
-            field=models.CharField(blank=True, default='', max_length=40, verbose_name='Fassung der Datenschutzhinweise'),
+            model_name="comment",
+            name="privacy_version",
+            field=models.CharField(
+                blank=True,
+                default="",
+                max_length=40,
+                verbose_name="Fassung der Datenschutzhinweise",
+            ),
         ),
     ]
