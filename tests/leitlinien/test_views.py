@@ -499,3 +499,17 @@ def test_accounts_without_a_name_do_not_publish_their_email(client, public_round
     html = client.get(public_round.get_absolute_url()).content.decode()
     assert "Ohne Namen" in html and "ohne-name@example.org" not in html
     assert "Registrierte Person" in html
+
+
+def test_pages_name_a_round_the_reader_may_not_open_without_linking_it(client, version):
+    from leitlinien.models import Audience
+
+    from .factories import RoundFactory
+
+    public = RoundFactory(version=version, audience=Audience.PUBLIC, title="Für alle")
+    factions = RoundFactory(version=version, audience=Audience.FACTIONS, title="Nur Fraktionen")
+    assert client.get(factions.get_absolute_url()).status_code == 404
+    for url in (version.guideline.get_absolute_url(), version.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert public.get_absolute_url() in html
+        assert factions.get_absolute_url() not in html
