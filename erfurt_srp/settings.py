@@ -358,6 +358,7 @@ SESSION_COOKIE_HTTPONLY = True
 # Contact address named in the legal pages; how long the operator keeps server and application
 # logs (stdout, proxy access logs); the privacy notice states both.
 LEGAL_CONTACT_EMAIL = env("LEGAL_CONTACT_EMAIL", "sozialraumplanung@erfurt.de")
+LEGAL_CONTACT_PHONE = env("LEGAL_CONTACT_PHONE", "")
 LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 14)
 # A public comment written without an account waits this long for its e-mail confirmation.
 PUBLIC_COMMENT_CONFIRMATION_HOURS = env_int("PUBLIC_COMMENT_CONFIRMATION_HOURS", 48)

@@ -39,7 +39,11 @@ def privacy(request, version=legal.PRIVACY_NOTICE_VERSION):
 
 
 def impressum(request):
-    return render(request, "legal/impressum.html", {"contact_email": settings.LEGAL_CONTACT_EMAIL})
+    context = {
+        "contact_email": settings.LEGAL_CONTACT_EMAIL,
+        "contact_phone": settings.LEGAL_CONTACT_PHONE,
+    }
+    return render(request, "legal/impressum.html", context)
 
 
 def accessibility(request):

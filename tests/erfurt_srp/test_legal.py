@@ -123,3 +123,11 @@ def test_the_accessibility_statement_names_the_state_gaps_feedback_and_enforceme
     assert "Nicht barrierefreie Inhalte" in html and "Leichter Sprache" in html
     assert "mailto:sozialraumplanung@erfurt.de" in html
     assert "Durchsetzungsstelle" in html and "Menschen mit Behinderungen" in html
+
+
+def test_the_impressum_names_publisher_contact_and_phone_when_set(client, settings):
+    html = client.get(reverse("impressum")).content.decode()
+    assert "§ 5 Digitale-Dienste-Gesetz" in html and "Oberbürgermeister" in html
+    assert "mailto:sozialraumplanung@erfurt.de" in html and "tel:" not in html
+    settings.LEGAL_CONTACT_PHONE = "0361 655-0"
+    assert 'href="tel:0361655-0"' in client.get(reverse("impressum")).content.decode()
