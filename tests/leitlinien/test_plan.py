@@ -1,3 +1,4 @@
+import io
 import re
 from datetime import date
 from io import StringIO
@@ -8,7 +9,7 @@ from django.urls import reverse
 from docx import Document
 
 from leitlinien.models import Audience, GuidelineVersion, PlanExport
-from leitlinien.plan import plan_build, plan_pdf_document
+from leitlinien.plan import plan_build, plan_docx, plan_pdf_document
 
 from .factories import MeasureFactory, RoundFactory, answer, round_comment
 
@@ -116,8 +117,13 @@ def test_management_command_builds_the_plan(plan_data, tmp_path):
 def test_adopted_version_date_appears_in_plan_content(plan_data):
     from leitlinien.selectors import plan_content
 
+    GuidelineVersion.objects.filter(pk=plan_data.source_version_id).update(
+        adopted_on=date(2023, 6, 14)
+    )
     content = plan_content()
-    assert content["versions"][0].adopted_on == date.today() or content["versions"][0].adopted_on
+    assert content["versions"][0].adopted_on == date(2023, 6, 14)
+    docx = Document(io.BytesIO(plan_docx(content, title="Plan", generated_on="heute")))
+    assert "beschlossen am 14. Juni 2023 (Sitzung 7)" in "\n".join(p.text for p in docx.paragraphs)
     assert [lvl["label"] for lvl in content["measures_by_level"]] == [
         "Verwaltung",
         "Sozialraum/Quartier",
