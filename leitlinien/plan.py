@@ -320,6 +320,27 @@ def _build_round_table(export_id: int, round_id: int) -> PlanExport:
         raise
 
 
+def _build_report(export_id: int) -> PlanExport:
+    from .reports.export import build_report
+
+    try:
+        export = PlanExport.objects.get(pk=export_id)
+        build_report(export, lambda progress, step: _progress(export_id, progress, step))
+        export.status, export.progress, export.step = PlanExport.Status.DONE, 100, _("fertig")
+        export.finished_at = timezone.now()
+        export.save(update_fields=["pdf", "docx", "status", "progress", "step", "finished_at"])
+        return export
+    except Exception:
+        logger.exception("progress report export %s failed", export_id)
+        PlanExport.objects.filter(pk=export_id).update(
+            status=PlanExport.Status.FAILED,
+            step=_("fehlgeschlagen"),
+            error=traceback.format_exc()[-4000:],
+            finished_at=timezone.now(),
+        )
+        raise
+
+
 def plan_build(export_id: int) -> PlanExport | None:
     """Build one export; return None when another process already took it."""
     claimed = PlanExport.objects.filter(pk=export_id, status=PlanExport.Status.QUEUED).update(
@@ -330,9 +351,13 @@ def plan_build(export_id: int) -> PlanExport | None:
     )
     if not claimed:
         return None
-    round_id = PlanExport.objects.filter(pk=export_id).values_list("round_id", flat=True).first()
+    round_id, report_id = (
+        PlanExport.objects.filter(pk=export_id).values_list("round_id", "report_id").first()
+    )
     if round_id:
         return _build_round_table(export_id, round_id)
+    if report_id:
+        return _build_report(export_id)
     try:
         with override(settings.LANGUAGE_CODE):
             content = plan_content()
