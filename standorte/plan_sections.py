@@ -37,7 +37,7 @@ def _recommendation(r: Recommendation) -> SiteRecommendation:
         social_area=area.name if area else "",
         recommended_on=r.recommended_on,
         vote_result=r.vote_result,
-        decision=r.get_decision_display(),
+        decision=str(r.get_decision_display()),
         decided=r.decision != Recommendation.Decision.PENDING,
         decision_date=r.decision_date,
         paper_reference=r.paper.reference if r.paper_id else "",

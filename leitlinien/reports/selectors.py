@@ -44,9 +44,9 @@ def measures_table() -> dict:
         .select_related("guideline__theme")
         .order_by("planning_level", "guideline__theme__position", "title")
     )
-    counts = {label: 0 for _value, label in Measure.Status.choices}
+    counts = {str(label): 0 for _value, label in Measure.Status.choices}
     for m in measures:
-        counts[m.get_status_display()] += 1
+        counts[str(m.get_status_display())] += 1
     return {
         "header": [
             _("Maßnahme"),
@@ -59,11 +59,11 @@ def measures_table() -> dict:
         "rows": [
             [
                 m.title,
-                m.get_planning_level_display(),
+                str(m.get_planning_level_display()),
                 m.responsible_office,
                 m.social_areas or "–",
                 m.time_frame,
-                m.get_status_display(),
+                str(m.get_status_display()),
             ]
             for m in measures
         ],
@@ -145,7 +145,7 @@ def rounds_table(*, start: date | None, end: date) -> dict:
             [
                 f"{r.version.guideline.title}, {_('Fassung')} {r.version.number}",
                 r.title,
-                r.get_audience_display(),
+                str(r.get_audience_display()),
                 f"{_d(r.starts_at.date())} – {_d(r.ends_at.date())}",
                 total,
                 counts.get(D.ACCEPTED, 0),
@@ -162,10 +162,10 @@ def rounds_table(*, start: date | None, end: date) -> dict:
             _("Zielgruppe"),
             _("Zeitraum"),
             _("Kommentare"),
-            D.ACCEPTED.label,
-            D.PARTLY.label,
-            D.REJECTED.label,
-            D.NOTED.label,
+            str(D.ACCEPTED.label),
+            str(D.PARTLY.label),
+            str(D.REJECTED.label),
+            str(D.NOTED.label),
             _("noch offen"),
         ],
         "rows": rows,

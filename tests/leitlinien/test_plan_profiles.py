@@ -56,8 +56,11 @@ def areas():
     MeasureFactory(title="Beratung gesamtstädtisch", social_areas="gesamtstädtisch")
     site = SiteProposalFactory(district=district, name="Treff am Drosselberg")
     RecommendationFactory(
-        site=site, project=site.project, recommended_on=date(2023, 2, 1),
-        decision=Recommendation.Decision.AGREED, decision_date=date(2023, 3, 2),
+        site=site,
+        project=site.project,
+        recommended_on=date(2023, 2, 1),
+        decision=Recommendation.Decision.AGREED,
+        decision_date=date(2023, 3, 2),
     )
     PlanText.objects.create(
         key=PlanText.Key.STUDY_FINDINGS, body="Die Studie vergleicht Kommunen.\n\nZweiter Absatz."
