@@ -203,7 +203,9 @@ def _plan_docx_chapters(document, content: dict) -> None:
                 style="List Bullet",
             )
         if not item["measures"]:
-            document.add_paragraph(_("Keine Maßnahme nennt diesen Sozialraum."))
+            document.add_paragraph(
+                _("Keine Maßnahme nennt diesen Sozialraum oder einen seiner Ortsteile.")
+            )
         document.add_heading(_("Standortempfehlungen in diesem Sozialraum"), level=3)
         for r in profile.recommendations:
             document.add_paragraph(

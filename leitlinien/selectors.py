@@ -538,13 +538,23 @@ def plan_texts() -> dict:
 
 
 def measures_by_area_name(measures) -> dict[str, list[Measure]]:
-    """Measures by the social areas they name. Measures name areas as free text
-    (`Measure.social_areas`, comma-separated); a name matches an area regardless of case."""
+    """Measures by the places they name. Measures name places as free text
+    (`Measure.social_areas`, comma-separated): a Sozialraum or one of its Ortsteile; a name
+    matches regardless of case."""
     by_name: dict[str, list[Measure]] = {}
     for measure in measures:
         for name in measure.social_area_list:
             by_name.setdefault(name.casefold(), []).append(measure)
     return by_name
+
+
+def _measures_of(profile, by_name: dict) -> list[Measure]:
+    """The measures naming the area or one of its Ortsteile, each once, in plan order."""
+    found: dict[int, Measure] = {}
+    for name in (profile.name, *profile.districts):
+        for measure in by_name.get(name.casefold(), []):
+            found.setdefault(measure.pk, measure)
+    return list(found.values())
 
 
 def area_profiles_with_measures(measures) -> list[dict]:
@@ -567,7 +577,7 @@ def area_profiles_with_measures(measures) -> list[dict]:
         result.append(
             {
                 "profile": profile,
-                "measures": by_name.get(profile.name.casefold(), []),
+                "measures": _measures_of(profile, by_name),
                 "chart": chart,
                 "map": shape_map(
                     profile.shapes,

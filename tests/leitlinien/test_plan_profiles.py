@@ -54,6 +54,7 @@ def areas():
     IndicatorValueFactory(district=other, year=2021, value=Decimal("98.0"))
     MeasureFactory(title="Stadtteilbüro Herrenberg", social_areas="herrenberg, Wiesenhügel")
     MeasureFactory(title="Beratung gesamtstädtisch", social_areas="gesamtstädtisch")
+    MeasureFactory(title="Treff im Ortsteil", social_areas="Roter Berg Nord, Herrenberg Ost")
     site = SiteProposalFactory(district=district, name="Treff am Drosselberg")
     RecommendationFactory(
         site=site,
@@ -96,7 +97,8 @@ def test_pdf_has_the_seed_chapters_in_order_and_a_profile_per_social_area(areas)
     assert "Stadtteilbüro Herrenberg" in herrenberg
     assert "Beratung gesamtstädtisch" not in profiles
     assert "Treff am Drosselberg (Herrenberg Ost)" in herrenberg
-    assert "Keine Maßnahme nennt diesen Sozialraum." in profiles[roter:herren]
+    # a measure that names an Ortsteil belongs to the Ortsteil's area
+    assert "Treff im Ortsteil" in profiles[roter:herren] and "Treff im Ortsteil" in herrenberg
     assert "Die Studie vergleicht Kommunen." in body
     assert "Treff am Drosselberg" in body[body.index("6 Standortempfehlungen") :]
 
