@@ -405,3 +405,23 @@ def test_staff_pages_render(client, staff_user, report):
     client.force_login(staff_user)
     for _method, url in _urls(report)[:4]:
         assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_report_list_queries_do_not_grow_with_rows(
+    client, staff_user, count, django_assert_max_num_queries
+):
+    for index in range(count):
+        ProgressReport.objects.create(
+            title=f"Bericht {index}",
+            period_end=TODAY - timedelta(days=index),
+            state=ProgressReport.State.SUBMITTED,
+            paper=Paper.objects.create(
+                reference=f"{index + 1:04d}/25", name="B", kind=Paper.Kind.INFORMATION
+            ),
+        )
+    client.force_login(staff_user)
+    # session, user, MFA check, cycle, reports with papers, navigation and layout
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("leitlinien:report_index"))
+    assert response.content.decode().count("/gremium/") >= count
