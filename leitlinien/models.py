@@ -621,7 +621,10 @@ class ProgressReport(models.Model):
                 condition=Q(period_start__isnull=True)
                 | Q(period_start__lte=models.F("period_end")),
                 name="progress_report_period_order",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["state"], condition=Q(state="draft"), name="progress_report_one_draft"
+            ),
         ]
 
     def __str__(self):

@@ -825,6 +825,8 @@ def plan_export_request(*, actor, enqueue: bool = True) -> PlanExport:
             .filter(
                 status__in=[PlanExport.Status.QUEUED, PlanExport.Status.RUNNING],
                 created_at__gte=recent,
+                round__isnull=True,
+                report__isnull=True,
             )
             .first()
         )

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -110,14 +110,21 @@ def progress_report_draft(*, actor, period_end: date | None = None) -> ProgressR
     period to `period_end` (today by default); text parts are prefilled from the data."""
     require_staff(actor)
     period_end = period_end or timezone.localdate()
+    one_draft = DomainError(
+        _("Es gibt bereits einen Berichtsentwurf. Bitte bearbeiten Sie diesen."),
+        code="draft_exists",
+    )
+    if ProgressReport.objects.filter(state=ProgressReport.State.DRAFT).exists():
+        raise one_draft
+    try:
+        return _draft_create(actor=actor, period_end=period_end)
+    except IntegrityError:
+        # a concurrent draft won the race: the one-draft constraint refused this one
+        raise one_draft
+
+
+def _draft_create(*, actor, period_end: date) -> ProgressReport:
     with transaction.atomic():
-        # one draft at a time: the cycle row (or the table) serialises concurrent drafts
-        ReportCycle.objects.select_for_update().filter(pk=1).first()
-        if ProgressReport.objects.filter(state=ProgressReport.State.DRAFT).exists():
-            raise DomainError(
-                _("Es gibt bereits einen Berichtsentwurf. Bitte bearbeiten Sie diesen."),
-                code="draft_exists",
-            )
         previous = selectors.previous_report(before=period_end)
         start = previous.period_end + timedelta(days=1) if previous else None
         report = ProgressReport(

@@ -162,3 +162,18 @@ def test_large_round_table_is_built_in_the_background_and_then_served(
     client.force_login(staff_user)
     page = client.get(reverse("leitlinien:plan_index")).content.decode()
     assert export.get_absolute_url() not in page and "Noch kein Plan erstellt." in page
+
+
+def test_a_waiting_round_table_or_report_build_is_not_taken_for_the_plan(
+    staff_user, ended_round, django_capture_on_commit_callbacks
+):
+    from leitlinien import services
+    from leitlinien.models import ProgressReport
+
+    report = ProgressReport.objects.create(title="Bericht", period_end=date(2024, 1, 1))
+    PlanExport.objects.create(round=ended_round)
+    PlanExport.objects.create(report=report)
+    with django_capture_on_commit_callbacks(execute=False):
+        export = services.plan_export_request(actor=staff_user)
+    assert export.round_id is None and export.report_id is None
+    assert PlanExport.objects.count() == 3

@@ -425,3 +425,11 @@ def test_report_list_queries_do_not_grow_with_rows(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("leitlinien:report_index"))
     assert response.content.decode().count("/gremium/") >= count
+
+
+def test_the_database_holds_one_draft_only():
+    from django.db import IntegrityError, transaction
+
+    ProgressReport.objects.create(title="A", period_end=TODAY)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProgressReport.objects.create(title="B", period_end=TODAY)
