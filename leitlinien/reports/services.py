@@ -36,9 +36,11 @@ def report_cycle_get() -> ReportCycle | None:
 def report_cycle_set(
     *, actor, interval_months: int, next_due_on: date, remind_days_before: int, committee
 ) -> ReportCycle:
-    """Set the cycle. A changed due date gets its own reminder."""
+    """Set the cycle. A changed due date gets its own reminder; an overdue date may stay while
+    other settings change, but a new date must not lie in the past."""
     require_staff(actor)
-    if next_due_on < timezone.localdate():
+    stored = ReportCycle.objects.filter(pk=1).values_list("next_due_on", flat=True).first()
+    if next_due_on < timezone.localdate() and next_due_on != stored:
         raise DomainError(
             _("Das Fälligkeitsdatum darf nicht in der Vergangenheit liegen."), field="next_due_on"
         )

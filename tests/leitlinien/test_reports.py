@@ -433,3 +433,30 @@ def test_the_database_holds_one_draft_only():
     ProgressReport.objects.create(title="A", period_end=TODAY)
     with pytest.raises(IntegrityError), transaction.atomic():
         ProgressReport.objects.create(title="B", period_end=TODAY)
+
+
+def test_an_overdue_cycle_can_change_its_committee_without_a_new_date(staff_user, ausschuss):
+    cycle = services.report_cycle_set(
+        actor=staff_user,
+        interval_months=12,
+        next_due_on=TODAY,
+        remind_days_before=0,
+        committee=None,
+    )
+    ReportCycle.objects.filter(pk=cycle.pk).update(next_due_on=TODAY - timedelta(days=3))
+    cycle = services.report_cycle_set(
+        actor=staff_user,
+        interval_months=12,
+        next_due_on=TODAY - timedelta(days=3),
+        remind_days_before=0,
+        committee=ausschuss,
+    )
+    assert cycle.committee == ausschuss
+    with pytest.raises(DomainError):
+        services.report_cycle_set(
+            actor=staff_user,
+            interval_months=12,
+            next_due_on=TODAY - timedelta(days=1),
+            remind_days_before=0,
+            committee=ausschuss,
+        )
