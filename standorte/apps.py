@@ -39,12 +39,6 @@ class StandorteConfig(AppConfig):
         register_demo_seeder(DemoSeeder(key="standorte", seed=demo.seed, order=60))
         register_dashboard_panel(DashboardPanel(key="standorte", render=dashboard_panel, order=50))
 
-        from erfurt_srp.exports.plan_sections import register_plan_source
-
-        from .plan_sections import PLAN_SOURCE
-
-        register_plan_source(PLAN_SOURCE)
-
         from gremium.permissions import subject_visibility
         from gremium.services.votes import on_vote_closed
 
@@ -69,3 +63,9 @@ class StandorteConfig(AppConfig):
             can_see_deliberation,
             queryset=lambda: Deliberation.objects.select_related("project"),
         )
+
+        from erfurt_srp.exports.plan_sections import register_plan_source
+
+        from .plan_sections import PLAN_SOURCE
+
+        register_plan_source(PLAN_SOURCE)
