@@ -218,8 +218,9 @@ def progress_report_submit(
     """Put the report before the Ausschuss: a Drucksache (information paper) with the built PDF
     as its main file, a step of its Beratungsfolge at the Ausschuss (or an item on the agenda of
     the chosen Ausschuss meeting), and the cycle's next due date."""
-    from gremium import services as gremium_services
     from gremium.models import Consultation, Paper
+    from gremium.services import meetings as meeting_services
+    from gremium.services import papers as paper_services
 
     require_staff(actor)
     cycle = report_cycle_get()
@@ -239,7 +240,7 @@ def progress_report_submit(
             raise DomainError(
                 _("Bitte erstellen Sie zuerst das PDF des Berichts in seiner jetzigen Fassung.")
             )
-        paper = gremium_services.paper_create(
+        paper = paper_services.paper_create(
             actor=actor,
             reference=reference,
             name=report.title,
@@ -251,7 +252,7 @@ def progress_report_submit(
         )
         with export.pdf.open("rb") as handle:
             content = handle.read()
-        gremium_services.file_attach(
+        paper_services.file_attach(
             actor=actor,
             upload=SimpleUploadedFile(
                 export.pdf.name.rsplit("/", 1)[-1], content, content_type=PDF
@@ -261,11 +262,11 @@ def progress_report_submit(
             name=_("Sachstandsbericht (PDF)"),
         )
         if meeting is not None:
-            gremium_services.agenda_item_add(
+            meeting_services.agenda_item_add(
                 actor=actor, meeting=meeting, name=report.title, public=True, papers=[paper]
             )
         else:
-            gremium_services.consultation_add(
+            paper_services.consultation_add(
                 actor=actor,
                 paper=paper,
                 committee=cycle.committee,

@@ -27,8 +27,7 @@ from leitlinien.reports import services
 from leitlinien.tasks import report_reminders_send
 from standorte.models import Recommendation
 from standorte.services import indicators_ensure_defaults
-from tests.factories import CommitteeFactory
-from tests.gremium.factories import MeetingFactory
+from tests.gremium.factories import CommitteeFactory, MeetingFactory
 from tests.standorte.factories import (
     DistrictFactory,
     IndicatorValueFactory,

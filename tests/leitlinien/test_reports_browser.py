@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import _axe_hooks, _playwright, browser, login_as, page  # noqa: F401
 from tests.conftest import make_user
-from tests.factories import CommitteeFactory
+from tests.gremium.factories import CommitteeFactory
 
 pytestmark = pytest.mark.browser
 
