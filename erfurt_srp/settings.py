@@ -179,6 +179,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=17),
         "options": {"expires": 3000},
     },
+    "leitlinien-report-reminders": {
+        "task": "leitlinien.tasks.report_reminders_send",
+        "schedule": crontab(minute=23),
+        "options": {"expires": 3000},
+    },
     "gremium-votes-send-due": {
         "task": "gremium.tasks_votes.votes_send_due",
         "schedule": crontab(minute="*/5"),

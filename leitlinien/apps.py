@@ -44,6 +44,15 @@ class LeitlinienConfig(AppConfig):
                 order=32,
             )
         )
+        register_nav(
+            NavItem(
+                label=_("Sachstandsberichte"),
+                url_name="leitlinien:report_index",
+                visible=is_staff,
+                order=33,
+                section="staff",
+            )
+        )
         register_dashboard_panel(
             DashboardPanel(key="leitlinien.rounds", render=panels.rounds_panel, order=30)
         )

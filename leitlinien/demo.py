@@ -358,6 +358,53 @@ def _closed_round(*, version, index, staff):
     )
 
 
+PLAN_TEXTS = {
+    "needs_city": (
+        "Planerische Bedarfe der Verwaltung, wie sie das Begleitgremium erörtert hat: ein "
+        "gemeinsames Planungs- und Raumverständnis aller Fachplanungen und abgestimmte "
+        f"Datengrundlagen aus dem Sozialstrukturatlas. {DEMO_NOTE}"
+    ),
+    "needs_area": (
+        "Bedarfe der Sozialräume: Angebote dort bündeln, wo der Sozialindex eine besondere "
+        f"Belastung zeigt, und die Ortsteilvertretungen früh beteiligen. {DEMO_NOTE}"
+    ),
+    "needs_quarter": (
+        "Bedarfe der Quartiere und der Schnittstelle zur Verwaltung: feste Ansprechpersonen, "
+        f"kurze Wege zwischen Quartiersarbeit und Fachämtern. {DEMO_NOTE}"
+    ),
+    "study_findings": (
+        "Die Studie „Integrationsoptionen von Quartiersarbeit im Rahmen der integrierten "
+        "Sozialraumplanung in der Landeshauptstadt Erfurt“ der Bundesarbeitsgemeinschaft Soziale "
+        "Stadtentwicklung und Gemeinwesenarbeit e.V. untersucht, wie vergleichbare Kommunen "
+        "Quartiersarbeit und Quartiersmanagement innerhalb der Verwaltung organisieren und durch "
+        "welche Verwaltungsstrukturen sie begleitet werden.\n\n"
+        f"Die Ergebnisse wurden im November 2022 vorgestellt. {DEMO_NOTE}"
+    ),
+    "quarter_strategy": (
+        "Aus den Ergebnissen der Studie und ihrer Diskussion in den Beteiligungsstrukturen "
+        "leitet die Stadt eine gesamtstädtische Strategie für Quartiersarbeit und "
+        f"Quartiersmanagement ab. {DEMO_NOTE}"
+    ),
+}
+
+
+def _seed_plan_texts(staff) -> None:
+    services.plan_texts_save(actor=staff, texts=PLAN_TEXTS)
+
+
+def _seed_report_cycle(staff) -> None:
+    from .reports.services import add_months, report_cycle_set
+
+    ausschuss = Committee.objects.filter(slug="ausschuss-soziales").first()
+    report_cycle_set(
+        actor=staff,
+        interval_months=12,
+        next_due_on=add_months(timezone.localdate(), 2),
+        remind_days_before=28,
+        committee=ausschuss,
+    )
+
+
 def seed(out) -> list[tuple[str, str, str]]:
     staff = ensure_demo_user(
         "geschaeftsstelle@demo.erfurt-srp.de", "Sven", "Sozialplaner", is_staff=True
@@ -484,3 +531,5 @@ def _history(staff):
             time_frame=frame,
             status=status,
         )
+    _seed_plan_texts(staff)
+    _seed_report_cycle(staff)

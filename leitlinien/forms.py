@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from erfurt_srp.core.forms import HoneypotField
 from gremium.models import Committee
 
-from .models import Audience, Disposition, GuidelineVersion, Measure
+from .models import Audience, Disposition, GuidelineVersion, Measure, ReportCycle
 from .selectors import guidelines_with_adopted_version
 
 
@@ -238,3 +238,96 @@ class PublicCommentForm(CommentForm):
         if self.cleaned_data.get("website"):
             raise forms.ValidationError(_("Bitte lassen Sie dieses Feld leer."))
         return ""
+
+
+class PlanTextsForm(forms.Form):
+    """The plan's text parts, one text area each."""
+
+    def __init__(self, *args, texts: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, part in texts.items():
+            self.fields[key] = forms.CharField(
+                label=part["label"],
+                initial=part["body"],
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 8}),
+                help_text=_("Absätze durch eine Leerzeile trennen."),
+            )
+
+
+class ReportCycleForm(forms.Form):
+    interval_months = forms.TypedChoiceField(
+        label=_("Berichtszyklus"), choices=ReportCycle.Interval.choices, coerce=int
+    )
+    next_due_on = forms.DateField(label=_("nächster Bericht fällig am"), widget=DateInput())
+    remind_days_before = forms.IntegerField(
+        label=_("Erinnerung an die Geschäftsstelle (Tage vorher)"),
+        min_value=0,
+        max_value=365,
+        initial=28,
+    )
+    committee = forms.ModelChoiceField(
+        label=_("berichtet an (Ausschuss)"), queryset=Committee.objects.all()
+    )
+
+
+class ReportDraftForm(forms.Form):
+    period_end = forms.DateField(
+        label=_("Berichtszeitraum bis"),
+        widget=DateInput(),
+        help_text=_("Der Zeitraum beginnt am Tag nach dem Ende des letzten vorgelegten Berichts."),
+    )
+
+
+class ReportTextForm(forms.Form):
+    title = forms.CharField(label=_("Titel"), max_length=300)
+    summary = forms.CharField(
+        label=_("Sachverhalt"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+    measures_text = forms.CharField(
+        label=_("Maßnahmen und ihr Stand"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    indicators_text = forms.CharField(
+        label=_("Entwicklung der Indikatoren"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    rounds_text = forms.CharField(
+        label=_("Beteiligungsrunden und Abwägung"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    decisions_text = forms.CharField(
+        label=_("Getroffene Entscheidungen"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+
+class ReportSubmitForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Drucksachennummer"), max_length=20, help_text=_("z. B. 1803/22")
+    )
+    meeting = forms.ModelChoiceField(
+        label=_("auf die Tagesordnung der Sitzung"),
+        queryset=None,
+        required=False,
+        empty_label=_("– noch keine Sitzung, nur Beratungsfolge –"),
+    )
+
+    def __init__(self, *args, committee=None, **kwargs):
+        from django.utils import timezone
+
+        from gremium.models import Meeting
+
+        super().__init__(*args, **kwargs)
+        meetings = Meeting.objects.none()
+        if committee is not None:
+            meetings = (
+                Meeting.objects.filter(committee=committee, start__gte=timezone.now())
+                .exclude(state=Meeting.State.CANCELLED)
+                .order_by("start")
+            )
+        self.fields["meeting"].queryset = meetings

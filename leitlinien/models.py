@@ -401,8 +401,9 @@ def _plan_path(instance, filename):
 
 
 class PlanExport(models.Model):
-    """One background build of the integrated Sozialraumplan (PDF + DOCX) with its progress,
-    or, when `round` is set, of one round's Abwägungstabelle (too large to build in a request)."""
+    """One background build of the integrated Sozialraumplan (PDF + DOCX) with its progress;
+    when `round` is set, of one round's Abwägungstabelle (too large to build in a request);
+    when `report` is set, of a progress report."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("wartet")
@@ -431,6 +432,14 @@ class PlanExport(models.Model):
         blank=True,
         related_name="exports",
         verbose_name=_("Abwägungstabelle der Runde"),
+    )
+    report = models.ForeignKey(
+        "ProgressReport",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="exports",
+        verbose_name=_("Sachstandsbericht"),
     )
     guideline_count = models.PositiveIntegerField(default=0)
     measure_count = models.PositiveIntegerField(default=0)
@@ -487,3 +496,146 @@ class PendingPublicComment(models.Model):
 
     def __str__(self):
         return f"{self.name} <{self.email}>"
+
+
+class PlanText(models.Model):
+    """A text part of the plan that staff write: the needs per planning level and the
+    Quartiersarbeit strategy (findings of the commissioned study and the city-wide strategy)."""
+
+    class Key(models.TextChoices):
+        NEEDS_CITY = "needs_city", _("Bedarfe auf gesamtstädtischer Ebene (Verwaltung)")
+        NEEDS_AREA = "needs_area", _("Bedarfe auf Ebene der Sozialräume")
+        NEEDS_QUARTER = "needs_quarter", _("Bedarfe auf Ebene der Quartiere")
+        STUDY_FINDINGS = "study_findings", _("Ergebnisse der Studie zur Quartiersarbeit")
+        QUARTER_STRATEGY = (
+            "quarter_strategy",
+            _("Gesamtstädtische Strategie für Quartiersarbeit und Quartiersmanagement"),
+        )
+
+    key = models.CharField(_("Teil"), max_length=30, choices=Key.choices, unique=True)
+    body = models.TextField(_("Text"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Textteil des Plans")
+        verbose_name_plural = _("Textteile des Plans")
+        ordering = ["key"]
+
+    def __str__(self):
+        return self.get_key_display()
+
+
+def paragraphs_of(text: str) -> list[str]:
+    """Paragraphs of a text typed into a text area: separated by blank lines."""
+    return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+class ReportCycle(models.Model):
+    """How often the Ausschuss receives a progress report, and when the next one is due.
+
+    One row (pk 1). `reminded_for` holds the due date whose reminder went out, so the beat job
+    sends each reminder once."""
+
+    class Interval(models.IntegerChoices):
+        QUARTERLY = 3, _("vierteljährlich")
+        HALF_YEARLY = 6, _("halbjährlich")
+        YEARLY = 12, _("jährlich")
+        TWO_YEARLY = 24, _("alle zwei Jahre")
+
+    interval_months = models.PositiveSmallIntegerField(
+        _("Berichtszyklus"), choices=Interval.choices, default=Interval.YEARLY
+    )
+    next_due_on = models.DateField(_("nächster Bericht fällig am"))
+    remind_days_before = models.PositiveSmallIntegerField(_("Erinnerung (Tage vorher)"), default=28)
+    committee = models.ForeignKey(
+        "gremium.Committee",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("berichtet an (Ausschuss)"),
+    )
+    reminded_for = models.DateField(_("Erinnerung versandt für"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Berichtszyklus")
+        verbose_name_plural = _("Berichtszyklen")
+
+    def __str__(self):
+        return f"{self.get_interval_months_display()} ({self.next_due_on:%d.%m.%Y})"
+
+    def remind_on(self):
+        from datetime import timedelta
+
+        return self.next_due_on - timedelta(days=self.remind_days_before)
+
+    def reminder_due(self, today) -> bool:
+        return today >= self.remind_on() and self.reminded_for != self.next_due_on
+
+
+class ProgressReport(models.Model):
+    """A Sachstandsbericht to the Ausschuss: text parts staff edit and tables drafted from the
+    data of its period (stored in `data` when drafted or refreshed, so the paper stays as read)."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Entwurf")
+        SUBMITTED = "submitted", _("dem Ausschuss vorgelegt")
+
+    TEXT_FIELDS = ("summary", "measures_text", "indicators_text", "rounds_text", "decisions_text")
+
+    title = models.CharField(_("Titel"), max_length=300)
+    period_start = models.DateField(_("Berichtszeitraum von"), null=True, blank=True)
+    period_end = models.DateField(_("Berichtszeitraum bis"))
+    state = models.CharField(_("Status"), max_length=20, choices=State.choices, default=State.DRAFT)
+    summary = models.TextField(_("Sachverhalt"), blank=True)
+    measures_text = models.TextField(_("Maßnahmen und ihr Stand"), blank=True)
+    indicators_text = models.TextField(_("Entwicklung der Indikatoren"), blank=True)
+    rounds_text = models.TextField(_("Beteiligungsrunden und Abwägung"), blank=True)
+    decisions_text = models.TextField(_("Getroffene Entscheidungen"), blank=True)
+    data = models.JSONField(_("Tabellen"), default=dict, blank=True)
+    data_refreshed_at = models.DateTimeField(_("Daten zusammengestellt am"), null=True)
+    paper = models.OneToOneField(
+        "gremium.Paper",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="progress_report",
+        verbose_name=_("Drucksache"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Sachstandsbericht")
+        verbose_name_plural = _("Sachstandsberichte")
+        ordering = ["-period_end", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_start__lte=models.F("period_end")),
+                name="progress_report_period_order",
+            ),
+            models.UniqueConstraint(
+                fields=["state"], condition=Q(state="draft"), name="progress_report_one_draft"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("leitlinien:report_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == self.State.DRAFT

@@ -4,6 +4,7 @@
 to the PlanExport row outside any long transaction, so the status page sees it while it runs.
 """
 
+import io
 import logging
 import traceback
 
@@ -11,12 +12,13 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Cm
 
 from erfurt_srp.exports.docx import add_table, document_bytes, new_document
 
@@ -118,6 +120,7 @@ def plan_docx(content: dict, *, title: str, generated_on: str) -> bytes:
                 for m in level["measures"]
             ],
         )
+    _plan_docx_chapters(document, content)
     document.add_heading(_("Anlage: Abwägungstabellen"), level=1)
     for index, table in enumerate(content["tables"], start=1):
         round = table["round"]
@@ -131,6 +134,126 @@ def plan_docx(content: dict, *, title: str, generated_on: str) -> bytes:
         else:
             document.add_paragraph(_("In dieser Runde gingen keine Kommentare ein."))
     return document_bytes(document)
+
+
+def _paragraphs(document, paragraphs) -> None:
+    for text in paragraphs or [_("Dieser Teil ist noch nicht geschrieben.")]:
+        document.add_paragraph(text)
+
+
+def _signed(value) -> str:
+    if value is None:
+        return "–"
+    text = number_format(value, 1)
+    return f"+{text}" if value > 0 else text
+
+
+def _figure(document, figure) -> None:
+    if figure is None:
+        return
+    document.add_picture(io.BytesIO(figure.png()), width=Cm(figure.width / 40))
+    caption = document.add_paragraph(figure.title)
+    caption.runs[0].italic = True
+
+
+def _plan_docx_chapters(document, content: dict) -> None:
+    """Chapters 3 to 6: needs, social-area profiles, Quartiersarbeit, site recommendations."""
+    document.add_heading(_("3 Bedarfe nach Planungsebene"), level=1)
+    for index, need in enumerate(content["needs"], start=1):
+        document.add_heading(f"3.{index} {need['label']}", level=2)
+        _paragraphs(document, need["paragraphs"])
+    document.add_heading(_("4 Sozialraumprofile"), level=1)
+    for index, item in enumerate(content["profiles"], start=1):
+        profile = item["profile"]
+        document.add_heading(f"4.{index} {profile.name}", level=2)
+        if profile.description:
+            document.add_paragraph(profile.description)
+        document.add_paragraph(
+            _("Ortsteile: %(names)s") % {"names": ", ".join(profile.districts) or "–"}
+        )
+        if profile.is_demo:
+            document.add_paragraph(
+                _(
+                    "Hinweis: Demo-Werte bzw. beispielhafte Zuordnung der Ortsteile, keine amtlichen Daten."
+                )
+            )
+        rows = []
+        for series in profile.indicators:
+            latest, previous = series.latest, series.previous
+            rows.append(
+                [
+                    f"{series.name} ({series.unit})" if series.unit else series.name,
+                    f"{number_format(latest[1], 1)} ({latest[0]})" if latest else "–",
+                    f"{number_format(previous[1], 1)} ({previous[0]})" if previous else "–",
+                    _signed(series.change),
+                ]
+            )
+        add_table(
+            document,
+            [_("Indikator"), _("aktueller Wert"), _("vorheriger Wert"), _("Veränderung")],
+            rows,
+        )
+        _figure(document, item["chart"])
+        _figure(document, item["map"])
+        document.add_heading(_("Maßnahmen in diesem Sozialraum"), level=3)
+        for m in item["measures"]:
+            document.add_paragraph(
+                f"{m.title} ({m.get_planning_level_display()}, {m.get_status_display()}, "
+                f"{m.time_frame})",
+                style="List Bullet",
+            )
+        if not item["measures"]:
+            document.add_paragraph(
+                _("Keine Maßnahme nennt diesen Sozialraum oder einen seiner Ortsteile.")
+            )
+        document.add_heading(_("Standortempfehlungen in diesem Sozialraum"), level=3)
+        for r in profile.recommendations:
+            document.add_paragraph(
+                f"{r.project}: {r.site} ({r.district}), {_('empfohlen am')} "
+                f"{date_format(r.recommended_on, 'SHORT_DATE_FORMAT')} – {r.decision}",
+                style="List Bullet",
+            )
+        if not profile.recommendations:
+            document.add_paragraph(_("Keine Standortempfehlung in diesem Sozialraum."))
+    if not content["profiles"]:
+        document.add_paragraph(_("Es sind keine Sozialräume erfasst."))
+    document.add_heading(_("5 Strategie für Quartiersarbeit und Quartiersmanagement"), level=1)
+    for index, part in enumerate(content["strategy"], start=1):
+        document.add_heading(f"5.{index} {part['label']}", level=2)
+        _paragraphs(document, part["paragraphs"])
+    document.add_heading(_("6 Standortempfehlungen"), level=1)
+    if content["recommendations"]:
+        add_table(
+            document,
+            [
+                _("Quartiersprojekt"),
+                _("Standort"),
+                _("Sozialraum"),
+                _("empfohlen am"),
+                _("Abstimmung"),
+                _("Drucksache"),
+                _("Entscheidung des Ausschusses"),
+            ],
+            [
+                [
+                    r.project,
+                    f"{r.site} ({r.district})",
+                    r.social_area or "–",
+                    date_format(r.recommended_on, "SHORT_DATE_FORMAT"),
+                    r.vote_result,
+                    r.paper_reference or "–",
+                    r.decision
+                    + (
+                        f" ({date_format(r.decision_date, 'SHORT_DATE_FORMAT')})"
+                        if r.decision_date
+                        else ""
+                    ),
+                ]
+                for r in content["recommendations"]
+            ],
+        )
+    else:
+        document.add_paragraph(_("Es gibt noch keine Standortempfehlung."))
 
 
 def round_table_title(round) -> str:
@@ -199,6 +322,27 @@ def _build_round_table(export_id: int, round_id: int) -> PlanExport:
         raise
 
 
+def _build_report(export_id: int) -> PlanExport:
+    from .reports.export import build_report
+
+    try:
+        export = PlanExport.objects.get(pk=export_id)
+        build_report(export, lambda progress, step: _progress(export_id, progress, step))
+        export.status, export.progress, export.step = PlanExport.Status.DONE, 100, _("fertig")
+        export.finished_at = timezone.now()
+        export.save(update_fields=["pdf", "docx", "status", "progress", "step", "finished_at"])
+        return export
+    except Exception:
+        logger.exception("progress report export %s failed", export_id)
+        PlanExport.objects.filter(pk=export_id).update(
+            status=PlanExport.Status.FAILED,
+            step=_("fehlgeschlagen"),
+            error=traceback.format_exc()[-4000:],
+            finished_at=timezone.now(),
+        )
+        raise
+
+
 def plan_build(export_id: int) -> PlanExport | None:
     """Build one export; return None when another process already took it."""
     claimed = PlanExport.objects.filter(pk=export_id, status=PlanExport.Status.QUEUED).update(
@@ -209,9 +353,13 @@ def plan_build(export_id: int) -> PlanExport | None:
     )
     if not claimed:
         return None
-    round_id = PlanExport.objects.filter(pk=export_id).values_list("round_id", flat=True).first()
+    round_id, report_id = (
+        PlanExport.objects.filter(pk=export_id).values_list("round_id", "report_id").first()
+    )
     if round_id:
         return _build_round_table(export_id, round_id)
+    if report_id:
+        return _build_report(export_id)
     try:
         with override(settings.LANGUAGE_CODE):
             content = plan_content()

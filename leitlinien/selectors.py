@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from erfurt_srp.discussion.models import Comment
+from erfurt_srp.exports import plan_sections
 
 from .models import (
     Audience,
@@ -23,7 +24,9 @@ from .models import (
     Guideline,
     GuidelineVersion,
     Measure,
+    PlanText,
     Theme,
+    paragraphs_of,
 )
 from .permissions import can_view_round, can_view_version, is_any_insider, is_insider
 
@@ -515,13 +518,87 @@ def plan_content() -> dict:
         comment.disposition = dispositions.get(comment.pk)
         per_round.setdefault(comment.target_id, []).append(comment)
     tables = [{"round": r, "rows": abwaegung_rows(r, per_round.get(str(r.pk), []))} for r in rounds]
+    texts = plan_texts()
     return {
         "versions": adopted,
         "measures_by_level": by_level,
         "measure_count": len(measures),
+        "needs": [texts[k] for k in NEEDS_KEYS],
+        "profiles": area_profiles_with_measures(measures),
+        "strategy": [texts[k] for k in STRATEGY_KEYS],
+        "recommendations": plan_sections.site_recommendations(),
         "tables": tables,
         "comment_count": len(all_comments),
     }
+
+
+NEEDS_KEYS = (PlanText.Key.NEEDS_CITY, PlanText.Key.NEEDS_AREA, PlanText.Key.NEEDS_QUARTER)
+STRATEGY_KEYS = (PlanText.Key.STUDY_FINDINGS, PlanText.Key.QUARTER_STRATEGY)
+
+
+def plan_texts() -> dict:
+    """Every text part of the plan by key, with its label and paragraphs (empty if unwritten)."""
+    stored = dict(PlanText.objects.values_list("key", "body"))
+    return {
+        key: {
+            "key": key,
+            "label": label,
+            "body": stored.get(key, ""),
+            "paragraphs": paragraphs_of(stored.get(key, "")),
+        }
+        for key, label in PlanText.Key.choices
+    }
+
+
+def measures_by_area_name(measures) -> dict[str, list[Measure]]:
+    """Measures by the places they name. Measures name places as free text
+    (`Measure.social_areas`, comma-separated): a Sozialraum or one of its Ortsteile; a name
+    matches regardless of case."""
+    by_name: dict[str, list[Measure]] = {}
+    for measure in measures:
+        for name in measure.social_area_list:
+            by_name.setdefault(name.casefold(), []).append(measure)
+    return by_name
+
+
+def _measures_of(profile, by_name: dict) -> list[Measure]:
+    """The measures naming the area or one of its Ortsteile, each once, in plan order."""
+    found: dict[int, Measure] = {}
+    for name in (profile.name, *profile.districts):
+        for measure in by_name.get(name.casefold(), []):
+            found.setdefault(measure.pk, measure)
+    return list(found.values())
+
+
+def area_profiles_with_measures(measures) -> list[dict]:
+    """The registered social-area profiles, each with its measures, its key indicator's chart
+    and its map excerpt (figures drawn once, shown as SVG in the PDF and as PNG in the DOCX)."""
+    from erfurt_srp.exports.figures import line_chart, shape_map
+
+    by_name = measures_by_area_name(measures)
+    result = []
+    for profile in plan_sections.area_profiles():
+        series = profile.index_series
+        chart = None
+        if series is not None and series.points:
+            chart = line_chart(
+                series.points,
+                title=_("%(indicator)s im Sozialraum %(area)s nach Jahren")
+                % {"indicator": series.name, "area": profile.name},
+                unit=series.unit,
+            )
+        result.append(
+            {
+                "profile": profile,
+                "measures": _measures_of(profile, by_name),
+                "chart": chart,
+                "map": shape_map(
+                    profile.shapes,
+                    title=_("Ortsteile des Sozialraums %(area)s") % {"area": profile.name},
+                ),
+            }
+        )
+    return result
 
 
 def insider_anywhere(user) -> bool:

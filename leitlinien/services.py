@@ -828,6 +828,8 @@ def plan_export_request(*, actor, enqueue: bool = True) -> PlanExport:
             .filter(
                 status__in=[PlanExport.Status.QUEUED, PlanExport.Status.RUNNING],
                 created_at__gte=recent,
+                round__isnull=True,
+                report__isnull=True,
             )
             .first()
         )
@@ -846,3 +848,23 @@ def pending_public_comments_purge(*, now=None) -> int:
     now = now or timezone.now()
     deleted, _details = PendingPublicComment.objects.filter(expires_at__lt=now).delete()
     return deleted
+
+
+def plan_texts_save(*, actor, texts: dict[str, str]) -> None:
+    """Save the plan's text parts (needs per planning level, Quartiersarbeit strategy)."""
+    from .models import PlanText
+
+    require_staff(actor)
+    unknown = set(texts) - set(PlanText.Key.values)
+    if unknown:
+        raise TypeError(f"unknown plan texts: {sorted(unknown)}")
+    with transaction.atomic():
+        stored = {t.key: t for t in PlanText.objects.select_for_update().filter(key__in=texts)}
+        for key, body in texts.items():
+            body = body.strip()
+            text = stored.get(key)
+            if text is None:
+                PlanText.objects.create(key=key, body=body, updated_by=actor)
+            elif text.body != body:
+                text.body, text.updated_by = body, actor
+                text.save(update_fields=["body", "updated_by", "updated_at"])

@@ -24,3 +24,11 @@ def pending_public_comments_purge() -> int:
     from .services import pending_public_comments_purge as purge
 
     return purge()
+
+
+@shared_task(ignore_result=True)
+def report_reminders_send() -> int:
+    """Hourly (CELERY_BEAT_SCHEDULE): e-mail staff once when a progress report comes due."""
+    from .reports.services import report_reminders_send_due
+
+    return report_reminders_send_due()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .reports import views as report_views
 
 app_name = "leitlinien"
 
@@ -36,6 +37,13 @@ urlpatterns = [
     path("massnahmen/<int:pk>/bearbeiten/", views.measure_edit, name="measure_edit"),
     path("sozialraumplan/", views.plan_index, name="plan_index"),
     path("sozialraumplan/erstellen/", views.plan_request, name="plan_request"),
+    path("sozialraumplan/texte/", report_views.plan_texts_edit, name="plan_texts"),
+    path("berichte/", report_views.report_index, name="report_index"),
+    path("berichte/neu/", report_views.report_draft, name="report_draft"),
+    path("berichte/<int:pk>/", report_views.report_detail, name="report_detail"),
+    path("berichte/<int:pk>/daten/", report_views.report_refresh, name="report_refresh"),
+    path("berichte/<int:pk>/export/", report_views.report_export, name="report_export"),
+    path("berichte/<int:pk>/vorlegen/", report_views.report_submit, name="report_submit"),
     path("sozialraumplan/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("sozialraumplan/<int:pk>/<str:fmt>/", views.plan_download, name="plan_download"),
 ]

@@ -761,6 +761,12 @@ def _require_plan_reader(request):
     return None
 
 
+def _require_staff_for_report(request, export: PlanExport) -> None:
+    """Progress reports are staff drafts until they become a paper."""
+    if export.report_id and not is_staff(request.user):
+        raise PermissionDenied
+
+
 def plan_index(request):
     denied = _require_plan_reader(request)
     if denied:
@@ -769,7 +775,7 @@ def plan_index(request):
         request,
         "leitlinien/plan_index.html",
         {
-            "exports": PlanExport.objects.filter(round__isnull=True)[:20],
+            "exports": PlanExport.objects.filter(round__isnull=True, report__isnull=True)[:20],
             "is_staff": is_staff(request.user),
         },
     )
@@ -787,7 +793,8 @@ def plan_detail(request, pk):
     denied = _require_plan_reader(request)
     if denied:
         return denied
-    export = get_object_or_404(PlanExport.objects.select_related("round"), pk=pk)
+    export = get_object_or_404(PlanExport.objects.select_related("round", "report"), pk=pk)
+    _require_staff_for_report(request, export)
     template = "leitlinien/_plan_status.html" if request.htmx else "leitlinien/plan_detail.html"
     return render(request, template, {"export": export})
 
@@ -797,6 +804,7 @@ def plan_download(request, pk, fmt):
     if denied:
         return denied
     export = get_object_or_404(PlanExport, pk=pk, status=PlanExport.Status.DONE)
+    _require_staff_for_report(request, export)
     field = {"pdf": export.pdf, "docx": export.docx}.get(fmt)
     if not field:
         raise Http404

@@ -63,3 +63,9 @@ class StandorteConfig(AppConfig):
             can_see_deliberation,
             queryset=lambda: Deliberation.objects.select_related("project"),
         )
+
+        from erfurt_srp.exports.plan_sections import register_plan_source
+
+        from .plan_sections import PLAN_SOURCE
+
+        register_plan_source(PLAN_SOURCE)

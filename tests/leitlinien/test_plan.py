@@ -1,3 +1,4 @@
+import io
 import re
 from datetime import date
 from io import StringIO
@@ -8,7 +9,7 @@ from django.urls import reverse
 from docx import Document
 
 from leitlinien.models import Audience, GuidelineVersion, PlanExport
-from leitlinien.plan import plan_build, plan_pdf_document
+from leitlinien.plan import plan_build, plan_docx, plan_pdf_document
 
 from .factories import MeasureFactory, RoundFactory, answer, round_comment
 
@@ -116,8 +117,13 @@ def test_management_command_builds_the_plan(plan_data, tmp_path):
 def test_adopted_version_date_appears_in_plan_content(plan_data):
     from leitlinien.selectors import plan_content
 
+    GuidelineVersion.objects.filter(pk=plan_data.source_version_id).update(
+        adopted_on=date(2023, 6, 14)
+    )
     content = plan_content()
-    assert content["versions"][0].adopted_on == date.today() or content["versions"][0].adopted_on
+    assert content["versions"][0].adopted_on == date(2023, 6, 14)
+    docx = Document(io.BytesIO(plan_docx(content, title="Plan", generated_on="heute")))
+    assert "beschlossen am 14. Juni 2023 (Sitzung 7)" in "\n".join(p.text for p in docx.paragraphs)
     assert [lvl["label"] for lvl in content["measures_by_level"]] == [
         "Verwaltung",
         "Sozialraum/Quartier",
@@ -156,3 +162,18 @@ def test_large_round_table_is_built_in_the_background_and_then_served(
     client.force_login(staff_user)
     page = client.get(reverse("leitlinien:plan_index")).content.decode()
     assert export.get_absolute_url() not in page and "Noch kein Plan erstellt." in page
+
+
+def test_a_waiting_round_table_or_report_build_is_not_taken_for_the_plan(
+    staff_user, ended_round, django_capture_on_commit_callbacks
+):
+    from leitlinien import services
+    from leitlinien.models import ProgressReport
+
+    report = ProgressReport.objects.create(title="Bericht", period_end=date(2024, 1, 1))
+    PlanExport.objects.create(round=ended_round)
+    PlanExport.objects.create(report=report)
+    with django_capture_on_commit_callbacks(execute=False):
+        export = services.plan_export_request(actor=staff_user)
+    assert export.round_id is None and export.report_id is None
+    assert PlanExport.objects.count() == 3
