@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('gremium', '0003_votes_statements'),
-        ('leitlinien', '0003_export_of_round'),
+        ('leitlinien', '0004_pending_comment_privacy_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
