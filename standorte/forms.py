@@ -123,6 +123,11 @@ class IndicatorForm(forms.ModelForm):
             )
         }
 
+    def _get_validation_exclusions(self):
+        # One indicator is the Sozialindex: services.indicator_save hands the role over, so the
+        # form does not refuse a second one.
+        return super()._get_validation_exclusions() | {"is_index"}
+
     def clean_key(self):
         from .importers import IGNORED_COLUMNS, normalise
 

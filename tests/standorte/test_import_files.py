@@ -126,7 +126,7 @@ def test_german_headings_are_accepted_in_any_case(districts):
     data = "Ortsteil-Nr.;ORTSTEIL;Fläche (km²)\n6;Rieth;1,75\n".encode()
     districts_import(actor=None, data=data)
     assert District.objects.get(number=6).area_km2 == Decimal("1.75")
-    data = "Ortsteil-Nr.; Jahr ;SGB-II-Quote (%);Sozialindex\n6;2020;25,1;130\n".encode()
+    data = b"Ortsteil-Nr.; Jahr ;SGB-II-Quote (%);Sozialindex\n6;2020;25,1;130\n"
     result = indicator_values_import(actor=None, data=data)
     assert result.values == 2
 
@@ -196,7 +196,7 @@ def test_area_with_more_than_two_decimals_is_refused(districts):
 
 
 def test_one_bad_line_changes_nothing_and_names_line_and_column(districts):
-    data = "nr;name;flaeche_km2\n5;Neuer Name;9,9\n6;Rieth;zwei\n7;Neu;1\n".encode()
+    data = b"nr;name;flaeche_km2\n5;Neuer Name;9,9\n6;Rieth;zwei\n7;Neu;1\n"
     before = list(District.objects.order_by("number").values_list("number", "name", "area_km2"))
     with pytest.raises(ImportRejected) as info:
         districts_import(actor=None, data=data, filename="ot.csv")
@@ -209,13 +209,13 @@ def test_one_bad_line_changes_nothing_and_names_line_and_column(districts):
 
 def test_indicator_file_with_bad_rows_names_every_line_and_column(districts):
     data = (
-        "ortsteil_nr;ortsteil;jahr;sozialindex\n"
-        "5;Berliner Platz;2020;100,0\n"
-        "99;;2020;1\n"
-        "6;Rieth;20x0;1\n"
-        "5;;2020;1\n"
-        "6;Rieth;2021;viel\n"
-    ).encode()
+        b"ortsteil_nr;ortsteil;jahr;sozialindex\n"
+        b"5;Berliner Platz;2020;100,0\n"
+        b"99;;2020;1\n"
+        b"6;Rieth;20x0;1\n"
+        b"5;;2020;1\n"
+        b"6;Rieth;2021;viel\n"
+    )
     with pytest.raises(ImportRejected) as info:
         indicator_values_import(actor=None, data=data)
     messages = _problems(info)
@@ -301,11 +301,11 @@ def test_indicator_export_reimports_unchanged_with_negative_values(client, distr
         source="Jobcenter Erfurt", licence="DL-DE/BY-2.0"
     )
     data = (
-        "ortsteil_nr;jahr;sozialindex;sgb_ii_quote;kinderarmut\n"
-        "5;2020;-0,7;25,1;-1.234,5\n"
-        "6;2020;130,2;-3;\n"
-        "6;2021;-0,001;0;1\n"
-    ).encode()
+        b"ortsteil_nr;jahr;sozialindex;sgb_ii_quote;kinderarmut\n"
+        b"5;2020;-0,7;25,1;-1.234,5\n"
+        b"6;2020;130,2;-3;\n"
+        b"6;2021;-0,001;0;1\n"
+    )
     indicator_values_import(actor=None, data=data, is_demo=True)
     response = client.get(reverse("standorte:indicator_csv"))
     text = response.content.decode("utf-8-sig")
