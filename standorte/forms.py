@@ -128,16 +128,31 @@ class IndicatorForm(forms.ModelForm):
         # form does not refuse a second one.
         return super()._get_validation_exclusions() | {"is_index"}
 
-    def clean_key(self):
-        from .importers import IGNORED_COLUMNS, normalise
+    def clean(self):
+        """Import files find an indicator's column by its key or its name: neither may be taken
+        by a fixed column or another indicator."""
+        from .importers import DISTRICT_NAME, DISTRICT_NUMBER, IGNORED_COLUMNS, YEAR, normalise
 
-        key = self.cleaned_data["key"]
-        reserved = {normalise(n) for n in ("ortsteil_nr", "ortsteil", "jahr", *IGNORED_COLUMNS)}
-        if normalise(key) in reserved:
-            raise forms.ValidationError(
-                _("„%(key)s“ ist schon eine feste Spalte der Importdatei.") % {"key": key}
-            )
-        return key
+        cleaned = super().clean()
+        taken = {
+            n: _("einer festen Spalte")
+            for c in (DISTRICT_NUMBER, DISTRICT_NAME, YEAR)
+            for n in c.names()
+        }
+        taken.update({normalise(n): _("einer festen Spalte") for n in IGNORED_COLUMNS})
+        others = Indicator.objects.exclude(pk=self.instance.pk).values_list("key", "name", "unit")
+        for key, name, unit in others:
+            for heading in (key, name, f"{name} ({unit})" if unit else name):
+                taken[normalise(heading)] = _("dem Indikator „%(name)s“") % {"name": name}
+        for field in ("key", "name"):
+            value = cleaned.get(field)
+            if value and normalise(value) in taken:
+                self.add_error(
+                    field,
+                    _("Diese Überschrift gehört schon zu %(owner)s.")
+                    % {"owner": taken[normalise(value)]},
+                )
+        return cleaned
 
 
 class ProjectForm(forms.ModelForm):

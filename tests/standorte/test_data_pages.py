@@ -157,8 +157,14 @@ def test_indicator_key_may_not_be_a_fixed_column(client, staff_user):
         {"name": "Jahr", "key": "jahr", "better": "lower", "order": "1"},
     )
     assert response.status_code == 200
-    assert "feste Spalte" in response.content.decode()
+    assert "gehört schon zu einer festen Spalte" in response.content.decode()
     assert not Indicator.objects.filter(key="jahr").exists()
+    response = client.post(
+        reverse("standorte:indicator_create"),
+        {"name": "SGB-II-Quote", "key": "sgb2", "better": "lower", "order": "1"},
+    )
+    assert "dem Indikator „SGB-II-Quote“" in response.content.decode()
+    assert not Indicator.objects.filter(key="sgb2").exists()
 
 
 def test_making_an_indicator_the_index_takes_the_role_from_the_old_one(client, staff_user):

@@ -54,7 +54,11 @@ def urls(committee, staff_user):
     job = ExportJob.objects.create(format="csv", total=1, requested_by=staff_user)
     indicator = Indicator.objects.get(key="sozialindex")
     upload = ImportUpload.objects.create(
-        kind="districts", filename="a.csv", data=b"nr;name\n6;X\n", sha256="0", uploaded_by=staff_user
+        kind="districts",
+        filename="a.csv",
+        data=b"nr;name\n6;X\n",
+        sha256="0",
+        uploaded_by=staff_user,
     )
     return {
         "area_list": reverse("standorte:area_list"),
@@ -99,7 +103,11 @@ def test_staff_only_data_pages_refuse_posts_of_others(client, request, role, sta
     client.force_login(request.getfixturevalue(role))
     indicator = Indicator.objects.get(key="sozialindex")
     upload = ImportUpload.objects.create(
-        kind="districts", filename="a.csv", data=b"nr;name\n6;X\n", sha256="0", uploaded_by=staff_user
+        kind="districts",
+        filename="a.csv",
+        data=b"nr;name\n6;X\n",
+        sha256="0",
+        uploaded_by=staff_user,
     )
     posts = {
         reverse("standorte:data_import"): {"kind": "districts"},
