@@ -285,3 +285,22 @@ def test_map_hides_districts_of_non_public_areas_from_the_public(client, mapped,
     client.force_login(staff_user)
     html = client.get(reverse("standorte:district_map")).content.decode()
     assert len(_island(html, "map-districts")["features"]["features"]) == 3
+
+
+def test_project_and_comparison_pages_name_source_and_licence(client, committee):
+    from .factories import SiteProposalFactory
+
+    proposal = SiteProposalFactory(project__committee=committee)
+    index = Indicator.objects.get(key="sozialindex")
+    index.source, index.licence = "Sozialstrukturatlas 2020", "DL-DE/BY-2.0"
+    index.save()
+    IndicatorValue.objects.create(
+        district=proposal.district, indicator=index, year=2020, value=Decimal("120")
+    )
+    project = proposal.project
+    for url in (
+        project.get_absolute_url(),
+        reverse("standorte:proposal_compare", args=[project.slug]),
+    ):
+        html = client.get(url).content.decode()
+        assert "Sozialindex: Sozialstrukturatlas 2020, DL-DE/BY-2.0" in html, url
