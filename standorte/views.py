@@ -55,6 +55,7 @@ RANKING_TEMPLATES = (
     "standorte/_area_ranking.html",
     "standorte/_chart.html",
     "standorte/_demo_notice.html",
+    "standorte/_indicator_sources.html",
     "standorte/_map.html",
 )
 

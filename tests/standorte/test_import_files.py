@@ -320,3 +320,16 @@ def test_indicator_export_reimports_unchanged_with_negative_values(client, distr
     result = indicator_values_import(actor=None, data=response.content, filename="export.csv")
     assert (result.new, result.changed, result.unchanged) == (0, 0, 3)
     assert result.values == 0
+
+
+def test_the_shipped_ortsteile_file_imports_and_then_is_unchanged():
+    from pathlib import Path
+
+    data = (
+        Path(__file__).resolve().parents[2] / "standorte" / "data" / "ortsteile.csv"
+    ).read_bytes()
+    first = districts_import(actor=None, data=data, filename="ortsteile.csv")
+    assert (first.new, first.changed, first.unchanged) == (53, 0, 0)
+    assert District.objects.get(number=1).area_km2 == Decimal("2.45")
+    again = districts_import(actor=None, data=data, filename="ortsteile.csv", dry_run=True)
+    assert (again.new, again.changed, again.unchanged) == (0, 0, 53)
