@@ -289,6 +289,19 @@ BETEILIGUNG_MAX_GROUP_SIZE = env_int("BETEILIGUNG_MAX_GROUP_SIZE", 5)
 # beteiligung.services.registration_create for what that risks and why it is acceptable.
 BETEILIGUNG_REGISTRATION_ASYNC_COMMIT = env_bool("BETEILIGUNG_REGISTRATION_ASYNC_COMMIT", True)
 
+# --- Standorte (map) ------------------------------------------------------------------------
+# Base map under the Ortsteil shapes: a tile URL such as https://tiles.example.org/{z}/{x}/{y}.png
+# and its attribution. Empty (the default): no base map, nothing loads from another server.
+# A tile host must also be allowed in the Content-Security-Policy's img-src.
+STANDORTE_MAP_TILE_URL = env("STANDORTE_MAP_TILE_URL")
+STANDORTE_MAP_TILE_ATTRIBUTION = env("STANDORTE_MAP_TILE_ATTRIBUTION")
+if STANDORTE_MAP_TILE_URL and not (
+    STANDORTE_MAP_TILE_URL.startswith("https://") and STANDORTE_MAP_TILE_ATTRIBUTION
+):
+    raise ImproperlyConfigured(
+        "STANDORTE_MAP_TILE_URL must be an https:// URL and needs STANDORTE_MAP_TILE_ATTRIBUTION."
+    )
+
 # --- Mail -----------------------------------------------------------------------------------
 EMAIL_URL_HOST = env("EMAIL_HOST")
 if EMAIL_URL_HOST:

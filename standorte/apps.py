@@ -30,6 +30,14 @@ class StandorteConfig(AppConfig):
         )
         register_nav(
             NavItem(
+                label=_("Karte der Ortsteile"),
+                url_name="standorte:district_map",
+                visible=_always,
+                order=42,
+            )
+        )
+        register_nav(
+            NavItem(
                 label=_("Empfehlungen"),
                 url_name="standorte:recommendation_list",
                 visible=_always,

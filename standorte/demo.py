@@ -123,7 +123,7 @@ def _area_data_changed() -> None:
 
 
 def seed_shapes() -> None:
-    from .services import district_shapes_import
+    from .services_import import district_shapes_import
 
     if District.objects.filter(geometry__isnull=False).exists():
         return

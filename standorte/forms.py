@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gremium.models import Institution
 
-from .models import District, ExportJob, NeighbourhoodProject, Recommendation
+from .models import District, ExportJob, Indicator, NeighbourhoodProject, Recommendation
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -18,35 +18,57 @@ def _check_size(upload):
     return upload
 
 
+TABLE_SUFFIXES = (".csv", ".txt", ".xlsx")
+
+
+def _check_table(upload):
+    upload = _check_size(upload)
+    if not upload.name.lower().endswith(TABLE_SUFFIXES):
+        raise forms.ValidationError(_("Bitte eine CSV- oder Excel-Datei (.csv, .xlsx) hochladen."))
+    return upload
+
+
+class DistrictImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV- oder Excel-Datei mit Ortsteilen"),
+        help_text=_(
+            "Spalten: nr (oder Ortsteil-Nr.), name, optional flaeche_km2 (oder Fläche (km²)), "
+            "sozialraum_nr, sozialraum. Trennzeichen Semikolon oder Komma; Zahlen auch im "
+            "deutschen Format (2,45)."
+        ),
+    )
+
+    def clean_file(self):
+        return _check_table(self.cleaned_data["file"])
+
+    def import_options(self) -> dict:
+        return {}
+
+
 class IndicatorImportForm(forms.Form):
     file = forms.FileField(
-        label=_("CSV-Datei mit Indikatorwerten"),
+        label=_("CSV- oder Excel-Datei mit Indikatorwerten"),
         help_text=_(
-            "Spalten: ortsteil_nr und/oder ortsteil, jahr, sozialindex, sgb_ii_quote, kinderarmut, "
-            "arbeitslosenquote, anteil_aeltere. Trennzeichen Semikolon oder Komma; Zahlen auch "
-            "im deutschen Format (1.234,5)."
+            "Spalten: ortsteil_nr und/oder ortsteil, jahr und je Indikator eine Spalte "
+            "(Spaltenname oder Bezeichnung). Trennzeichen Semikolon oder Komma; Zahlen auch im "
+            "deutschen Format (1.234,5). Leere Zellen lassen gespeicherte Werte unverändert."
         ),
     )
     source = forms.CharField(
-        label=_("Quelle"),
+        label=_("Quelle der Werte"),
         max_length=200,
         required=False,
         help_text=_("z. B. Sozialstrukturatlas 2020"),
-    )
-    replace = forms.BooleanField(
-        label=_("vorhandene Werte ersetzen"),
-        required=False,
-        help_text=_("Werte derselben Ortsteile und Jahre werden überschrieben."),
     )
     is_demo = forms.BooleanField(
         label=_("Es sind Demo-Werte (keine amtlichen Daten)"), required=False
     )
 
     def clean_file(self):
-        upload = _check_size(self.cleaned_data["file"])
-        if not upload.name.lower().endswith((".csv", ".txt")):
-            raise forms.ValidationError(_("Bitte eine CSV-Datei (.csv) hochladen."))
-        return upload
+        return _check_table(self.cleaned_data["file"])
+
+    def import_options(self) -> dict:
+        return {"source": self.cleaned_data["source"], "is_demo": self.cleaned_data["is_demo"]}
 
 
 class ShapeImportForm(forms.Form):
@@ -71,6 +93,66 @@ class ShapeImportForm(forms.Form):
                 _("Bitte eine GeoJSON-Datei (.geojson oder .json) hochladen.")
             )
         return upload
+
+    def import_options(self) -> dict:
+        return {"source": self.cleaned_data["source"]}
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = [
+            "name",
+            "key",
+            "unit",
+            "better",
+            "source",
+            "licence",
+            "reference_date",
+            "order",
+            "is_index",
+        ]
+        widgets = {
+            "reference_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "better": forms.RadioSelect,
+        }
+        help_texts = {
+            "key": _(
+                "Überschrift der Spalte in Importdateien und im CSV-Export; Kleinbuchstaben, "
+                "Ziffern und Unterstriche."
+            )
+        }
+
+    def _get_validation_exclusions(self):
+        # One indicator is the Sozialindex: services.indicator_save hands the role over, so the
+        # form does not refuse a second one.
+        return super()._get_validation_exclusions() | {"is_index"}
+
+    def clean(self):
+        """Import files find an indicator's column by its key or its name: neither may be taken
+        by a fixed column or another indicator."""
+        from .importers import DISTRICT_NAME, DISTRICT_NUMBER, IGNORED_COLUMNS, YEAR, normalise
+
+        cleaned = super().clean()
+        taken = {
+            n: _("einer festen Spalte")
+            for c in (DISTRICT_NUMBER, DISTRICT_NAME, YEAR)
+            for n in c.names()
+        }
+        taken.update({normalise(n): _("einer festen Spalte") for n in IGNORED_COLUMNS})
+        others = Indicator.objects.exclude(pk=self.instance.pk).values_list("key", "name", "unit")
+        for key, name, unit in others:
+            for heading in (key, name, f"{name} ({unit})" if unit else name):
+                taken[normalise(heading)] = _("dem Indikator „%(name)s“") % {"name": name}
+        for field in ("key", "name"):
+            value = cleaned.get(field)
+            if value and normalise(value) in taken:
+                self.add_error(
+                    field,
+                    _("Diese Überschrift gehört schon zu %(owner)s.")
+                    % {"owner": taken[normalise(value)]},
+                )
+        return cleaned
 
 
 class ProjectForm(forms.ModelForm):

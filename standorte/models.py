@@ -89,7 +89,13 @@ class District(models.Model):
 
 
 class Indicator(models.Model):
-    """One measure of the Sozialstrukturatlas, e.g. the Sozialindex or the SGB-II-Quote."""
+    """One measure of the Sozialstrukturatlas, e.g. the Sozialindex or the SGB-II-Quote.
+
+    Staff define indicators; `source` and `licence` are shown wherever its values appear."""
+
+    class Better(models.TextChoices):
+        LOWER = "lower", _("ein niedrigerer Wert")
+        HIGHER = "higher", _("ein höherer Wert")
 
     key = models.SlugField(_("Spaltenname"), max_length=60, unique=True)
     name = models.CharField(_("Bezeichnung"), max_length=200)
@@ -98,6 +104,22 @@ class Indicator(models.Model):
         _("ist der Sozialindex"), default=False, help_text=_("Nach ihm wird gereiht.")
     )
     order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    better = models.CharField(
+        _("Günstiger ist"),
+        max_length=10,
+        choices=Better.choices,
+        default=Better.LOWER,
+        help_text=_("Welche Richtung die günstigere Lage bedeutet; danach färbt die Karte."),
+    )
+    source = models.CharField(
+        _("Quelle"), max_length=300, blank=True, help_text=_("z. B. Sozialstrukturatlas 2020")
+    )
+    licence = models.CharField(
+        _("Lizenz"), max_length=200, blank=True, help_text=_("z. B. DL-DE/BY-2.0")
+    )
+    reference_date = models.DateField(
+        _("Stichtag"), null=True, blank=True, help_text=_("Stand der Werte, z. B. 31.12.2020")
+    )
 
     class Meta:
         verbose_name = _("Indikator")
@@ -111,6 +133,14 @@ class Indicator(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def credit(self) -> str:
+        """Source, licence and reference date in one line, as pages and exports name them."""
+        parts = [p for p in (self.source, self.licence) if p]
+        if self.reference_date:
+            parts.append(_("Stand %(date)s") % {"date": self.reference_date.strftime("%d.%m.%Y")})
+        return ", ".join(str(p) for p in parts)
 
 
 class IndicatorValue(models.Model):
@@ -448,3 +478,35 @@ class ExportJob(models.Model):
 
     def get_absolute_url(self):
         return reverse("standorte:export_detail", kwargs={"pk": self.pk})
+
+
+class ImportUpload(models.Model):
+    """A checked import file kept between the preview and the staff's confirmation.
+
+    The confirmation names the file's hash, so what is imported is what was previewed."""
+
+    class Kind(models.TextChoices):
+        DISTRICTS = "districts", _("Ortsteile")
+        INDICATORS = "indicators", _("Indikatorwerte")
+        SHAPES = "shapes", _("Ortsteilgrenzen")
+
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
+    filename = models.CharField(_("Dateiname"), max_length=200)
+    data = models.BinaryField(_("Inhalt"))
+    sha256 = models.CharField(_("Prüfsumme"), max_length=64)
+    options = models.JSONField(_("Optionen"), default=dict, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("hochgeladen am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hochgeladene Importdatei")
+        verbose_name_plural = _("hochgeladene Importdateien")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.filename
+
+    def get_absolute_url(self):
+        return reverse("standorte:import_preview", kwargs={"pk": self.pk})

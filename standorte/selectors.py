@@ -378,3 +378,157 @@ def indicator_table_rows(*, user):
         row["values"][position[value.indicator_id]] = value.value
         row["demo"] = row["demo"] or value.is_demo
     return indicators, list(rows.values())
+
+
+def indicators_with_value_counts():
+    """Every indicator with the number of its stored values (staff list). 1 query."""
+    return Indicator.objects.annotate(value_count=Count("values"))
+
+
+# Sequential palette from favourable (light) to unfavourable (dark); contrast of each class
+# against its neighbours is visible, and every value is also written on the map and in the table.
+MAP_PALETTE = ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"]
+MAP_NO_VALUE = "#ffffff"
+
+
+@dataclass
+class MapLegendClass:
+    colour: str
+    lower: Decimal | None
+    upper: Decimal | None
+    count: int = 0
+
+
+@dataclass
+class DistrictMap:
+    """The Ortsteile with a shape, coloured by one indicator of one year, with its legend and
+    the same values as table rows (for people who cannot use the map)."""
+
+    indicator: Indicator | None
+    year: int | None
+    features: dict
+    legend: list[MapLegendClass]
+    rows: list[dict]
+    sources: list[str]
+    no_value_count: int = 0
+
+
+def _german(value: Decimal | None) -> str | None:
+    """A stored value as people read it: decimal comma, no trailing zeros (161,6; 100)."""
+    if value is None:
+        return None
+    return format(value.normalize(), "f").replace(".", ",")
+
+
+def _map_classes(values: list[Decimal], better: str) -> tuple[list[MapLegendClass], callable]:
+    """Equal-interval classes between the smallest and largest value, ordered from favourable
+    to unfavourable, and a function that gives a value's class."""
+    if not values:
+        return [], lambda value: None
+    low, high = min(values), max(values)
+    steps = len(MAP_PALETTE)
+    width = (high - low) / steps
+    bounds = [(low + width * n, low + width * (n + 1)) for n in range(steps)]
+    if width == 0:
+        bounds = [(low, high)]
+
+    def position(value):
+        if width == 0:
+            return 0
+        return min(steps - 1, int((value - low) / width))
+
+    classes = [MapLegendClass(colour="", lower=_round(lo), upper=_round(hi)) for lo, hi in bounds]
+    if better == Indicator.Better.HIGHER:
+        classes.reverse()
+
+        def which(value):
+            return len(classes) - 1 - position(value)
+    else:
+        which = position
+    palette = MAP_PALETTE if len(classes) == steps else [MAP_PALETTE[steps // 2]]
+    for item, colour in zip(classes, palette, strict=True):
+        item.colour = colour
+    return classes, which
+
+
+def district_map(
+    *,
+    user,
+    indicator: Indicator | None = None,
+    year: int | None = None,
+    social_area: SocialArea | None = None,
+    indicators: list[Indicator] | None = None,
+) -> DistrictMap:
+    """Every visible Ortsteil with a shape, coloured by `indicator` (default: the Sozialindex)
+    in `year` (default: the latest year with values of it). 3 queries (2 when `indicators` are
+    given)."""
+    indicators = indicator_list() if indicators is None else indicators
+    if indicator is None:
+        indicator = next(
+            (i for i in indicators if i.is_index), indicators[0] if indicators else None
+        )
+    qs = District.objects.filter(geometry__isnull=False).select_related("social_area")
+    if social_area is not None:
+        qs = qs.filter(social_area=social_area)
+    if not can_manage(user):
+        qs = qs.filter(Q(social_area__isnull=True) | Q(social_area__is_public=True))
+    districts = list(qs.order_by("number"))
+    values: dict[int, Decimal] = {}
+    if indicator is not None and districts:
+        by_year: dict[int, dict[int, Decimal]] = defaultdict(dict)
+        for district_id, value_year, value in IndicatorValue.objects.filter(
+            indicator=indicator, district__in=[d.pk for d in districts]
+        ).values_list("district_id", "year", "value"):
+            by_year[value_year][district_id] = value
+        if year not in by_year:
+            year = max(by_year) if by_year else None
+        values = by_year.get(year, {})
+    classes, which = _map_classes(list(values.values()), indicator.better if indicator else "")
+    features, rows, no_value = [], [], 0
+    for d in districts:
+        value = values.get(d.pk)
+        position = which(value) if value is not None else None
+        if position is None:
+            no_value += 1
+        else:
+            classes[position].count += 1
+        colour = classes[position].colour if position is not None else MAP_NO_VALUE
+        area_name = d.social_area.name if d.social_area else ""
+        url = d.social_area.get_absolute_url() if d.social_area else ""
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": d.geometry,
+                "properties": {
+                    "nr": d.number,
+                    "name": d.name,
+                    "social_area": area_name,
+                    "value": str(value.normalize()).replace(".", ",")
+                    if value is not None
+                    else None,
+                    "fill": colour,
+                    "url": url,
+                },
+            }
+        )
+        rows.append(
+            {
+                "district": d,
+                "social_area": area_name,
+                "url": url,
+                "value": _german(value),
+                "class": classes[position] if position is not None else None,
+            }
+        )
+    sources = sorted({d.geometry_source for d in districts if d.geometry_source})
+    if indicator is not None and indicator.credit:
+        sources.append(f"{indicator.name}: {indicator.credit}")
+    return DistrictMap(
+        indicator=indicator,
+        year=year,
+        features={"type": "FeatureCollection", "features": features},
+        legend=classes,
+        rows=rows,
+        sources=sources,
+        no_value_count=no_value,
+    )

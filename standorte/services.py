@@ -2,7 +2,6 @@
 
 import logging
 import secrets
-from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
@@ -11,28 +10,18 @@ from django.utils.translation import gettext as _
 
 from erfurt_srp.core.errors import DomainError
 
-from . import importers
 from .models import (
     AreaDataVersion,
     Deliberation,
     District,
     ExportJob,
     Indicator,
-    IndicatorValue,
     NeighbourhoodProject,
     Recommendation,
     SiteProposal,
-    SocialArea,
 )
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    rows: int
-    values: int
-    replaced: int = 0
 
 
 def area_data_changed(**_signal_kwargs) -> None:
@@ -67,135 +56,18 @@ def indicators_ensure_defaults() -> None:
         )
 
 
-def _district_lookups() -> tuple[dict, dict]:
-    by_number, by_name = {}, {}
-    for pk, number, name in District.objects.values_list("pk", "number", "name"):
-        by_number[number] = (pk, name)
-        by_name[name.casefold()] = (pk, name)
-    return by_number, by_name
-
-
-def indicator_values_import(
-    *, actor, data: bytes, replace: bool = False, is_demo: bool = False, source: str = ""
-) -> ImportResult:
-    """Import indicator values from CSV; check the whole file first, import all or nothing.
-
-    Raises importers.ImportRejected with every problem (and its line) of a broken file.
-    """
-    text = importers.decode(data)
+def indicator_save(*, actor, indicator: Indicator) -> Indicator:
+    """Create or change an indicator (staff). Making it the Sozialindex takes that role from
+    the indicator that had it, in the same transaction."""
     with transaction.atomic():
-        # One import at a time: a concurrent import could otherwise slip in the same years.
-        Indicator.objects.select_for_update().order_by("pk").values_list("pk").first()
-        by_number, by_name = _district_lookups()
-        indicators = dict(Indicator.objects.values_list("key", "pk"))
-        existing = set(IndicatorValue.objects.values_list("district_id", "year").distinct())
-        rows = importers.parse_indicator_csv(
-            text,
-            districts_by_number=by_number,
-            districts_by_name=by_name,
-            indicators=indicators,
-            existing=existing,
-            replace=replace,
-        )
-        replaced = 0
-        if replace:
-            pairs = {(r.district_id, r.year) for r in rows}
-            for district_id, year in pairs:
-                replaced += IndicatorValue.objects.filter(
-                    district_id=district_id, year=year
-                ).delete()[0]
-        now = timezone.now()
-        objs = [
-            IndicatorValue(
-                district_id=row.district_id,
-                indicator_id=indicator_id,
-                year=row.year,
-                value=value,
-                is_demo=is_demo,
-                source=source[:200],
-                imported_at=now,
-            )
-            for row in rows
-            for indicator_id, value in row.values.items()
-        ]
-        IndicatorValue.objects.bulk_create(objs, batch_size=1000)
+        if indicator.is_index:
+            Indicator.objects.select_for_update().filter(is_index=True).exclude(
+                pk=indicator.pk
+            ).update(is_index=False)
+        indicator.full_clean()
+        indicator.save()
         area_data_changed()
-    return ImportResult(rows=len(rows), values=len(objs), replaced=replaced)
-
-
-def district_shapes_import(*, actor, data: bytes, source: str = "") -> ImportResult:
-    """Import Ortsteil boundaries from GeoJSON (Polygon/MultiPolygon only), all or nothing."""
-    text = importers.decode(data)
-    with transaction.atomic():
-        by_number, by_name = _district_lookups()
-        rows = importers.parse_geojson(
-            text, districts_by_number=by_number, districts_by_name=by_name
-        )
-        districts = District.objects.select_for_update().in_bulk([r.district_id for r in rows])
-        for row in rows:
-            district = districts[row.district_id]
-            district.geometry = row.geometry
-            district.geometry_source = source[:200]
-        District.objects.bulk_update(districts.values(), ["geometry", "geometry_source"])
-        area_data_changed()
-    return ImportResult(rows=len(rows), values=len(rows))
-
-
-def districts_import(*, actor, data: bytes) -> ImportResult:
-    """Create or update Ortsteile from CSV `nr,name,flaeche_km2[,sozialraum_nr,sozialraum]`."""
-    import csv
-    import io
-
-    text = importers.decode(data)
-    lines = text.splitlines()
-    if not lines:
-        raise importers.ImportRejected([importers.ImportProblem(None, _("Die Datei ist leer."))])
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip() for h in reader.fieldnames or []]
-    if not {"nr", "name"} <= set(header):
-        raise importers.ImportRejected(
-            [
-                importers.ImportProblem(
-                    1,
-                    _(
-                        "Falsche Kopfzeile: erwartet nr, name, flaeche_km2 (optional sozialraum_nr, sozialraum)."
-                    ),
-                )
-            ]
-        )
-    problems, parsed = [], []
-    for record in reader:
-        line = reader.line_num
-        try:
-            number = int(record["nr"])
-            area = record.get("flaeche_km2") or ""
-            area_value = importers.parse_number(area) if area.strip() else None
-        except ValueError:
-            problems.append(importers.ImportProblem(line, _("Nummer oder Fläche ist keine Zahl.")))
-            continue
-        if not (record.get("name") or "").strip():
-            problems.append(importers.ImportProblem(line, _("Der Name fehlt.")))
-            continue
-        parsed.append((number, record["name"].strip(), area_value, record))
-    if problems:
-        raise importers.ImportRejected(problems)
-    with transaction.atomic():
-        for number, name, area_value, record in parsed:
-            area = None
-            if (record.get("sozialraum_nr") or "").strip():
-                area, _created = SocialArea.objects.get_or_create(
-                    number=int(record["sozialraum_nr"]),
-                    defaults={
-                        "name": record.get("sozialraum") or f"Sozialraum {record['sozialraum_nr']}"
-                    },
-                )
-            defaults = {"name": name, "area_km2": area_value}
-            if area is not None:
-                defaults["social_area"] = area
-            District.objects.update_or_create(number=number, defaults=defaults)
-        area_data_changed()
-    return ImportResult(rows=len(parsed), values=len(parsed))
+    return indicator
 
 
 def site_proposal_create(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_data
 
 app_name = "standorte"
 
@@ -8,7 +8,12 @@ urlpatterns = [
     path("", views.area_list, name="area_list"),
     path("werte.csv", views.indicator_csv, name="indicator_csv"),
     path("sozialraum/<int:pk>/", views.area_detail, name="area_detail"),
-    path("import/", views.data_import, name="data_import"),
+    path("karte/", views.district_map, name="district_map"),
+    path("import/", views_data.data_import, name="data_import"),
+    path("import/<int:pk>/", views_data.import_preview, name="import_preview"),
+    path("indikatoren/", views_data.indicator_list, name="indicator_list"),
+    path("indikatoren/neu/", views_data.indicator_edit, name="indicator_create"),
+    path("indikatoren/<int:pk>/", views_data.indicator_edit, name="indicator_edit"),
     path("projekte/", views.project_list, name="project_list"),
     path("projekte/neu/", views.project_edit, name="project_create"),
     path("projekte/<slug:slug>/", views.project_detail, name="project_detail"),

@@ -23,15 +23,11 @@ from .forms import (
     DecisionForm,
     DeliberationStartForm,
     ExportForm,
-    IndicatorImportForm,
     ProjectForm,
-    ShapeImportForm,
     SiteProposalForm,
     VoteOpenForm,
 )
-from .importers import ImportRejected
 from .models import (
-    GEOPORTAL_ATTRIBUTION,
     Deliberation,
     ExportJob,
     NeighbourhoodProject,
@@ -59,6 +55,7 @@ RANKING_TEMPLATES = (
     "standorte/_area_ranking.html",
     "standorte/_chart.html",
     "standorte/_demo_notice.html",
+    "standorte/_indicator_sources.html",
     "standorte/_map.html",
 )
 
@@ -108,12 +105,37 @@ def area_list(request):
     )
 
 
+def _map_context(dmap, *, map_id: str, table: bool) -> dict | None:
+    """What _map.html needs: the map, its JSON data island (features, sources, the configured
+    tile layer if any) and whether the table of values is shown beside it."""
+    if not dmap.features["features"]:
+        return None
+    tiles = None
+    if settings.STANDORTE_MAP_TILE_URL:
+        tiles = {
+            "url": settings.STANDORTE_MAP_TILE_URL,
+            "attribution": settings.STANDORTE_MAP_TILE_ATTRIBUTION,
+        }
+    return {
+        "map": dmap,
+        "data": {"features": dmap.features, "attribution": dmap.sources, "tiles": tiles},
+        "data_id": f"{map_id}-data",
+        "table": table,
+    }
+
+
 def _area_ranking_fragment(user, *, year, can_manage) -> tuple[bool, str]:
     """Render ranking table, chart and map (no request-specific markup: it is cached)."""
     ranking = selectors.area_ranking(user=user, year=year)
-    features = None
+    map_context = None
     if ranking.has_shapes:
-        features = selectors.district_map_features(user=user, year=ranking.year)
+        dmap = selectors.district_map(
+            user=user,
+            indicator=ranking.index_indicator,
+            year=ranking.year,
+            indicators=ranking.indicators,
+        )
+        map_context = _map_context(dmap, map_id="map-all", table=False)
     chart = _chart([(f"{a.area.name}", a.index) for a in ranking.areas if a.index is not None])
     html = render_to_string(
         "standorte/_area_ranking.html",
@@ -121,21 +143,23 @@ def _area_ranking_fragment(user, *, year, can_manage) -> tuple[bool, str]:
             "ranking": ranking,
             "chart": chart,
             "chart_height": 24 * len(chart) + 10,
-            "features": features,
-            "attribution": GEOPORTAL_ATTRIBUTION,
+            "map": map_context,
             "can_manage": can_manage,
         },
     )
-    return bool(features), html
+    return bool(map_context), html
 
 
 def area_detail(request, pk):
     area = selectors.social_area_get(user=request.user, pk=pk)
     detail = selectors.area_detail(area=area)
-    features = None
+    map_context = None
     if detail["has_shapes"]:
         year = detail["trend"][-1]["year"] if detail["trend"] else None
-        features = selectors.district_map_features(user=request.user, year=year, social_area=area)
+        dmap = selectors.district_map(
+            user=request.user, year=year, social_area=area, indicators=detail["indicators"]
+        )
+        map_context = _map_context(dmap, map_id="map-area", table=False)
     chart = _chart([(str(row["year"]), row["mean"]) for row in detail["trend"]])
     return render(
         request,
@@ -145,81 +169,34 @@ def area_detail(request, pk):
             **detail,
             "chart": chart,
             "chart_height": 24 * len(chart) + 10,
-            "features": features,
-            "attribution": GEOPORTAL_ATTRIBUTION,
+            "map": map_context,
         },
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def data_import(request):
-    permissions.require_manage(request.user)
-    indicator_form = IndicatorImportForm(prefix="werte")
-    shape_form = ShapeImportForm(prefix="umrisse")
-    problems = []
-    problem_kind = None
-    if request.method == "POST":
-        kind = request.POST.get("kind")
-        if kind == "indicators":
-            indicator_form = IndicatorImportForm(request.POST, request.FILES, prefix="werte")
-            if indicator_form.is_valid():
-                data = indicator_form.cleaned_data
-                try:
-                    result = services.indicator_values_import(
-                        actor=request.user,
-                        data=data["file"].read(),
-                        replace=data["replace"],
-                        is_demo=data["is_demo"],
-                        source=data["source"],
-                    )
-                except ImportRejected as exc:
-                    problems, problem_kind = exc.problems, "indicators"
-                    indicator_form.add_error(
-                        "file",
-                        _("Die Datei wurde nicht importiert: %(count)s Fehler, siehe Liste.")
-                        % {"count": len(exc.problems)},
-                    )
-                else:
-                    messages.success(
-                        request,
-                        _("%(rows)s Zeilen mit %(values)s Werten importiert.")
-                        % {"rows": result.rows, "values": result.values},
-                    )
-                    return redirect("standorte:data_import")
-        elif kind == "shapes":
-            shape_form = ShapeImportForm(request.POST, request.FILES, prefix="umrisse")
-            if shape_form.is_valid():
-                try:
-                    result = services.district_shapes_import(
-                        actor=request.user,
-                        data=shape_form.cleaned_data["file"].read(),
-                        source=shape_form.cleaned_data["source"],
-                    )
-                except ImportRejected as exc:
-                    problems, problem_kind = exc.problems, "shapes"
-                    shape_form.add_error(
-                        "file",
-                        _("Die Datei wurde nicht importiert: %(count)s Fehler, siehe Liste.")
-                        % {"count": len(exc.problems)},
-                    )
-                else:
-                    messages.success(
-                        request,
-                        _("Umrisse von %(rows)s Ortsteilen importiert.") % {"rows": result.rows},
-                    )
-                    return redirect("standorte:data_import")
-    status = 400 if problems else 200
+def district_map(request):
+    """All Ortsteile with a shape, coloured by the chosen indicator and year, with a legend and
+    the same values as a table."""
+    indicators = selectors.indicator_list()
+    by_key = {i.key: i for i in indicators}
+    indicator = by_key.get(request.GET.get("indikator", ""))
+    try:
+        year = int(request.GET.get("jahr", ""))
+    except ValueError:
+        year = None
+    dmap = selectors.district_map(
+        user=request.user, indicator=indicator, year=year, indicators=indicators
+    )
     return render(
         request,
-        "standorte/import.html",
+        "standorte/district_map.html",
         {
-            "indicator_form": indicator_form,
-            "shape_form": shape_form,
-            "problems": problems,
-            "problem_kind": problem_kind,
+            "map": _map_context(dmap, map_id="map-districts", table=True),
+            "dmap": dmap,
+            "indicators": indicators,
+            "years": selectors.available_years(),
+            "can_manage": permissions.can_manage(request.user),
         },
-        status=status,
     )
 
 
@@ -605,16 +582,26 @@ def deliberation_detail(request, pk):
 
 
 def indicator_csv(request):
-    """All visible indicator values as CSV in the import format; demo values say so."""
+    """All visible indicator values as CSV in the import format; demo values say so, and every
+    row names the source and licence of its indicators (columns an import reads past)."""
     from erfurt_srp.exports.csv import csv_bytes
 
     indicators, rows = selectors.indicator_table_rows(user=request.user)
+    credits = "; ".join(f"{i.name}: {i.credit}" for i in indicators if i.credit)
 
     def number(value):
         return "" if value is None else str(value).replace(".", ",")
 
     content = csv_bytes(
-        ["ortsteil_nr", "ortsteil", "jahr", *[i.key for i in indicators], "sozialraum", "hinweis"],
+        [
+            "ortsteil_nr",
+            "ortsteil",
+            "jahr",
+            *[i.key for i in indicators],
+            "sozialraum",
+            "hinweis",
+            "quellen",
+        ],
         (
             [
                 row["district"].number,
@@ -623,6 +610,7 @@ def indicator_csv(request):
                 *[number(v) for v in row["values"]],
                 row["area"],
                 _("Demo-Werte") if row["demo"] else "",
+                credits,
             ]
             for row in rows
         ),

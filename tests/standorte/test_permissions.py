@@ -4,7 +4,7 @@ login where a page needs an account; invisible objects answer 404, read-only one
 import pytest
 from django.urls import reverse
 
-from standorte.models import ExportJob
+from standorte.models import ExportJob, ImportUpload, Indicator
 
 from .factories import (
     DistrictFactory,
@@ -35,6 +35,11 @@ MATRIX = {
     "export_job_of_staff": [302, 403, 403, 403, 200, 200],
     "project_create": [302, 403, 403, 403, 200, 200],
     "indicator_csv": [200, 200, 200, 200, 200, 200],
+    "district_map": [200, 200, 200, 200, 200, 200],
+    "indicator_list": [302, 403, 403, 403, 200, 200],
+    "indicator_create": [302, 403, 403, 403, 200, 200],
+    "indicator_edit": [302, 403, 403, 403, 200, 200],
+    "import_preview_of_staff": [302, 403, 403, 403, 200, 404],
 }
 
 
@@ -47,6 +52,14 @@ def urls(committee, staff_user):
     public_rec = RecommendationFactory(site=SiteProposalFactory(project=project))
     hidden_rec = RecommendationFactory(site=SiteProposalFactory(project=project), public=False)
     job = ExportJob.objects.create(format="csv", total=1, requested_by=staff_user)
+    indicator = Indicator.objects.get(key="sozialindex")
+    upload = ImportUpload.objects.create(
+        kind="districts",
+        filename="a.csv",
+        data=b"nr;name\n6;X\n",
+        sha256="0",
+        uploaded_by=staff_user,
+    )
     return {
         "area_list": reverse("standorte:area_list"),
         "public_area": public_area.get_absolute_url(),
@@ -63,6 +76,11 @@ def urls(committee, staff_user):
         "export_job_of_staff": job.get_absolute_url(),
         "project_create": reverse("standorte:project_create"),
         "indicator_csv": reverse("standorte:indicator_csv"),
+        "district_map": reverse("standorte:district_map"),
+        "indicator_list": reverse("standorte:indicator_list"),
+        "indicator_create": reverse("standorte:indicator_create"),
+        "indicator_edit": reverse("standorte:indicator_edit", args=[indicator.pk]),
+        "import_preview_of_staff": upload.get_absolute_url(),
     }
 
 
@@ -78,3 +96,27 @@ def test_permission_matrix(client, request, urls, role):
         results[name] = client.get(url).status_code
     expected = {name: MATRIX[name][ROLES.index(role)] for name in urls}
     assert results == expected
+
+
+@pytest.mark.parametrize("role", ["public_user", "member_user"])
+def test_staff_only_data_pages_refuse_posts_of_others(client, request, role, staff_user):
+    client.force_login(request.getfixturevalue(role))
+    indicator = Indicator.objects.get(key="sozialindex")
+    upload = ImportUpload.objects.create(
+        kind="districts",
+        filename="a.csv",
+        data=b"nr;name\n6;X\n",
+        sha256="0",
+        uploaded_by=staff_user,
+    )
+    posts = {
+        reverse("standorte:data_import"): {"kind": "districts"},
+        reverse("standorte:indicator_create"): {"name": "X", "key": "x", "better": "lower"},
+        reverse("standorte:indicator_edit", args=[indicator.pk]): {"name": "Y"},
+        upload.get_absolute_url(): {"action": "confirm", "sha256": "0"},
+    }
+    for url, data in posts.items():
+        assert client.post(url, data).status_code == 403, url
+    assert not Indicator.objects.filter(key="x").exists()
+    assert Indicator.objects.get(pk=indicator.pk).name == indicator.name
+    assert ImportUpload.objects.filter(pk=upload.pk).exists()

@@ -94,7 +94,7 @@ def test_ranking_queries_do_not_grow_with_data(client, django_assert_num_queries
 
 def test_cached_ranking_follows_every_kind_of_write(client, staff_user):
     """Admin-style saves, deletes and the bulk import all give the cached ranking a new version."""
-    from standorte import services
+    from standorte import services_import
 
     value = IndicatorValueFactory(value=Decimal("80.0"))
     area = value.district.social_area
@@ -113,7 +113,7 @@ def test_cached_ranking_follows_every_kind_of_write(client, staff_user):
     assert "91.5" not in client.get(url).content.decode().replace(",", ".")
 
     district = value.district
-    services.indicator_values_import(
+    services_import.indicator_values_import(
         actor=staff_user,
         data=f"ortsteil_nr;jahr;sozialindex\n{district.number};{value.year};123,4\n".encode(),
     )

@@ -1,30 +1,32 @@
-/* Draw Ortsteil polygons with Leaflet on a plain background (no tile server). */
+/* Draw the Ortsteil polygons with Leaflet. Everything comes from the page's JSON data island
+   (the element named by the map's data-source): the features with their fill colour, the
+   sources for the attribution and, only when the site configures one, a tile layer. */
 (function () {
   "use strict";
-  var shades = ["#d6e4f0", "#a9c6e0", "#6f9cc7", "#3b70a6", "#0b4f8a"];
-  function shade(value, min, max) {
-    if (value === null || value === undefined) { return "#ffffff"; }
-    if (max === min) { return shades[2]; }
-    var step = Math.min(shades.length - 1, Math.floor(((value - min) / (max - min)) * shades.length));
-    return shades[step];
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
   }
   function draw(container) {
     var data = JSON.parse(document.getElementById(container.dataset.source).textContent);
-    if (!data || !data.features || !data.features.length) { return; }
-    var values = data.features.map(function (f) { return f.properties.index; })
-      .filter(function (v) { return v !== null; });
-    var min = Math.min.apply(null, values), max = Math.max.apply(null, values);
+    if (!data || !data.features || !data.features.features.length) { return; }
     var map = L.map(container, { attributionControl: true, zoomSnap: 0.25 });
     map.attributionControl.setPrefix(false);
-    map.attributionControl.addAttribution(container.dataset.attribution);
-    var layer = L.geoJSON(data, {
+    if (data.tiles && data.tiles.url) {
+      L.tileLayer(data.tiles.url, { maxZoom: 19, attribution: escapeHtml(data.tiles.attribution) }).addTo(map);
+    }
+    (data.attribution || []).forEach(function (text) {
+      map.attributionControl.addAttribution(escapeHtml(text));
+    });
+    var layer = L.geoJSON(data.features, {
       style: function (f) {
-        return { color: "#1b1b1b", weight: 1.5, fillOpacity: 0.85, fillColor: shade(f.properties.index, min, max) };
+        return { color: "#1b1b1b", weight: 1.5, fillOpacity: 0.85, fillColor: f.properties.fill };
       },
       onEachFeature: function (f, l) {
         var p = f.properties;
-        var label = p.name + (p.index !== null ? ": " + String(p.index).replace(".", ",") : "");
-        l.bindTooltip(label, { permanent: true, direction: "center", className: "area-map-label" });
+        var label = p.name + (p.value !== null ? ": " + p.value : "");
+        l.bindTooltip(escapeHtml(label), { permanent: true, direction: "center", className: "area-map-label" });
         if (p.url) { l.on("click", function () { window.location.href = p.url; }); }
       }
     }).addTo(map);
