@@ -22,11 +22,11 @@ class BeteiligungConfig(AppConfig):
             register_nav,
         )
 
-        from . import demo, models, panels, services
+        from . import demo, models, panels, selectors
 
         # The public pages' cached parts show events, tables and programmes: every saved or
         # deleted one makes them stale once its transaction commits.
-        self._stale = partial(versioned_cache.bump, services.CACHE_NAMESPACE)
+        self._stale = partial(versioned_cache.bump, selectors.CACHE_NAMESPACE)
         for model in (models.Event, models.EventTable, models.ProgrammeItem):
             post_save.connect(self._stale, sender=model, dispatch_uid=f"bstale-{model}")
             post_delete.connect(self._stale, sender=model, dispatch_uid=f"bstaled-{model}")

@@ -22,7 +22,6 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from erfurt_srp.core import versioned_cache
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.notifications.models import OutboxMessage
 from erfurt_srp.notifications.services import (
@@ -48,9 +47,6 @@ from .selectors import waiting_position
 
 logger = logging.getLogger(__name__)
 S = Registration.Status
-# The namespace of the public pages' cached parts (selectors): bumped on commit by every write
-# of events, tables, programmes and registrations (apps.py connects the model signals).
-CACHE_NAMESPACE = "beteiligung.public"
 
 
 # --- locking --------------------------------------------------------------------------------
@@ -230,9 +226,9 @@ def _raise_full(event, table, places, total, per_table) -> None:
     )
 
 
-def _active_registration(event: Event, email: str) -> Registration | None:
+def _active_registration(event_id: int, email: str) -> Registration | None:
     return (
-        Registration.objects.filter(event=event, status__in=Registration.ACTIVE_STATUSES)
+        Registration.objects.filter(event_id=event_id, status__in=Registration.ACTIVE_STATUSES)
         .alias(email_lower=Lower("email"))
         .filter(email_lower=email.lower())
         .exclude(email="")
@@ -315,21 +311,27 @@ def registration_create(
         created_at=now,
     )
     registration.clean_fields(exclude=["public_id", "event", "table", "invitation"])
+    # Looked up before the lock, which it does not need: a registration with the same address
+    # committed meanwhile ends in the unique constraint (below), one cancelled meanwhile is
+    # looked up again under the lock.
+    known = _active_registration(event_id, email) is not None
     try:
         with transaction.atomic():
-            return _register(registration, table_id, invitation_code, join_waiting_list, now)
+            return _register(registration, table_id, invitation_code, join_waiting_list, known, now)
     except IntegrityError:
         # A second registration with the same address committed between our look-up and
         # insert (the unique constraint): answer as for a new one, tell the owner.
         with transaction.atomic():
-            existing = _active_registration(registration.event, email)
+            existing = _active_registration(event_id, email)
             if existing is None:
                 raise
             _tell_owner_already_registered(existing, now)
         return registration
 
 
-def _register(registration, table_id, invitation_code, join_waiting_list, now) -> Registration:
+def _register(
+    registration, table_id, invitation_code, join_waiting_list, known, now
+) -> Registration:
     event = _lock_event(registration.event_id)
     if event is None or not event.published:
         raise DomainError(_("Diese Veranstaltung gibt es nicht (mehr)."), code="missing")
@@ -353,7 +355,7 @@ def _register(registration, table_id, invitation_code, join_waiting_list, now) -
         registration.held_until = now + timedelta(minutes=settings.BETEILIGUNG_HOLD_MINUTES)
     else:
         registration.status, registration.waiting_since = S.WAITING, now
-    existing = _active_registration(event, registration.email)
+    existing = _active_registration(event.pk, registration.email) if known else None
     if existing is not None:
         _tell_owner_already_registered(existing, now)
         return registration
@@ -544,7 +546,6 @@ def _anonymise(qs, now) -> int:
     """Remove everything that names or identifies the registrants of qs, including what they
     said about their accessibility needs, their check-in, their invitation and the admin log's
     entries about them; status, places, table and kind stay for the counts."""
-    versioned_cache.bump(CACHE_NAMESPACE)
     ids = [str(pk) for pk in qs.values_list("pk", flat=True)]
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Registration), object_id__in=ids

@@ -38,13 +38,14 @@ def key(namespace: str, key_parts) -> str:
 
 def get_or_set(namespace: str, key_parts, builder, timeout: int = DEFAULT_TIMEOUT):
     """The value cached for key_parts under the namespace's current version, else builder()
-    (stored). key_parts: everything the value depends on besides the versioned data (language,
-    audience, ...), as a tuple of repr-able values."""
+    (stored unless None). key_parts: everything the value depends on besides the versioned data
+    (language, audience, ...), as a tuple of repr-able values."""
     cache_key = key(namespace, key_parts)
     value = cache.get(cache_key)
     if value is None:
         value = builder()
-        cache.set(cache_key, value, timeout)
+        if value is not None:
+            cache.set(cache_key, value, timeout)
     return value
 
 

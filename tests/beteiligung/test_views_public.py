@@ -402,8 +402,9 @@ def test_a_staff_change_to_tables_or_programme_reaches_the_next_visitor(
     html = client.get(url(event)).content.decode()
     assert "Wohnen und Nachbarschaft" in html
     assert "Abschlussrunde" in html
-    event.published = False
-    event.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        event.published = False
+        event.save()
     assert client.post(url(event), form_data(tables, email="third@example.org")).status_code == 404
 
 
