@@ -61,7 +61,7 @@ def event_get_public(*, slug: str) -> Event | None:
     return Event.objects.filter(slug=slug, published=True).first()
 
 
-def event_get_public_with_details(*, slug: str) -> Event | None:
+def event_get_public_with_details(*, slug: str, cache_version: int | None = None) -> Event | None:
     """The published event with its tables and programme, from the cache (3 queries saved on
     every view of the event page and every registration). For display and form validation
     only: registration_create reads what it decides on under the event lock."""
@@ -73,7 +73,9 @@ def event_get_public_with_details(*, slug: str) -> Event | None:
             .first()
         )
 
-    return versioned_cache.get_or_set(CACHE_NAMESPACE, ("event", slug), build)
+    return versioned_cache.get_or_set(
+        CACHE_NAMESPACE, ("event", slug), build, at_version=cache_version
+    )
 
 
 HELD_CACHE_SECONDS = 2

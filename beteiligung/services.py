@@ -226,15 +226,17 @@ def _raise_full(event, table, places, total, per_table) -> None:
     )
 
 
-def _active_registration(event_id: int, email: str) -> Registration | None:
+def _active_registrations(event_id: int, email: str):
     return (
         Registration.objects.filter(event_id=event_id, status__in=Registration.ACTIVE_STATUSES)
         .alias(email_lower=Lower("email"))
         .filter(email_lower=email.lower())
         .exclude(email="")
-        .select_related("event", "table")
-        .first()
     )
+
+
+def _active_registration(event_id: int, email: str) -> Registration | None:
+    return _active_registrations(event_id, email).select_related("event", "table").first()
 
 
 def _tell_owner_already_registered(registration: Registration, now) -> None:
@@ -314,7 +316,7 @@ def registration_create(
     # Looked up before the lock, which it does not need: a registration with the same address
     # committed meanwhile ends in the unique constraint (below), one cancelled meanwhile is
     # looked up again under the lock.
-    known = _active_registration(event_id, email) is not None
+    known = _active_registrations(event_id, email).exists()
     try:
         with transaction.atomic():
             return _register(registration, table_id, invitation_code, join_waiting_list, known, now)

@@ -105,7 +105,8 @@ def event_list(request):
 
 
 def event_detail(request, slug):
-    event = selectors.event_get_public_with_details(slug=slug)
+    cache_version = versioned_cache.version(selectors.CACHE_NAMESPACE)
+    event = selectors.event_get_public_with_details(slug=slug, cache_version=cache_version)
     if event is None:
         raise Http404
     now = timezone.now()
@@ -180,7 +181,7 @@ def event_detail(request, slug):
         "waiting_rule": waiting_list.RULE,
         # The page top and the unbound form are cached as template fragments (no CSRF token
         # inside) under the version of the public event data and the free places.
-        "cache_version": versioned_cache.version(selectors.CACHE_NAMESPACE),
+        "cache_version": cache_version,
         "availability_key": f"{free}-" + "-".join(str(t.free) for t in tables),
         "form_cacheable": not form.is_bound and not form.initial,
     }

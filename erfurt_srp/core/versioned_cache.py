@@ -31,16 +31,25 @@ def version(namespace: str) -> int:
     return current
 
 
-def key(namespace: str, key_parts) -> str:
+def key(namespace: str, key_parts, at_version: int | None = None) -> str:
     digest = hashlib.sha256(repr(tuple(key_parts)).encode()).hexdigest()[:32]
-    return f"vc:{namespace}:{version(namespace)}:{digest}"
+    if at_version is None:
+        at_version = version(namespace)
+    return f"vc:{namespace}:{at_version}:{digest}"
 
 
-def get_or_set(namespace: str, key_parts, builder, timeout: int = DEFAULT_TIMEOUT):
+def get_or_set(
+    namespace: str,
+    key_parts,
+    builder,
+    timeout: int = DEFAULT_TIMEOUT,
+    at_version: int | None = None,
+):
     """The value cached for key_parts under the namespace's current version, else builder()
     (stored unless None). key_parts: everything the value depends on besides the versioned data
-    (language, audience, ...), as a tuple of repr-able values."""
-    cache_key = key(namespace, key_parts)
+    (language, audience, ...), as a tuple of repr-able values. at_version: the version, when the
+    caller has read it already (it must have read it before the database)."""
+    cache_key = key(namespace, key_parts, at_version)
     value = cache.get(cache_key)
     if value is None:
         value = builder()
