@@ -334,13 +334,16 @@ def registration_create(
 def _register(
     registration, table_id, invitation_code, join_waiting_list, known, now
 ) -> Registration:
+    # The tables are read before the lock: staff change them before they lock the event
+    # (event_save), so reading them under the lock would not be any fresher; it would only
+    # keep the lock longer.
+    tables = {t.pk: t for t in EventTable.objects.filter(event_id=registration.event_id)}
     event = _lock_event(registration.event_id)
     if event is None or not event.published:
         raise DomainError(_("Diese Veranstaltung gibt es nicht (mehr)."), code="missing")
     registration.event = event
     _check_window(event, now)
     invitation = _check_invitation(event, invitation_code)
-    tables = {t.pk: t for t in event.tables.all()}
     table = tables.get(table_id) if table_id else None
     if table_id and table is None:
         raise DomainError(_("Bitte wählen Sie einen Thementisch aus der Liste."), field="table")
