@@ -94,11 +94,11 @@ def event_availability(
         key = f"beteiligung:held:{event.pk}"
         held = cache.get(key)
         if held is None:
-            held = event.registrations.held_places(now)
+            held = Registration.objects.filter(event_id=event.pk).held_places(now)
             cache.set(key, held, HELD_CACHE_SECONDS)
         total, per_table = held
     else:
-        total, per_table = event.registrations.held_places(now)
+        total, per_table = Registration.objects.filter(event_id=event.pk).held_places(now)
     tables = [TableAvailability(t, per_table.get(t.pk, 0)) for t in event.tables.all()]
     return max(0, event.capacity - total), tables
 

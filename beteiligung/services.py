@@ -350,7 +350,7 @@ def _register(
     if tables and table is None:
         raise DomainError(_("Bitte wählen Sie einen Thementisch."), field="table")
     places = registration.places
-    total, per_table = event.registrations.held_places(now)
+    total, per_table = Registration.objects.filter(event_id=event.pk).held_places(now)
     _after_capacity_check()
     fits = _free_places(event, table, total, per_table) >= places
     if not fits and not join_waiting_list:
@@ -367,7 +367,8 @@ def _register(
     cap = settings.BETEILIGUNG_UNCONFIRMED_HOLDS_PER_CLIENT
     if fits and cap and registration.client_key:
         holds = (
-            event.registrations.holding(now)
+            Registration.objects.filter(event_id=event.pk)
+            .holding(now)
             .filter(status=S.PENDING, client_key=registration.client_key)
             .count()
         )
@@ -420,7 +421,7 @@ def registration_confirm(*, registration_id: int, now=None) -> tuple[Registratio
             return registration, False
         fits = False
         if status == S.PENDING and Registration.objects.holding(now).filter(pk=registration.pk):
-            others = event.registrations.exclude(pk=registration.pk)
+            others = Registration.objects.filter(event_id=event.pk).exclude(pk=registration.pk)
             total, per_table = others.held_places(now)
             _after_capacity_check()
             free = _free_places(event, registration.table, total, per_table)
@@ -454,7 +455,7 @@ def registration_confirm(*, registration_id: int, now=None) -> tuple[Registratio
 def _promote(event: Event, now) -> set[int]:
     """Move the waiting list up into free places (waiting_list.move_up) while the caller holds
     the event lock. Return the ids promoted."""
-    total, per_table = event.registrations.held_places(now)
+    total, per_table = Registration.objects.filter(event_id=event.pk).held_places(now)
     if total >= event.capacity:
         return set()
     in_line = (
@@ -525,7 +526,11 @@ def registration_change_table(*, registration_id: int, table_id: int, now=None) 
             return registration
         own, _per_table = Registration.objects.filter(pk=registration.pk).held_places(now)
         if own:
-            _total, per_table = event.registrations.exclude(pk=registration.pk).held_places(now)
+            _total, per_table = (
+                Registration.objects.filter(event_id=event.pk)
+                .exclude(pk=registration.pk)
+                .held_places(now)
+            )
             _after_capacity_check()
             if per_table.get(table.pk, 0) + own > table.capacity:
                 raise DomainError(
