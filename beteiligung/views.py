@@ -95,13 +95,22 @@ def _link_invalid(request, message=None, status=404):
 
 def event_list(request):
     now = timezone.now()
+    cache_version = versioned_cache.version(selectors.CACHE_NAMESPACE)
     events = list(selectors.event_list_public(now=now))
     upcoming = [e for e in events if e.ends_at >= now]
     upcoming.reverse()
     past = [e for e in events if e.ends_at < now]
     for event in events:
         event.free = max(0, event.capacity - event.held)
-    return render(request, "beteiligung/event_list.html", {"upcoming": upcoming, "past": past})
+    context = {
+        "upcoming": upcoming,
+        "past": past,
+        # The cards are cached as a template fragment under the version of the public event
+        # data and what else they show: free places and which events are over.
+        "cache_version": cache_version,
+        "list_key": ",".join(f"{e.pk}-{e.free}-{int(e.ends_at < now)}" for e in events),
+    }
+    return render(request, "beteiligung/event_list.html", context)
 
 
 def event_detail(request, slug):

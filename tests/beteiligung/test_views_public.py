@@ -441,3 +441,16 @@ def test_the_waiting_list_rule_and_position_are_shown_on_page_and_in_the_e_mail(
     assert " ".join(rule.split()) in " ".join(mail.body.split())
     manage = client.get(reverse("beteiligung:registration_manage", args=[second.make_token()]))
     assert "Platz 2 der Warteliste" in manage.content.decode() and rule in manage.content.decode()
+
+
+def test_event_list_shows_changed_events_and_free_places_at_once(
+    client, event, tables, django_capture_on_commit_callbacks
+):
+    list_url = reverse("beteiligung:event_list")
+    assert "4 Plätze frei" in client.get(list_url).content.decode()  # cards now cached
+    RegistrationFactory(event=event, table=tables[0])
+    assert "3 Plätze frei" in client.get(list_url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        event.title = "Neuer Titel der Veranstaltung"
+        event.save()
+    assert "Neuer Titel der Veranstaltung" in client.get(list_url).content.decode()
