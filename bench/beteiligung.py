@@ -16,16 +16,20 @@ gunicorn (3 sync workers, DJANGO_DEBUG=0) + PostgreSQL via bench/common.py. Phas
    the confirm page), again at 50 clients. Double opt-in means a place counts only after this
    step, so "confirmed" is measured after it: it must be exactly 200 (50 per table), the other
    800 are on the waiting list with a confirmed e-mail address.
-3. event page: GETs of the public event page (programme, tables with free places, form) at 20
-   clients. Target: >= 360 requests/s.
+3. public pages: GETs of a bare Django page (one 20-row query, a small template; see
+   bench/beteiligung_urls.py), of the public event page (programme, tables with free places,
+   form) and of the event list, at 20 clients each, in the same run. Target: each public page
+   >= 0.6 x the bare page's requests/s.
 
 E-mail goes through the outbox as in production: the request writes the row in its transaction
 and, after commit, asks for a drain of the outbox on the Redis broker (BENCH_REDIS_URL, default
 redis://127.0.0.1:6379/4; one broker message per burst, see erfurt_srp.notifications.tasks), so
 the web request never waits for SMTP. No mail worker runs here, so the figures are the web
 side's alone; bench/outbox.py measures a real worker sending. The rate limit per address is
-switched off for the server (BETEILIGUNG_RATE_LIMIT=0) because every bench client comes from
-127.0.0.1; tests/beteiligung/test_views_public.py proves the limit itself.
+switched off for the server (BETEILIGUNG_RATE_LIMIT=0), as is the cap on places held by
+unconfirmed registrations per client address (BETEILIGUNG_UNCONFIRMED_HOLDS_PER_CLIENT=0),
+because every bench client comes from 127.0.0.1; tests/beteiligung/test_views_public.py proves
+both.
 
 Environment: BENCH_BURST (1000), BENCH_BURST_RUNS (3), BENCH_PLACES (200), BENCH_CONCURRENCY
 (50), BENCH_PAGE_REQUESTS (2000), BENCH_PAGE_CONCURRENCY (20).
@@ -183,6 +187,7 @@ def main() -> int:
 
     env = {
         "BETEILIGUNG_RATE_LIMIT": "0",
+        "BETEILIGUNG_UNCONFIRMED_HOLDS_PER_CLIENT": "0",
         # see bench/beteiligung_settings.py (a missing leaflet source map breaks collectstatic)
         "DJANGO_SETTINGS_MODULE": "bench.beteiligung_settings",
     }
@@ -250,16 +255,23 @@ def main() -> int:
         )
         cpu.append(_gunicorn_cpu_seconds(base_url))
         after_opt_in = counts()
-        page = report(
-            "beteiligung_event_page",
-            load(
-                base_url + EVENT_URL,
-                requests=PAGE_REQUESTS,
-                concurrency=PAGE_CONCURRENCY,
-                max_seconds=MAX_SECONDS,
-            ),
-        )
+
+        def pages(name, path):
+            return report(
+                name,
+                load(
+                    base_url + path,
+                    requests=PAGE_REQUESTS,
+                    concurrency=PAGE_CONCURRENCY,
+                    max_seconds=MAX_SECONDS,
+                ),
+            )
+
+        bare = pages("beteiligung_bare_page", "/bench/bare/")
         cpu.append(_gunicorn_cpu_seconds(base_url))
+        page = pages("beteiligung_event_page", EVENT_URL)
+        cpu.append(_gunicorn_cpu_seconds(base_url))
+        event_list = pages("beteiligung_event_list", "/beteiligung/")
 
     confirmed = after_opt_in["by_status"].get("confirmed", 0)
     summary = {
@@ -276,12 +288,17 @@ def main() -> int:
         "confirmed": confirmed,
         "confirmed_per_table": after_opt_in["confirmed_per_table"],
         "waiting": after_opt_in["by_status"].get("waiting", 0),
+        "bare_page_rps": round(bare.rps, 1),
         "event_page_rps": round(page.rps, 1),
-        "event_page_errors": page.errors,
+        "event_page_ratio": round(page.rps / bare.rps, 2),
+        "event_list_rps": round(event_list.rps, 1),
+        "event_list_ratio": round(event_list.rps / bare.rps, 2),
+        "page_errors": bare.errors + page.errors + event_list.errors,
         # gunicorn CPU milliseconds per request (PostgreSQL not included)
         "cpu_ms_per_registration": round(1000 * burst_cpu / max(1, burst.requests), 1),
         "cpu_ms_per_confirmation": round(1000 * (cpu[2] - cpu[1]) / max(1, opt_in.requests), 1),
-        "cpu_ms_per_event_page": round(1000 * (cpu[3] - cpu[2]) / max(1, page.requests), 1),
+        "cpu_ms_per_bare_page": round(1000 * (cpu[3] - cpu[2]) / max(1, bare.requests), 1),
+        "cpu_ms_per_event_page": round(1000 * (cpu[4] - cpu[3]) / max(1, page.requests), 1),
         "load_average_1m": os.getloadavg()[0],
     }
     print(json.dumps(summary, indent=2, ensure_ascii=False))
@@ -290,7 +307,7 @@ def main() -> int:
     ok = (
         all(r.errors == 0 and r.requests == BURST for r, _cpu in runs)
         and opt_in.errors == 0
-        and page.errors == 0
+        and bare.errors + page.errors + event_list.errors == 0
         and confirmed == PLACES
         and len(paths) == BURST
         and opt_in.requests == len(paths)
@@ -298,8 +315,9 @@ def main() -> int:
     )
     if burst.duration > 5.0:
         print(f"note: burst took {burst.duration:.2f} s (target <= 5 s)")
-    if page.rps < 360:
-        print(f"note: event page {page.rps:.0f} req/s (target >= 360)")
+    for name, result in (("event page", page), ("event list", event_list)):
+        if result.rps < 0.6 * bare.rps:
+            print(f"note: {name} {result.rps:.0f} req/s < 0.6 x bare page {bare.rps:.0f} req/s")
     return 0 if ok else 1
 
 

@@ -63,6 +63,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "table",
         "public_id",
         "expires_at",
+        "held_until",
         "email_confirmed_at",
         "confirmed_at",
         "waiting_since",
@@ -72,6 +73,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         "consent_at",
         "created_at",
     ]
+
+    exclude = ["client_key"]
 
     def has_add_permission(self, request):
         return False

@@ -7,10 +7,13 @@ class BeteiligungConfig(AppConfig):
     verbose_name = _("Beteiligung")
 
     def ready(self):
+        from functools import partial
+
         from django.db.models.signals import post_delete, post_save
 
         from erfurt_srp.accounts import personal_data
         from erfurt_srp.accounts.roles import is_staff
+        from erfurt_srp.core import versioned_cache
         from erfurt_srp.core.registry import (
             DashboardPanel,
             DemoSeeder,
@@ -22,26 +25,14 @@ class BeteiligungConfig(AppConfig):
             register_nav,
         )
 
-        from . import demo, models, my_data, page_cache, panels
+        from . import demo, models, my_data, panels, selectors
 
-        # Every saved or deleted row the public pages show makes the cached pages stale.
-        for model in (models.Event, models.EventTable, models.ProgrammeItem, models.Registration):
-            receiver = (
-                page_cache.registration_saved
-                if model is models.Registration
-                else page_cache.content_changed
-            )
-            post_save.connect(receiver, sender=model, dispatch_uid=f"bp-{model}")
-            post_delete.connect(
-                page_cache.content_changed, sender=model, dispatch_uid=f"bpd-{model}"
-            )
+        # The public pages' cached parts show events, tables and programmes: every saved or
+        # deleted one makes them stale once its transaction commits.
+        self._stale = partial(versioned_cache.bump, selectors.CACHE_NAMESPACE)
         for model in (models.Event, models.EventTable, models.ProgrammeItem):
-            post_save.connect(
-                page_cache.definition_changed, sender=model, dispatch_uid=f"bdef-{model}"
-            )
-            post_delete.connect(
-                page_cache.definition_changed, sender=model, dispatch_uid=f"bdefd-{model}"
-            )
+            post_save.connect(self._stale, sender=model, dispatch_uid=f"bstale-{model}")
+            post_delete.connect(self._stale, sender=model, dispatch_uid=f"bstaled-{model}")
 
         register_nav(
             NavItem(

@@ -1,7 +1,7 @@
 """Public participation events: events, programme, themed tables, registrations, messages.
 
-Availability is never stored: it is computed from the registrations that hold a place
-(confirmed, or pending and not yet expired), see selectors.held_places().
+Availability is never stored: it is computed from the registrations that hold a place, by the
+one rule in holding_q() and held_places_expr(), used through RegistrationQuerySet.
 """
 
 import secrets
@@ -10,7 +10,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -179,9 +180,47 @@ class InvitationCode(models.Model):
         return f"{self.label} ({self.event})"
 
 
+def holding_q(now, prefix: str = "") -> Q:
+    """Registrations that hold places: confirmed, or pending while their short hold lasts.
+
+    prefix: the relation path when filtering another model (e.g. "registrations__").
+    """
+    return Q(**{f"{prefix}status": "confirmed"}) | Q(
+        **{f"{prefix}status": "pending", f"{prefix}held_until__gt": now}
+    )
+
+
+def held_places_expr(prefix: str = ""):
+    """Places a holding registration takes: a confirmed one its whole group, an unconfirmed one
+    a single place (the rest of a group is taken when the address is confirmed), so that
+    unconfirmed sign-ups cannot block many places."""
+    return Case(
+        When(**{f"{prefix}status": "confirmed"}, then=F(f"{prefix}places")),
+        default=Value(1),
+    )
+
+
+def held_places_sum(now, prefix: str = ""):
+    """Sum of the places held (0 when none), for aggregate() and annotate()."""
+    return Coalesce(Sum(held_places_expr(prefix), filter=holding_q(now, prefix)), 0)
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def holding(self, now):
+        return self.filter(holding_q(now))
+
+    def held_places(self, now) -> tuple[int, dict[int, int]]:
+        """(places held, {table id: places held at that table}) of these registrations."""
+        rows = (
+            self.holding(now).values_list("table_id").annotate(n=Sum(held_places_expr())).order_by()
+        )
+        per_table = dict(rows)
+        return sum(per_table.values()), {k: v for k, v in per_table.items() if k is not None}
+
+
 class Registration(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", _("unbestätigt (Platz reserviert)")
+        PENDING = "pending", _("unbestätigt")
         CONFIRMED = "confirmed", _("bestätigt")
         WAITING = "waiting", _("Warteliste")
         CANCELLED = "cancelled", _("abgemeldet")
@@ -239,6 +278,11 @@ class Registration(models.Model):
     # cannot forge a link, and clearing public_id revokes every link of the registration.
     public_id = models.CharField(max_length=32, unique=True, null=True, blank=True)
     expires_at = models.DateTimeField(_("Bestätigung bis"), null=True, blank=True)
+    # The end of an unconfirmed registration's hold on a place (None: it holds none).
+    held_until = models.DateTimeField(_("Platz reserviert bis"), null=True, blank=True)
+    # A keyed hash of the client address, kept only while unconfirmed: it limits how many places
+    # unconfirmed registrations from one address hold (services.registration_create).
+    client_key = models.CharField(max_length=32, blank=True, default="")
     email_confirmed_at = models.DateTimeField(_("E-Mail bestätigt am"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("Platz bestätigt am"), null=True, blank=True)
     waiting_since = models.DateTimeField(_("auf der Warteliste seit"), null=True, blank=True)
@@ -246,6 +290,8 @@ class Registration(models.Model):
     checked_in_at = models.DateTimeField(_("anwesend seit"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
     created_at = models.DateTimeField(_("angemeldet am"), default=timezone.now)
+
+    objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Anmeldung")
@@ -283,18 +329,6 @@ class Registration(models.Model):
         return settings.SITE_URL + reverse(
             "beteiligung:registration_confirm", args=[self.make_token()]
         )
-
-    def holds_place_at(self, now) -> bool:
-        """Confirmed, or pending with an unexpired hold (the rule of selectors.holding_q)."""
-        if self.status == self.Status.CONFIRMED:
-            return True
-        return bool(
-            self.status == self.Status.PENDING and self.expires_at and self.expires_at > now
-        )
-
-    @property
-    def holds_place(self) -> bool:
-        return self.holds_place_at(timezone.now())
 
     @property
     def needs_labels(self) -> list[str]:

@@ -1,15 +1,15 @@
 """Read queries of the beteiligung app."""
 
-import copy
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import page_cache
-from .models import Event, EventTable, Registration, split_token
+from erfurt_srp.core import versioned_cache
+
+from .models import Event, EventTable, Registration, held_places_sum, split_token
 
 S = Registration.Status
 
@@ -17,24 +17,6 @@ S = Registration.Status
 def _places(field: str, condition: Q):
     """Sum of places (a registration may be a small group) under a condition, 0 when none."""
     return Coalesce(Sum(field, filter=condition), 0)
-
-
-def holding_q(now) -> Q:
-    """Registrations that hold a place: confirmed, or pending and not yet expired."""
-    return Q(status=S.CONFIRMED) | Q(status=S.PENDING, expires_at__gt=now)
-
-
-def held_places(*, event_id: int, now=None) -> tuple[int, dict[int, int]]:
-    """Return (places held for the event, {table id: places held at that table})."""
-    now = now or timezone.now()
-    rows = (
-        Registration.objects.filter(holding_q(now), event_id=event_id)
-        .values_list("table_id")
-        .annotate(n=Sum("places"))
-        .order_by()
-    )
-    per_table = {table_id: n for table_id, n in rows}
-    return sum(per_table.values()), {k: v for k, v in per_table.items() if k is not None}
 
 
 @dataclass
@@ -47,18 +29,25 @@ class TableAvailability:
         return max(0, self.table.capacity - self.held)
 
 
+def _held_subquery(now):
+    """Places held per event (the rule of models.holding_q), as a subquery on Event."""
+    return Coalesce(
+        Subquery(
+            Registration.objects.filter(event=OuterRef("pk"))
+            .values("event")
+            .annotate(n=held_places_sum(now))
+            .values("n")
+        ),
+        0,
+    )
+
+
 def event_list_public(*, now=None) -> QuerySet[Event]:
     """Published events, upcoming first, each annotated with the places held (one query)."""
     now = now or timezone.now()
     return (
         Event.objects.filter(published=True)
-        .annotate(
-            held=_places(
-                "registrations__places",
-                Q(registrations__status=S.CONFIRMED)
-                | Q(registrations__status=S.PENDING, registrations__expires_at__gt=now),
-            )
-        )
+        .annotate(held=_held_subquery(now))
         .order_by("-starts_at", "-id")
     )
 
@@ -82,37 +71,30 @@ def event_list_next_public(*, limit: int = 2, now=None) -> list[Event]:
     )
 
 
+# The namespace of the public pages' cached parts: apps.py bumps it when an event, table or
+# programme item is saved or deleted (on commit).
+CACHE_NAMESPACE = "beteiligung.public"
+
+
 def event_get_public(*, slug: str) -> Event | None:
     return Event.objects.filter(slug=slug, published=True).first()
 
 
-# The public event page and its registration form read the event, its tables and programme on
-# every request, but only staff edits change them. Each process keeps a copy under the
-# definition version that page_cache.definition_changed bumps whenever an event, table or
-# programme item is saved or deleted: one cache read replaces two to three queries.
-_definitions: dict[str, tuple[int, Event]] = {}
+def event_get_public_with_details(*, slug: str, cache_version: int | None = None) -> Event | None:
+    """The published event with its tables and programme, from the cache (3 queries saved on
+    every view of the event page and every registration). For display and form validation
+    only: registration_create reads what it decides on under the event lock."""
 
-
-def event_get_public_cached(*, slug: str) -> Event | None:
-    """The published event with its tables and programme prefetched (a copy of its own).
-
-    For display and form validation only: registration_create re-reads capacity, window,
-    access and the table capacities under the event lock.
-    """
-    version = page_cache.definition_version()
-    known = _definitions.get(slug)
-    if known is None or known[0] != version:
-        event = (
+    def build():
+        return (
             Event.objects.filter(slug=slug, published=True)
             .prefetch_related("tables", "programme_items")
             .first()
         )
-        if event is None:
-            return None  # unknown slugs are not kept (any address can be asked for)
-        # Kept under the version read *before* the query: a change committed meanwhile has
-        # bumped the version, so this copy is a miss next time rather than stale.
-        known = _definitions[slug] = (version, event)
-    return copy.copy(known[1])
+
+    return versioned_cache.get_or_set(
+        CACHE_NAMESPACE, ("event", slug), build, at_version=cache_version
+    )
 
 
 HELD_CACHE_SECONDS = 2
@@ -121,19 +103,21 @@ HELD_CACHE_SECONDS = 2
 def event_availability(
     *, event: Event, now=None, cached: bool = False
 ) -> tuple[int, list[TableAvailability]]:
-    """Return (free places for the event, availability per table) with two queries.
+    """Return (free places for the event, availability per table).
 
     cached=True (public page views only, never a capacity decision) reuses the held counts for
     up to HELD_CACHE_SECONDS, so a burst of page views does not count the rows each time.
     """
+    now = now or timezone.now()
     if cached:
         key = f"beteiligung:held:{event.pk}"
-        total, per_table = cache.get(key) or (None, None)
-        if total is None:
-            total, per_table = held_places(event_id=event.pk, now=now)
-            cache.set(key, (total, per_table), HELD_CACHE_SECONDS)
+        held = cache.get(key)
+        if held is None:
+            held = Registration.objects.filter(event_id=event.pk).held_places(now)
+            cache.set(key, held, HELD_CACHE_SECONDS)
+        total, per_table = held
     else:
-        total, per_table = held_places(event_id=event.pk, now=now)
+        total, per_table = Registration.objects.filter(event_id=event.pk).held_places(now)
     tables = [TableAvailability(t, per_table.get(t.pk, 0)) for t in event.tables.all()]
     return max(0, event.capacity - total), tables
 
@@ -147,15 +131,14 @@ def registration_by_token(token: str) -> Registration | None:
 
 def event_list_staff() -> QuerySet[Event]:
     now = timezone.now()
-    return Event.objects.annotate(
+    events = Event.objects.annotate(
         n_confirmed=_places("registrations__places", Q(registrations__status=S.CONFIRMED)),
-        n_pending=_places(
-            "registrations__places",
-            Q(registrations__status=S.PENDING, registrations__expires_at__gt=now),
-        ),
+        n_held=_held_subquery(now),
         n_waiting=_places("registrations__places", Q(registrations__status=S.WAITING)),
         n_present=_places("registrations__places", Q(registrations__checked_in_at__isnull=False)),
-    ).order_by("-starts_at", "-id")
+    )
+    # Unconfirmed registrations' held places: the held places (one rule) less the confirmed.
+    return events.annotate(n_pending=F("n_held") - F("n_confirmed")).order_by("-starts_at", "-id")
 
 
 def event_list_upcoming_staff(*, limit: int = 5) -> list[Event]:
@@ -267,7 +250,8 @@ def checkin_search(*, event: Event, query: str = "", limit: int = 50) -> list[Re
 
 
 def waiting_position(*, registration: Registration) -> int | None:
-    """Return the 1-based place on the waiting list (confirmed e-mail only), or None."""
+    """Return the 1-based position in line on the waiting list (waiting_list: entries with a
+    confirmed e-mail address, in the order they joined), or None if not in line."""
     if registration.status != S.WAITING or not registration.email_confirmed_at:
         return None
     ahead = Registration.objects.filter(
@@ -278,4 +262,4 @@ def waiting_position(*, registration: Registration) -> int | None:
         Q(waiting_since__lt=registration.waiting_since)
         | Q(waiting_since=registration.waiting_since, id__lt=registration.id)
     )
-    return (ahead.aggregate(n=Coalesce(Sum("places"), 0))["n"] or 0) + 1
+    return ahead.count() + 1

@@ -1,23 +1,25 @@
 """Writes of the beteiligung app. Each service is one transaction.
 
-Capacity: every change that takes or gives places locks the event row first
-(``_lock_event``, or ``_lock_event_for_registration`` on the sign-up path:
-``SELECT ... FOR UPDATE``), then computes availability from the rows that
-hold a place (confirmed + unexpired pending, see selectors.holding_q), then writes. All such
-writes of one event are therefore serialised; writes for different events run in parallel.
-Freeing a place needs the lock only because it moves the waiting list up in the same step.
+Capacity: every change that takes or gives places locks the event row first (``_lock_event``:
+``SELECT ... FOR UPDATE``), then counts the places held by the one rule of
+models.RegistrationQuerySet.held_places, then decides and writes. All such writes of one event
+are therefore serialised; writes for different events run in parallel. Freeing a place needs
+the lock only because it moves the waiting list up in the same step (beteiligung.waiting_list).
 """
 
 import logging
 import secrets
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from erfurt_srp.core.errors import DomainError
@@ -29,7 +31,7 @@ from erfurt_srp.notifications.services import (
     message_queue_for_new_object,
 )
 
-from . import page_cache
+from . import waiting_list
 from .ics import event_ics
 from .models import (
     Event,
@@ -41,7 +43,7 @@ from .models import (
     new_public_id,
 )
 from .privacy import privacy_version
-from .selectors import held_places
+from .selectors import waiting_position
 
 logger = logging.getLogger(__name__)
 S = Registration.Status
@@ -58,85 +60,6 @@ def _lock_event(event_id: int, *, skip_locked: bool = False) -> Event | None:
     """
     qs = Event.objects.select_for_update(skip_locked=skip_locked).filter(pk=event_id)
     return qs.first()
-
-
-# The registration hot path (one run per public sign-up, the burst of issue 7) locks and counts
-# with two plain statements: the ORM's compiling of the same queries costs more CPU than
-# PostgreSQL's executing them. selectors.held_places is the ORM form of the count; a test keeps
-# both in step.
-_E, _T, _R = Event._meta.db_table, EventTable._meta.db_table, Registration._meta.db_table
-# Table names from the models' meta, values as parameters: nothing user-supplied is formatted in.
-_REGISTRATION_LOCK_SQL = (
-    "SELECT capacity, published, access, registration_opens_at, registration_closes_at, "  # noqa: S608
-    f"starts_at FROM {_E} WHERE id = %s"
-)
-_PLACES_SQL = (
-    f"SELECT 'held', table_id, SUM(places) FROM {_R} "  # noqa: S608
-    "WHERE event_id = %s AND (status = %s OR (status = %s AND expires_at > %s)) "
-    "GROUP BY table_id "
-    f"UNION ALL SELECT 'capacity', id, capacity FROM {_T} WHERE event_id = %s"
-)
-
-
-def _aware(value):
-    # SQLite (the embedded default) hands plain SQL naive UTC datetimes.
-    if value is not None and timezone.is_naive(value):
-        return timezone.make_aware(value, UTC)
-    return value
-
-
-def _lock_event_for_registration(event: Event) -> bool:
-    """Lock the event row as _lock_event does and refresh, on `event` (which may be a cached
-    copy), the fields a registration is decided on. Return False if the event is gone."""
-    sql = _REGISTRATION_LOCK_SQL
-    if connection.features.has_select_for_update:
-        sql += " FOR UPDATE"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [event.pk])
-        row = cursor.fetchone()
-    if row is None:
-        return False
-    event.capacity, event.published, event.access = row[0], bool(row[1]), row[2]
-    event.registration_opens_at, event.registration_closes_at, event.starts_at = map(
-        _aware, row[3:]
-    )
-    return True
-
-
-def _places_under_lock(*, event_id: int, now) -> tuple[int, dict[int, int], dict[int, int]]:
-    """Return (places held for the event, {table id: held}, {table id: capacity})."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _PLACES_SQL,
-            [
-                event_id,
-                S.CONFIRMED,
-                S.PENDING,
-                connection.ops.adapt_datetimefield_value(now),
-                event_id,
-            ],
-        )
-        rows = cursor.fetchall()
-    held = {table_id: int(n) for kind, table_id, n in rows if kind == "held"}
-    capacity = {table_id: int(n) for kind, table_id, n in rows if kind == "capacity"}
-    return sum(held.values()), {k: v for k, v in held.items() if k is not None}, capacity
-
-
-def _commit_without_waiting_for_the_disk() -> None:
-    """Let this transaction's COMMIT return before PostgreSQL has flushed it to disk.
-
-    The event lock is held until COMMIT returns, so the flush (1.5-2 ms here) would otherwise
-    be spent by every registration of the event in turn. What it risks: if the database
-    server crashes within the WAL writer's interval (by default 200 ms) after the answer, the
-    new registration and its opt-in e-mail row are lost together. The person gets no e-mail,
-    or (if a worker sent it in those milliseconds) a link that the site explains as invalid,
-    and registers again. Nothing is half-written, and a lost hold only frees a place. The
-    confirmation, which makes a place count, and every other write commit synchronously, as
-    does a registration made inside a caller's transaction (SET LOCAL would last to its end).
-    """
-    if settings.BETEILIGUNG_REGISTRATION_ASYNC_COMMIT and connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _after_capacity_check() -> None:
@@ -160,6 +83,8 @@ def _mail_context(registration: Registration, **extra) -> dict:
         "event": event,
         "manage_url": registration.get_manage_url() if registration.public_id else "",
         "event_url": settings.SITE_URL + event.get_absolute_url(),
+        "hold_minutes": settings.BETEILIGUNG_HOLD_MINUTES,
+        "waiting_rule": waiting_list.RULE,
         **extra,
     }
 
@@ -211,6 +136,27 @@ def _queue_bulk(kind: str, registrations, template: str, *, revision="", ics=Fal
 # --- registration ---------------------------------------------------------------------------
 
 
+def client_key(address: str) -> str:
+    """A keyed hash of a client address (stored while a registration is unconfirmed)."""
+    if not address:
+        return ""
+    return salted_hmac("beteiligung.registration.client", address).hexdigest()[:32]
+
+
+def _check_window(event: Event, now) -> None:
+    state = event.registration_state(now)
+    if state == "not_yet":
+        raise DomainError(
+            _("Die Anmeldung ist noch nicht geöffnet. Sie beginnt am %(date)s.")
+            % {"date": timezone.localtime(event.registration_opens_at).strftime("%d.%m.%Y, %H:%M")},
+            code="closed",
+        )
+    if state == "closed":
+        raise DomainError(
+            _("Die Anmeldefrist für diese Veranstaltung ist abgelaufen."), code="closed"
+        )
+
+
 def _check_invitation(event: Event, code: str) -> InvitationCode | None:
     if event.access != Event.Access.INVITED:
         return None
@@ -240,45 +186,27 @@ def _check_invitation(event: Event, code: str) -> InvitationCode | None:
     return invitation
 
 
-# The outcome of this process's last registration per (event, table): the cheapest good guess
-# for the next one (in a burst, once places are gone they stay gone for a while).
-_last_outcome: dict[tuple[int, int | None], bool] = {}
+def _free_places(event: Event, table: EventTable | None, total: int, per_table: dict) -> int:
+    free = max(0, event.capacity - total)
+    if table is not None:
+        free = min(free, max(0, table.capacity - per_table.get(table.pk, 0)))
+    return free
 
 
-def _places_look_free(event: Event, table: EventTable | None, places: int, now) -> bool:
-    """A guess, never a decision: did the last registration here get a place, or else does
-    the public page's (cached) count show free places?"""
-    known = _last_outcome.get((event.pk, table.pk if table else None))
-    if known is not None and places == 1:
-        return known
-    from .selectors import event_availability
-
-    free, tables = event_availability(event=event, now=now, cached=True)
-    if free < places:
-        return False
-    if table is None:
-        return True
-    return any(t.table.pk == table.pk and t.free >= places for t in tables)
-
-
-def _raise_full(event, table, places, others, per_table, table_capacity, own) -> None:
+def _raise_full(event, table, places, total, per_table) -> None:
     """Say what is full to someone who did not ask for the waiting list."""
     if places > 1:
-        free = max(0, event.capacity - others)
-        if table is not None:
-            held_at_table = per_table.get(table.pk, 0) - own
-            free = min(free, max(0, table_capacity[table.pk] - held_at_table))
         raise DomainError(
             _(
                 "Für %(places)s Personen sind nicht mehr genug Plätze frei (noch "
                 "%(free)s). Melden Sie weniger Personen an oder lassen Sie sich auf "
                 "die Warteliste setzen."
             )
-            % {"places": places, "free": free},
+            % {"places": places, "free": _free_places(event, table, total, per_table)},
             field="places",
             code="full",
         )
-    if others + places > event.capacity:
+    if total + places > event.capacity:
         raise DomainError(
             _(
                 "Die Veranstaltung ist ausgebucht. Sie können sich auf die Warteliste "
@@ -298,6 +226,31 @@ def _raise_full(event, table, places, others, per_table, table_capacity, own) ->
     )
 
 
+def _active_registrations(event_id: int, email: str):
+    return (
+        Registration.objects.filter(event_id=event_id, status__in=Registration.ACTIVE_STATUSES)
+        .alias(email_lower=Lower("email"))
+        .filter(email_lower=email.lower())
+        .exclude(email="")
+    )
+
+
+def _active_registration(event_id: int, email: str) -> Registration | None:
+    return _active_registrations(event_id, email).select_related("event", "table").first()
+
+
+def _tell_owner_already_registered(registration: Registration, now) -> None:
+    """Someone signed up again with the address of an active registration: the page answers
+    as for a new one; the address's owner learns of it by e-mail (at most one a day)."""
+    _queue(
+        "beteiligung.already_registered",
+        registration,
+        "already_registered",
+        revision=timezone.localdate(now).isoformat(),
+        confirm_url=registration.get_confirm_url() if not registration.email_confirmed_at else "",
+    )
+
+
 def registration_create(
     *,
     event_id: int,
@@ -314,14 +267,22 @@ def registration_create(
     join_waiting_list: bool = False,
     invitation_code: str = "",
     places: int = 1,
+    client: str = "",
     now=None,
-    event: Event | None = None,
-    tables: list[EventTable] | None = None,
 ) -> Registration:
     """Register a person (double opt-in: the place counts once the e-mail link is followed).
 
-    A free place is held while the confirmation is pending; without a free place the person
-    goes on the waiting list if they asked to, otherwise a DomainError says what is full.
+    Checked in this order, the same for every address: the event and its registration window,
+    the invitation, the free places. A registration that finds its places free is PENDING and
+    holds one place for BETEILIGUNG_HOLD_MINUTES (a group takes the rest when it confirms);
+    without free places it goes on the waiting list if asked to, otherwise a DomainError says
+    what is full. Unconfirmed registrations from one client address (`client`) hold at most
+    BETEILIGUNG_UNCONFIRMED_HOLDS_PER_CLIENT places per event; beyond that they hold none and
+    get a free place only when confirmed.
+
+    If the address already has an active registration for the event, nothing is stored: its
+    owner gets an e-mail, and the returned registration is unsaved but has the status a new one
+    would have had, so the answer does not reveal whether the address was known.
     """
     now = now or timezone.now()
     email = email.strip()
@@ -332,29 +293,8 @@ def registration_create(
             ),
             field="consent",
         )
-    # Everything that does not count places happens before the lock, so the serialised part
-    # is short: lock, count, insert the registration, insert its e-mail, commit.
-    if event is None or event.pk != event_id:
-        event = Event.objects.filter(pk=event_id).first()
-        if event is None:
-            raise DomainError(_("Diese Veranstaltung gibt es nicht (mehr)."), code="missing")
-    # tables: the event's tables when the caller has read them already (saves the look-ups).
-    if tables is not None and any(t.event_id != event_id for t in tables):
-        tables = None
-    if table_id:
-        if tables is not None:
-            table = next((t for t in tables if t.pk == table_id), None)
-        else:
-            table = EventTable.objects.filter(pk=table_id, event_id=event_id).first()
-        if table is None:
-            raise DomainError(_("Bitte wählen Sie einen Thementisch aus der Liste."), field="table")
-    else:
-        table = None
-        if tables or (tables is None and EventTable.objects.filter(event_id=event_id).exists()):
-            raise DomainError(_("Bitte wählen Sie einen Thementisch."), field="table")
     registration = Registration(
-        event=event,
-        table=table,
+        event_id=event_id,
         status=S.PENDING,
         name=name.strip(),
         email=email,
@@ -369,95 +309,83 @@ def registration_create(
         consent_at=now,
         public_id=new_public_id(),
         expires_at=now + timedelta(minutes=settings.BETEILIGUNG_OPT_IN_MINUTES),
+        client_key=client_key(client),
         created_at=now,
     )
-    # Field rules only; the foreign keys were checked above and one address per event is
-    # the database constraint, turned into a message below.
     registration.clean_fields(exclude=["public_id", "event", "table", "invitation"])
-    mail_context = _mail_context(
-        registration,
-        confirm_url=registration.get_confirm_url(),
-        opt_in_minutes=settings.BETEILIGUNG_OPT_IN_MINUTES,
-    )
-    # The row and its e-mail are written *before* the event lock and with the likely outcome
-    # (place held or waiting list; see _places_look_free), so that the serialised part
-    # is only: lock, count, commit, plus a correction in the rare case the guess was wrong.
-    # Rows of others that are not committed yet are invisible to the count; they are counted
-    # by their own transaction once it holds the lock, and every commit precedes the release.
-    holds_likely = not join_waiting_list or _places_look_free(event, table, places, now)
-    registration.status = S.PENDING if holds_likely else S.WAITING
-    registration.waiting_since = None if holds_likely else now
-    own_transaction = not connection.in_atomic_block
-    with transaction.atomic():
-        if own_transaction:
-            _commit_without_waiting_for_the_disk()
-        # No savepoint: a failed insert ends this transaction anyway (the DomainError leaves
-        # the atomic block, which rolls back).
-        try:
-            registration.save(force_insert=True)
-        except IntegrityError:
-            raise DomainError(
-                _(
-                    "Mit dieser E-Mail-Adresse besteht schon eine Anmeldung für diese "
-                    "Veranstaltung. Den persönlichen Link finden Sie in unserer E-Mail an Sie."
-                ),
-                field="email",
-                code="duplicate",
-            )
-        subject, body = _render_mail("opt_in", mail_context)
-        message = message_queue_for_new_object(
-            kind="beteiligung.opt_in",
-            recipient=registration.email,
-            subject=subject,
-            body=body,
-            related=registration,
-        )
+    # Looked up before the lock, which it does not need: a registration with the same address
+    # committed meanwhile ends in the unique constraint (below), one cancelled meanwhile is
+    # looked up again under the lock.
+    known = _active_registrations(event_id, email).exists()
+    try:
+        with transaction.atomic():
+            return _register(registration, table_id, invitation_code, join_waiting_list, known, now)
+    except IntegrityError:
+        # A second registration with the same address committed between our look-up and
+        # insert (the unique constraint): answer as for a new one, tell the owner.
+        with transaction.atomic():
+            existing = _active_registration(event_id, email)
+            if existing is None:
+                raise
+            _tell_owner_already_registered(existing, now)
+        return registration
 
-        if not _lock_event_for_registration(event) or not event.published:
-            raise DomainError(_("Diese Veranstaltung gibt es nicht (mehr)."), code="missing")
-        state = event.registration_state(now)
-        if state == "not_yet":
-            raise DomainError(
-                _("Die Anmeldung ist noch nicht geöffnet. Sie beginnt am %(date)s.")
-                % {
-                    "date": timezone.localtime(event.registration_opens_at).strftime(
-                        "%d.%m.%Y, %H:%M"
-                    )
-                },
-                code="closed",
-            )
-        if state == "closed":
-            raise DomainError(
-                _("Die Anmeldefrist für diese Veranstaltung ist abgelaufen."), code="closed"
-            )
-        invitation = _check_invitation(event, invitation_code)
-        total, per_table, table_capacity = _places_under_lock(event_id=event.pk, now=now)
-        if table is not None and table.pk not in table_capacity:
-            raise DomainError(_("Bitte wählen Sie einen Thementisch aus der Liste."), field="table")
-        # The count includes this row if it holds a place (by the rule of holding_q).
-        own = places if holds_likely and registration.expires_at > now else 0
-        event_free = total - own + places <= event.capacity
-        table_free = (
-            table is None or per_table.get(table.pk, 0) - own + places <= table_capacity[table.pk]
+
+def _register(
+    registration, table_id, invitation_code, join_waiting_list, known, now
+) -> Registration:
+    # The tables are read before the lock: staff change them before they lock the event
+    # (event_save), so reading them under the lock would not be any fresher; it would only
+    # keep the lock longer.
+    tables = {t.pk: t for t in EventTable.objects.filter(event_id=registration.event_id)}
+    event = _lock_event(registration.event_id)
+    if event is None or not event.published:
+        raise DomainError(_("Diese Veranstaltung gibt es nicht (mehr)."), code="missing")
+    registration.event = event
+    _check_window(event, now)
+    invitation = _check_invitation(event, invitation_code)
+    table = tables.get(table_id) if table_id else None
+    if table_id and table is None:
+        raise DomainError(_("Bitte wählen Sie einen Thementisch aus der Liste."), field="table")
+    if tables and table is None:
+        raise DomainError(_("Bitte wählen Sie einen Thementisch."), field="table")
+    places = registration.places
+    total, per_table = Registration.objects.filter(event_id=event.pk).held_places(now)
+    _after_capacity_check()
+    fits = _free_places(event, table, total, per_table) >= places
+    if not fits and not join_waiting_list:
+        _raise_full(event, table, places, total, per_table)
+    registration.table, registration.invitation = table, invitation
+    if fits:
+        registration.held_until = now + timedelta(minutes=settings.BETEILIGUNG_HOLD_MINUTES)
+    else:
+        registration.status, registration.waiting_since = S.WAITING, now
+    existing = _active_registration(event.pk, registration.email) if known else None
+    if existing is not None:
+        _tell_owner_already_registered(existing, now)
+        return registration
+    cap = settings.BETEILIGUNG_UNCONFIRMED_HOLDS_PER_CLIENT
+    if fits and cap and registration.client_key:
+        holds = (
+            Registration.objects.filter(event_id=event.pk)
+            .holding(now)
+            .filter(status=S.PENDING, client_key=registration.client_key)
+            .count()
         )
-        _after_capacity_check()
-        if not (event_free and table_free) and not join_waiting_list:
-            _raise_full(event, table, places, total - own, per_table, table_capacity, own)
-        holds = event_free and table_free
-        _last_outcome[(event.pk, table.pk if table else None)] = holds
-        changes = {}
-        if invitation is not None:
-            registration.invitation = invitation
-            changes["invitation"] = invitation
-        if holds != holds_likely:
-            registration.status = S.PENDING if holds else S.WAITING
-            registration.waiting_since = None if holds else now
-            changes.update(status=registration.status, waiting_since=registration.waiting_since)
-        if changes:
-            Registration.objects.filter(pk=registration.pk).update(**changes)
-        if holds != holds_likely:
-            subject, body = _render_mail("opt_in", mail_context)
-            OutboxMessage.objects.filter(pk=message.pk).update(subject=subject, body=body)
+        if holds >= cap:
+            registration.held_until = None
+    registration.save(force_insert=True)
+    subject, body = _render_mail(
+        "opt_in",
+        _mail_context(registration, confirm_url=registration.get_confirm_url()),
+    )
+    message_queue_for_new_object(
+        kind="beteiligung.opt_in",
+        recipient=registration.email,
+        subject=subject,
+        body=body,
+        related=registration,
+    )
     return registration
 
 
@@ -470,11 +398,16 @@ def _reload_locked(registration_id: int) -> Registration:
 
 
 def registration_confirm(*, registration_id: int, now=None) -> tuple[Registration, bool]:
-    """Follow the e-mail link. Return (registration, changed); changed is False on reuse."""
+    """Follow the e-mail link. Return (registration, changed); changed is False on reuse.
+
+    A registration still holding its place takes its whole group's places if they fit now;
+    otherwise (hold run out, or the group no longer fits) it joins the waiting list, which
+    moves up at once if it can (waiting_list.RULE).
+    """
     now = now or timezone.now()
     with transaction.atomic():
         event_id = Registration.objects.values_list("event_id", flat=True).get(pk=registration_id)
-        _lock_event(event_id)
+        event = _lock_event(event_id)
         registration = _reload_locked(registration_id)
         status = registration.status
         if status == S.CANCELLED:
@@ -486,61 +419,60 @@ def registration_confirm(*, registration_id: int, now=None) -> tuple[Registratio
             )
         if status == S.CONFIRMED or (status == S.WAITING and registration.email_confirmed_at):
             return registration, False
-        still_held = registration.holds_place_at(now)
+        fits = False
+        if status == S.PENDING and Registration.objects.holding(now).filter(pk=registration.pk):
+            others = Registration.objects.filter(event_id=event.pk).exclude(pk=registration.pk)
+            total, per_table = others.held_places(now)
+            _after_capacity_check()
+            free = _free_places(event, registration.table, total, per_table)
+            fits = free >= registration.places
         registration.email_confirmed_at = now
         registration.expires_at = None
-        if status == S.PENDING and still_held:
+        registration.held_until = None
+        registration.client_key = ""
+        if fits:
             registration.status = S.CONFIRMED
             registration.confirmed_at = now
         elif status == S.PENDING:
-            # The hold ran out before the link was followed: queue up behind those waiting.
             registration.status = S.WAITING
             registration.waiting_since = now
         registration.save()
         if registration.status == S.CONFIRMED:
             _queue("beteiligung.confirmation", registration, "confirmation", ics=True)
         else:
-            promoted = _promote(registration.event, now)
+            promoted = _promote(event, now)
             if registration.pk not in promoted:
-                _queue("beteiligung.waiting", registration, "waiting")
+                _queue(
+                    "beteiligung.waiting",
+                    registration,
+                    "waiting",
+                    waiting_position=waiting_position(registration=registration),
+                )
             registration.refresh_from_db()
     return registration, True
 
 
 def _promote(event: Event, now) -> set[int]:
-    """Move confirmed waiting entries up into free places, first come first served, while the
-    caller holds the event lock. Return the ids promoted."""
-    total, per_table = held_places(event_id=event.pk, now=now)
-    promoted: set[int] = set()
+    """Move the waiting list up into free places (waiting_list.move_up) while the caller holds
+    the event lock. Return the ids promoted."""
+    total, per_table = Registration.objects.filter(event_id=event.pk).held_places(now)
     if total >= event.capacity:
-        return promoted
-    tables = {t.pk: t.capacity for t in event.tables.all()}
-    waiting = (
+        return set()
+    in_line = (
         Registration.objects.filter(event=event, status=S.WAITING, email_confirmed_at__isnull=False)
         .select_related("event", "table")
         .order_by("waiting_since", "id")
     )
-    for registration in waiting:
-        if total >= event.capacity:
-            break
-        # First come, first served among those who fit: a group too big for the free places,
-        # or a full table, does not block the people behind it.
-        if total + registration.places > event.capacity:
-            continue
-        table_id = registration.table_id
-        if table_id is not None and (
-            per_table.get(table_id, 0) + registration.places > tables.get(table_id, 0)
-        ):
-            continue
+    free_per_table = {t.pk: t.capacity - per_table.get(t.pk, 0) for t in event.tables.all()}
+    chosen = waiting_list.move_up(
+        in_line, free=event.capacity - total, free_per_table=free_per_table
+    )
+    for registration in chosen:
         registration.status = S.CONFIRMED
         registration.confirmed_at = now
         registration.save(update_fields=["status", "confirmed_at"])
-        total += registration.places
-        if table_id is not None:
-            per_table[table_id] = per_table.get(table_id, 0) + registration.places
-        promoted.add(registration.pk)
         _queue("beteiligung.promoted", registration, "promoted", ics=True)
-    return promoted
+    return {r.pk for r in chosen}
 
 
 def waiting_list_promote(*, event_id: int, now=None) -> set[int]:
@@ -566,7 +498,8 @@ def registration_cancel(*, registration_id: int, now=None) -> Registration:
         registration.status = S.CANCELLED
         registration.cancelled_at = now
         registration.expires_at = None
-        registration.save(update_fields=["status", "cancelled_at", "expires_at"])
+        registration.held_until = None
+        registration.save(update_fields=["status", "cancelled_at", "expires_at", "held_until"])
         _queue("beteiligung.cancellation", registration, "cancellation")
         _promote(event, now)
     return registration
@@ -591,10 +524,15 @@ def registration_change_table(*, registration_id: int, table_id: int, now=None) 
             raise DomainError(_("Bitte wählen Sie einen Thementisch aus der Liste."), field="table")
         if table.pk == registration.table_id:
             return registration
-        if registration.holds_place_at(now):
-            _total, per_table = held_places(event_id=event.pk, now=now)
+        own, _per_table = Registration.objects.filter(pk=registration.pk).held_places(now)
+        if own:
+            _total, per_table = (
+                Registration.objects.filter(event_id=event.pk)
+                .exclude(pk=registration.pk)
+                .held_places(now)
+            )
             _after_capacity_check()
-            if per_table.get(table.pk, 0) + registration.places > table.capacity:
+            if per_table.get(table.pk, 0) + own > table.capacity:
                 raise DomainError(
                     _("Der Thementisch „%(table)s“ ist ausgebucht. Bitte wählen Sie einen anderen.")
                     % {"table": table.title},
@@ -615,13 +553,27 @@ def registration_change_table(*, registration_id: int, table_id: int, now=None) 
 
 
 def _anonymise(qs, now) -> int:
-    page_cache.content_changed()
+    """Remove everything that names or identifies the registrants of qs, including what they
+    said about their accessibility needs, their check-in, their invitation and the admin log's
+    entries about them; status, places, table and kind stay for the counts."""
+    ids = [str(pk) for pk in qs.values_list("pk", flat=True)]
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Registration), object_id__in=ids
+    ).update(object_repr=_("(anonymisiert)"), change_message="")
     return qs.update(
         name="",
         email="",
         organisation="",
+        needs_step_free=False,
+        needs_sign_language=False,
+        needs_induction_loop=False,
         needs_other="",
+        checked_in_at=None,
+        invitation=None,
         public_id=None,
+        expires_at=None,
+        held_until=None,
+        client_key="",
         anonymised_at=now,
     )
 
@@ -676,7 +628,6 @@ def registrations_expire(*, now=None) -> int:
             rows = unconfirmed.filter(event_id=event_id)
             ids = list(rows.values_list("id", flat=True))
             rows.filter(pk__in=ids).update(status=S.EXPIRED)
-            page_cache.content_changed()
             _anonymise(Registration.objects.filter(pk__in=ids), now)
             _delete_messages(ids)
             count += len(ids)
@@ -875,9 +826,11 @@ def registrants_shred(*, event_id: int, actor=None, now=None) -> ShredLog:
         }
         kept["tables"] = {t.title: t.n_confirmed for t in counts["tables"]}
         kept["by_kind"] = {str(label): n for label, n in counts["by_kind"]}
-        registrations = Registration.objects.filter(event=event, anonymised_at__isnull=True)
-        ids = list(registrations.values_list("id", flat=True))
-        anonymised = _anonymise(Registration.objects.filter(pk__in=ids), now)
+        anonymised = Registration.objects.filter(event=event, anonymised_at__isnull=True).count()
+        # All rows, also those anonymised one by one before (expiry, self-deletion).
+        _anonymise(Registration.objects.filter(event=event), now)
+        # An invitation's label names whom it was for.
+        event.invitation_codes.update(label="", active=False)
         all_ids = list(Registration.objects.filter(event=event).values_list("id", flat=True))
         deleted = _delete_messages(all_ids)
         event.shredded_at = now

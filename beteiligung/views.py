@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from erfurt_srp.accounts.roles import is_staff
+from erfurt_srp.core import versioned_cache
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 from erfurt_srp.exports import CSV, PDF
 from erfurt_srp.exports.csv import csv_bytes
 from erfurt_srp.exports.pdf import render_pdf
 
-from . import page_cache, selectors, services
+from . import selectors, services, waiting_list
 from .forms import (
     ChangeTableForm,
     ConfirmForm,
@@ -94,36 +95,37 @@ def _link_invalid(request, message=None, status=404):
 
 def event_list(request):
     now = timezone.now()
+    cache_version = versioned_cache.version(selectors.CACHE_NAMESPACE)
     events = list(selectors.event_list_public(now=now))
     upcoming = [e for e in events if e.ends_at >= now]
     upcoming.reverse()
     past = [e for e in events if e.ends_at < now]
     for event in events:
         event.free = max(0, event.capacity - event.held)
-    return render(request, "beteiligung/event_list.html", {"upcoming": upcoming, "past": past})
+    context = {
+        "upcoming": upcoming,
+        "past": past,
+        # The cards are cached as a template fragment under the version of the public event
+        # data and what else they show: free places and which events are over.
+        "cache_version": cache_version,
+        "list_key": ",".join(f"{e.pk}-{e.free}-{int(e.ends_at < now)}" for e in events),
+    }
+    return render(request, "beteiligung/event_list.html", context)
 
 
 def event_detail(request, slug):
-    # Anonymous GETs are served from the whole-page cache (see page_cache).
-    page_key = None
-    if page_cache.cacheable(request):
-        page_key, page_version, html = page_cache.lookup(slug)
-        if html is not None:
-            return page_cache.serve(request, html)
-    event = selectors.event_get_public_cached(slug=slug)
+    cache_version = versioned_cache.version(selectors.CACHE_NAMESPACE)
+    event = selectors.event_get_public_with_details(slug=slug, cache_version=cache_version)
     if event is None:
         raise Http404
     now = timezone.now()
     state = event.registration_state(now)
     status = 200
     if request.method == "POST":
-        # Validation needs the tables only; the free places are counted (under the lock) by
-        # the service, and for display below only when the form is shown again.
-        event_tables = list(event.tables.all())
         form = RegistrationForm(
             request.POST,
             event=event,
-            tables=[selectors.TableAvailability(t, 0) for t in event_tables],
+            tables=[selectors.TableAvailability(t, 0) for t in event.tables.all()],
         )
         if form.is_spam:
             # Look like a success to the bot; nothing is stored, no e-mail is sent.
@@ -156,12 +158,11 @@ def event_detail(request, slug):
                     invitation_code=data.get("invitation_code", ""),
                     places=data["places"],
                     consent=data["consent"],
-                    event=event,
-                    tables=event_tables,
+                    client=client_address(request),
                 )
             except DomainError as error:
                 add_domain_error_to_form(form, error)
-                status = 409 if error.code in ("full", "table_full", "duplicate") else 400
+                status = 409 if error.code in ("full", "table_full") else 400
             else:
                 url = reverse("beteiligung:registration_pending", kwargs={"slug": event.slug})
                 if registration.status == Registration.Status.WAITING:
@@ -186,19 +187,14 @@ def event_detail(request, slug):
         "free": free,
         "state": state,
         "form": form,
-        # The unbound form and the page top are cached (template fragments) under a key
-        # that changes with every change of free places.
+        "waiting_rule": waiting_list.RULE,
+        # The page top and the unbound form are cached as template fragments (no CSRF token
+        # inside) under the version of the public event data and the free places.
+        "cache_version": cache_version,
         "availability_key": f"{free}-" + "-".join(str(t.free) for t in tables),
         "form_cacheable": not form.is_bound and not form.initial,
         "held": selectors.event_held_figures(event=event) if event.is_over else None,
     }
-    if page_key:
-        # Rendered with a placeholder for the visitor's CSRF token, stored, then personalised.
-        context["csrf_token"] = page_cache.CSRF_PLACEHOLDER
-        response = render(request, "beteiligung/event_detail.html", context)
-        page_cache.store(page_key, page_version, response)
-        response.content = page_cache.with_token(request, response.content.decode())
-        return response
     return render(request, "beteiligung/event_detail.html", context, status=status)
 
 
@@ -222,7 +218,7 @@ def registration_pending(request, slug):
         {
             "event": event,
             "waiting": request.GET.get("warteliste") == "1",
-            "opt_in_minutes": settings.BETEILIGUNG_OPT_IN_MINUTES,
+            "hold_minutes": settings.BETEILIGUNG_HOLD_MINUTES,
         },
     )
 
@@ -278,6 +274,7 @@ def _manage_context(registration, token, **extra):
         "has_tables": bool(tables),
         "active": registration.status in Registration.ACTIVE_STATUSES,
         "waiting_position": selectors.waiting_position(registration=registration),
+        "waiting_rule": waiting_list.RULE,
         **extra,
     }
 

@@ -224,8 +224,7 @@ CELERY_BEAT_SCHEDULE = {
 if REDIS_URL and not TESTING:
     CACHES = {
         "default": {
-            # Django's RedisCache, reusing one redis client per server (erfurt_srp/core/cache.py)
-            "BACKEND": "erfurt_srp.core.cache.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": env("CACHE_URL", REDIS_URL),
             "KEY_PREFIX": "srp",
         }
@@ -274,9 +273,13 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # --- Beteiligung (public events) ------------------------------------------------------------
-# Minutes a registration may wait for its e-mail confirmation (double opt-in) while it holds
-# its place; afterwards it expires and the place goes to the waiting list.
+# Minutes the confirmation link of a new registration (double opt-in) stays valid; afterwards
+# the unconfirmed registration expires and is anonymised.
 BETEILIGUNG_OPT_IN_MINUTES = env_int("BETEILIGUNG_OPT_IN_MINUTES", 60)
+# Minutes an unconfirmed registration holds one place (a group takes the rest on confirming).
+BETEILIGUNG_HOLD_MINUTES = env_int("BETEILIGUNG_HOLD_MINUTES", 15)
+# Places that unconfirmed registrations from one client address may hold per event (0: no cap).
+BETEILIGUNG_UNCONFIRMED_HOLDS_PER_CLIENT = env_int("BETEILIGUNG_UNCONFIRMED_HOLDS_PER_CLIENT", 2)
 # Days after an event's end until its registrants' personal data is anonymised.
 BETEILIGUNG_RETENTION_DAYS = env_int("BETEILIGUNG_RETENTION_DAYS", 90)
 # Registration attempts per client address and window (0 switches the limit off).
@@ -284,10 +287,6 @@ BETEILIGUNG_RATE_LIMIT = env_int("BETEILIGUNG_RATE_LIMIT", 10)
 BETEILIGUNG_RATE_WINDOW_SECONDS = env_int("BETEILIGUNG_RATE_WINDOW_SECONDS", 600)
 # Largest group one registration may bring (places held, waited for and freed together).
 BETEILIGUNG_MAX_GROUP_SIZE = env_int("BETEILIGUNG_MAX_GROUP_SIZE", 5)
-# A new (not yet confirmed) registration commits without waiting for the disk flush of the
-# write-ahead log (PostgreSQL's synchronous_commit=off, this transaction only). See
-# beteiligung.services.registration_create for what that risks and why it is acceptable.
-BETEILIGUNG_REGISTRATION_ASYNC_COMMIT = env_bool("BETEILIGUNG_REGISTRATION_ASYNC_COMMIT", True)
 
 # --- Standorte (map) ------------------------------------------------------------------------
 # Base map under the Ortsteil shapes: a tile URL such as https://tiles.example.org/{z}/{x}/{y}.png

@@ -16,21 +16,6 @@ DEMO_LABEL = _("Demo-Werte")
 GEOPORTAL_ATTRIBUTION = "Geoportal Erfurt, Landeshauptstadt Erfurt, DL-DE/BY-2.0"
 
 
-class AreaDataVersion(models.Model):
-    """One row whose token changes with every write to social areas, Ortsteile, indicators or
-    indicator values (services and admin saves, see `services.area_data_changed`). Renderings of
-    that data are cached under the token, so a cached page is never stale; the row lives in the
-    database, not the cache, so every worker sees a change at once and in the same transaction."""
-
-    token = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("Datenstand der Sozialräume")
-
-    def __str__(self):
-        return str(self.token)
-
-
 class SocialArea(models.Model):
     """A Sozialraum: a group of Ortsteile for planning."""
 

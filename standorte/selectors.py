@@ -7,7 +7,6 @@ from decimal import Decimal
 from django.db.models import Avg, Count, F, Prefetch, Q
 
 from .models import (
-    AreaDataVersion,
     District,
     Indicator,
     IndicatorValue,
@@ -50,11 +49,6 @@ class Ranking:
     def max_index(self):
         values = [a.index for a in self.areas if a.index is not None]
         return max(values) if values else None
-
-
-def area_data_version() -> int:
-    """The current version token of the area data (services.area_data_changed). 1 query."""
-    return AreaDataVersion.objects.filter(pk=1).values_list("token", flat=True).first() or 0
 
 
 def indicator_list() -> list[Indicator]:

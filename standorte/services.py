@@ -1,17 +1,16 @@
 """Writes of standorte. Keyword-only, one transaction each, lock before check."""
 
 import logging
-import secrets
 from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from erfurt_srp.core import versioned_cache
 from erfurt_srp.core.errors import DomainError
 
 from .models import (
-    AreaDataVersion,
     Deliberation,
     District,
     ExportJob,
@@ -24,18 +23,18 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 
+# The versioned cache namespace of renderings of the area data (views.area_list).
+AREA_DATA_CACHE = "standorte.area_data"
+
+
 def area_data_changed(**_signal_kwargs) -> None:
-    """Give the area data a new version token, so cached rankings and charts are rebuilt.
+    """Make cached renderings of the area data stale once the writing transaction commits.
 
     Called by every write to social areas, Ortsteile, indicators and values: the services below
     (bulk writes send no signals) and, for single saves and deletes (admin, factories), the model
-    signals connected in apps.py. It runs inside the writer's transaction, so readers see the new
-    token exactly when they see the new data. A random token (not a counter) cannot repeat an
-    earlier version whose rendering may still sit in the cache.
+    signals connected in apps.py.
     """
-    token = secrets.randbits(62)
-    if not AreaDataVersion.objects.filter(pk=1).update(token=token):
-        AreaDataVersion.objects.update_or_create(pk=1, defaults={"token": token})
+    versioned_cache.bump(AREA_DATA_CACHE)
 
 
 DEFAULT_INDICATORS = [

@@ -4,7 +4,6 @@ import hashlib
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -16,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from erfurt_srp.core import versioned_cache
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 
 from . import permissions, selectors, services
@@ -77,7 +77,7 @@ def area_list(request):
 
     Everything below the sub-navigation is rendered once per data version (services.
     area_data_changed), year, language and audience (staff also see non-public areas) and then
-    served from the cache: 1 query (the version) instead of 5 and the rendering of every row.
+    served from the cache instead of 5 queries and the rendering of every row.
     """
     try:
         year = int(request.GET.get("jahr", ""))
@@ -86,18 +86,12 @@ def area_list(request):
     if year is not None and not 1900 <= year <= 2100:
         year = None  # unknown years show the latest anyway; keep the cache keys few
     can_manage = permissions.can_manage(request.user)
-    key = "standorte:area_list:{}:{}:{}:{}:{}".format(
-        _ranking_templates_version(),
-        selectors.area_data_version(),
-        get_language(),
-        int(can_manage),
-        year or "",
+    has_map, ranking_html = versioned_cache.get_or_set(
+        services.AREA_DATA_CACHE,
+        ("area_list", _ranking_templates_version(), get_language(), can_manage, year),
+        lambda: _area_ranking_fragment(request.user, year=year, can_manage=can_manage),
+        timeout=RANKING_CACHE_SECONDS,
     )
-    cached = cache.get(key)
-    if cached is None:
-        cached = _area_ranking_fragment(request.user, year=year, can_manage=can_manage)
-        cache.set(key, cached, RANKING_CACHE_SECONDS)
-    has_map, ranking_html = cached
     return render(
         request,
         "standorte/area_list.html",

@@ -48,7 +48,7 @@ def run_concurrently(funcs):
     return errors
 
 
-def register_all(event, tables, n):
+def register_all(event, tables, n, places=1):
     def make(i):
         return lambda: services.registration_create(
             event_id=event.pk,
@@ -56,8 +56,9 @@ def register_all(event, tables, n):
             email=f"person{i}@example.org",
             kind=Registration.Kind.CITIZEN,
             consent=True,
-            table_id=tables[i % len(tables)].pk,
+            table_id=tables[i % len(tables)].pk if tables else None,
             join_waiting_list=True,
+            places=places,
         )
 
     return run_concurrently([make(i) for i in range(n)])
@@ -117,15 +118,25 @@ def test_concurrent_registrations_fill_event_and_tables_exactly_to_capacity(slow
     assert confirmed == 5 and waiting == THREADS - 5
 
 
+def test_concurrent_group_confirmations_never_overfill(slow_check):
+    """Unconfirmed groups hold one place each and take the rest when they confirm: the
+    confirmations decide under the lock too."""
+    event = EventFactory(capacity=7)
+    assert register_all(event, [], THREADS, places=2) == []
+    # A group is held while 2 places are free: 6 holds of one place each, 1 place left.
+    assert Registration.objects.filter(event=event, status=S.PENDING).count() == 6
+    assert confirm_all(event) == []
+    confirmed = Registration.objects.filter(event=event, status=S.CONFIRMED)
+    assert sum(confirmed.values_list("places", flat=True)) == 6  # three groups; 1 place left
+
+
 def test_control_without_the_lock_the_same_load_overbooks(slow_check, monkeypatch):
     """Proves the tests above can fail: with the lock switched off, places are overbooked."""
 
-    def read_without_lock(event):
-        fresh = Event.objects.get(pk=event.pk)
-        event.capacity, event.published = fresh.capacity, fresh.published
-        return True
+    def read_without_lock(event_id, **_kwargs):
+        return Event.objects.filter(pk=event_id).first()
 
-    monkeypatch.setattr(services, "_lock_event_for_registration", read_without_lock)
+    monkeypatch.setattr(services, "_lock_event", read_without_lock)
     event = EventFactory(capacity=5)
     tables = [
         EventTableFactory(event=event, title="A", capacity=4),

@@ -30,7 +30,7 @@ def register(event, table=None, **kwargs):
 def test_registration_holds_a_place_until_confirmed_and_stores_consent_version(event, tables):
     registration = register(event, tables[0], needs_sign_language=True)
     assert registration.status == S.PENDING
-    assert registration.holds_place
+    assert Registration.objects.holding(timezone.now()).filter(pk=registration.pk).exists()
     assert registration.privacy_version == privacy_version()
     assert registration.expires_at > timezone.now()
     message = OutboxMessage.objects.get(kind="beteiligung.opt_in")
@@ -88,11 +88,10 @@ def test_closed_and_not_yet_open_windows_are_refused(event, tables):
 
 
 def test_same_email_cannot_hold_two_registrations_even_in_other_case(event, tables):
-    register(event, tables[0], email="Erika@Example.org")
-    with pytest.raises(DomainError) as error:
-        register(event, tables[1], email="erika@example.org")
-    assert error.value.code == "duplicate" and error.value.field == "email"
-    assert Registration.objects.count() == 1
+    first = register(event, tables[0], email="Erika@Example.org")
+    again = register(event, tables[1], email="erika@example.org")
+    assert again.pk is None and again.status == S.PENDING
+    assert list(Registration.objects.values_list("pk", flat=True)) == [first.pk]
 
 
 def test_database_constraint_rejects_a_second_active_registration(event):
@@ -173,7 +172,7 @@ def test_waiting_person_for_a_full_table_is_skipped_for_one_that_fits(event, tab
 
 def test_late_confirmation_after_hold_expired_queues_behind_the_waiting_list(event, tables):
     late = register(event, tables[0], email="late@example.org")
-    Registration.objects.filter(pk=late.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    Registration.objects.filter(pk=late.pk).update(held_until=timezone.now() - timedelta(seconds=1))
     other = register(event, tables[0], email="o@example.org")
     services.registration_confirm(registration_id=other.pk)
     # table 0 has one place left (late's hold ran out): late confirms and gets it
@@ -264,19 +263,31 @@ def test_event_without_published_flag_takes_no_registrations(db):
         register(event)
 
 
-def test_a_group_holds_its_places_together_and_never_overfills(event, tables):
+def test_an_unconfirmed_group_holds_one_place_and_takes_the_rest_when_it_confirms(event, tables):
     group = register(event, tables[0], email="g@example.org", places=2)
     assert group.status == S.PENDING
-    # table 0 (2 places) is now full: a single person waits
-    with pytest.raises(DomainError) as error:
-        register(event, tables[0], email="s@example.org")
-    assert error.value.code == "table_full"
-    # a group of 3 does not fit into the event's remaining 2 places
-    big = register(event, tables[1], email="big@example.org", places=3, join_waiting_list=True)
+    assert Registration.objects.filter(event=event).held_places(timezone.now()) == (
+        1,
+        {tables[0].pk: 1},
+    )
+    # a group of 4 does not fit into the event's remaining 3 places
+    big = register(event, tables[1], email="big@example.org", places=4, join_waiting_list=True)
     assert big.status == S.WAITING
-    from beteiligung.selectors import held_places
+    group, _changed = services.registration_confirm(registration_id=group.pk)
+    assert group.status == S.CONFIRMED
+    assert Registration.objects.filter(event=event).held_places(timezone.now()) == (
+        2,
+        {tables[0].pk: 2},
+    )
 
-    assert held_places(event_id=event.pk) == (2, {tables[0].pk: 2})
+
+def test_a_group_that_no_longer_fits_when_it_confirms_joins_the_waiting_list(event, tables):
+    group = register(event, tables[0], email="g@example.org", places=2)
+    single = register(event, tables[0], email="s@example.org")  # the table's second place
+    services.registration_confirm(registration_id=single.pk)
+    group, _changed = services.registration_confirm(registration_id=group.pk)
+    assert group.status == S.WAITING and group.email_confirmed_at
+    assert OutboxMessage.objects.filter(kind="beteiligung.waiting", recipient="g@example.org")
 
 
 def test_move_up_skips_a_group_that_does_not_fit_for_one_that_does(event, tables):
@@ -319,83 +330,41 @@ def test_a_group_too_big_for_the_free_places_is_told_how_many_are_left(event, ta
     assert "noch 1" in str(error.value)
 
 
-def test_the_count_under_the_lock_agrees_with_the_selector(event, tables):
-    """registration_create counts with plain SQL; selectors.held_places is the ORM form."""
-    from beteiligung.selectors import held_places
-
+def test_the_one_rule_counts_confirmed_groups_and_one_place_per_running_hold(event, tables):
     now = timezone.now()
     event.capacity = 20
     event.save()
     RegistrationFactory(event=event, table=tables[0], status=S.CONFIRMED, places=2)
     RegistrationFactory(
-        event=event, table=tables[1], status=S.PENDING, expires_at=now + timedelta(minutes=5)
+        event=event,
+        table=tables[1],
+        status=S.PENDING,
+        places=3,
+        held_until=now + timedelta(minutes=5),
     )
     RegistrationFactory(
-        event=event, table=tables[1], status=S.PENDING, expires_at=now - timedelta(minutes=1)
+        event=event, table=tables[1], status=S.PENDING, held_until=now - timedelta(minutes=1)
     )
+    RegistrationFactory(event=event, table=tables[1], status=S.PENDING, held_until=None)
     RegistrationFactory(event=event, table=tables[0], status=S.WAITING)
     RegistrationFactory(event=event, table=tables[0], status=S.CANCELLED)
     RegistrationFactory(event=event, table=None, status=S.CONFIRMED, places=3)
     RegistrationFactory(table=None, status=S.CONFIRMED)  # another event
 
-    total, per_table, capacity = services._places_under_lock(event_id=event.pk, now=now)
-    assert (total, per_table) == held_places(event_id=event.pk, now=now)
-    assert (total, per_table) == (6, {tables[0].pk: 2, tables[1].pk: 1})
-    assert capacity == {t.pk: t.capacity for t in tables}
+    held = Registration.objects.filter(event=event).held_places(now)
+    assert held == (6, {tables[0].pk: 2, tables[1].pk: 1})
+    from beteiligung.selectors import event_availability, event_list_public
+
+    assert event_availability(event=event, now=now)[0] == 20 - 6
+    assert event_list_public(now=now).get(pk=event.pk).held == 6
 
 
-def test_registration_decides_on_the_capacity_in_the_database_not_on_the_callers_copy(
-    event, tables
-):
-    """The view passes a cached copy of the event and its tables; the lock re-reads them."""
-    stale_event, stale_tables = event, list(tables)  # event 4 places, tables 2 + 2
-
-    def register_with_copy(table, email, **kwargs):
-        return services.registration_create(
-            event_id=event.pk,
-            name="Erika Muster",
-            email=email,
-            kind=Registration.Kind.CITIZEN,
-            consent=True,
-            table_id=table.pk,
-            event=stale_event,
-            tables=stale_tables,
-            **kwargs,
-        )
-
-    type(tables[0]).objects.filter(pk=tables[0].pk).update(capacity=1)
-    assert register_with_copy(tables[0], "a@example.org").status == S.PENDING
-    with pytest.raises(DomainError) as error:
-        register_with_copy(tables[0], "b@example.org")
-    assert error.value.code == "table_full"
-
-    type(event).objects.filter(pk=event.pk).update(capacity=1)
-    with pytest.raises(DomainError) as error:
-        register_with_copy(tables[1], "c@example.org")
-    assert error.value.code == "full"
-
-    # A table deleted after the copy was taken: a clear message, no database error.
-    type(event).objects.filter(pk=event.pk).update(capacity=10)
-    type(tables[1]).objects.filter(pk=tables[1].pk).delete()
-    with pytest.raises(DomainError) as error:
-        register_with_copy(tables[1], "d@example.org", join_waiting_list=True)
-    assert error.value.field == "table"
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("enabled, inside", [(True, "off"), (False, "on")])
-def test_a_new_registration_commits_without_waiting_for_the_disk_flush(
-    settings, monkeypatch, enabled, inside
-):
-    from django.db import connection, transaction
-
-    from tests.beteiligung.factories import EventTableFactory
+def test_registration_commits_durably(event, tables, monkeypatch):
+    """A registration the visitor is told about survives a database crash."""
+    from django.db import connection
 
     if connection.vendor != "postgresql":
-        pytest.skip("synchronous_commit is a PostgreSQL setting")
-    event = EventFactory(capacity=4)
-    tables = [EventTableFactory(event=event, capacity=2)]
-    settings.BETEILIGUNG_REGISTRATION_ASYNC_COMMIT = enabled
+        pytest.fail("This test needs PostgreSQL (synchronous_commit).")
     seen = []
 
     def show():
@@ -405,71 +374,14 @@ def test_a_new_registration_commits_without_waiting_for_the_disk_flush(
 
     monkeypatch.setattr(services, "_after_capacity_check", show)
     register(event, tables[0])
-    show()  # SET LOCAL ends with the registration's transaction
-    assert seen == [inside, "on"]
-    # The confirmation, which makes the place count, commits synchronously.
-    registration = Registration.objects.get()
-    monkeypatch.setattr(services, "_lock_event", lambda *a, **k: show())
-    services.registration_confirm(registration_id=registration.pk)
-    assert seen[-1] == "on"
-    # Inside a caller's transaction the setting would outlive the registration: not used.
-    monkeypatch.setattr(services, "_after_capacity_check", show)
-    with transaction.atomic():
-        register(event, tables[0], email="other@example.org")
-    assert seen[-1] == "on"
+    assert seen == ["on"]
 
 
-@pytest.mark.parametrize("guess", [True, False])
-def test_a_wrong_guess_before_the_lock_is_corrected_in_row_and_e_mail(
-    event, tables, monkeypatch, guess
-):
-    """The row and its e-mail are written before the lock with the likely outcome; the
-    decision under the lock corrects both when the guess was wrong."""
-    monkeypatch.setattr(services, "_places_look_free", lambda *args: guess)
-    register(event, tables[0], email="a@example.org", join_waiting_list=True)
-    register(event, tables[0], email="b@example.org", join_waiting_list=True)
-    third = register(event, tables[0], email="c@example.org", join_waiting_list=True)
-    statuses = dict(Registration.objects.filter(event=event).values_list("email", "status"))
-    assert statuses == {
-        "a@example.org": S.PENDING,
-        "b@example.org": S.PENDING,
-        "c@example.org": S.WAITING,  # table 0 has 2 places
-    }
-    assert third.status == S.WAITING and third.waiting_since is not None
-    bodies = dict(
-        OutboxMessage.objects.filter(kind="beteiligung.opt_in").values_list("recipient", "body")
-    )
-    waiting_text = "Zurzeit ist kein Platz frei"
-    assert waiting_text in bodies["c@example.org"]
-    assert waiting_text not in bodies["a@example.org"] + bodies["b@example.org"]
-    for email in ("a@example.org", "b@example.org"):
-        assert Registration.objects.get(email=email).waiting_since is None
-
-
-def test_a_refused_registration_leaves_neither_row_nor_e_mail(event, tables, monkeypatch):
-    monkeypatch.setattr(services, "_places_look_free", lambda *args: True)
+def test_a_refused_registration_leaves_neither_row_nor_e_mail(event, tables):
     register(event, tables[0], email="a@example.org", places=2)
+    services.registration_confirm(registration_id=Registration.objects.get().pk)
     with pytest.raises(DomainError) as error:
         register(event, tables[0], email="b@example.org")
     assert error.value.code == "table_full"
     assert not Registration.objects.filter(email="b@example.org").exists()
     assert not OutboxMessage.objects.filter(recipient="b@example.org").exists()
-
-
-def test_the_guess_follows_the_last_outcome_at_the_same_table(event, tables, monkeypatch):
-    from beteiligung import selectors
-
-    services._last_outcome.clear()
-    register(event, tables[0], email="a@example.org", places=2)
-    third = register(event, tables[0], email="c@example.org", join_waiting_list=True)
-    assert third.status == S.WAITING
-
-    def no_cache_read(**kwargs):
-        raise AssertionError("the last outcome is known: no count needed")
-
-    monkeypatch.setattr(selectors, "event_availability", no_cache_read)
-    now = timezone.now()
-    assert services._places_look_free(event, tables[0], 1, now) is False
-    # A group, or a table without a known outcome, asks the page's count instead.
-    with pytest.raises(AssertionError):
-        services._places_look_free(event, tables[1], 1, now)

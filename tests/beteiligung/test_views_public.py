@@ -25,7 +25,7 @@ def form_data(tables, **overrides):
         "organisation": "Quartiersverein Nord",
         "kind": "provider",
         "places": "1",
-        "table": str(tables[0].pk),
+        "table": str(tables[0].pk) if tables else "",
         "needs_step_free": "on",
         "needs_other": "Leichte Sprache",
         "consent": "on",
@@ -69,26 +69,49 @@ def test_registration_redirects_to_the_check_your_mail_page(client, event, table
     assert client.get(response.url).status_code == 200
 
 
+def _field_error(html, field):
+    """The text of the error list rendered next to a field (beteiligung/_field.html)."""
+    marker = f'id="id_{field}_error"'
+    assert marker in html, f"no error next to {field}"
+    return html.split(marker, 1)[1].split("</ul>", 1)[0]
+
+
 @pytest.mark.parametrize(
-    ("overrides", "field_error"),
+    ("field", "value", "field_error"),
     [
-        ({"email": "not-an-email"}, "gültige E-Mail-Adresse"),
-        ({"consent": ""}, "stimmen Sie der Verarbeitung"),
-        ({"name": ""}, "Dieses Feld ist zwingend erforderlich"),
-        ({"table": "999999"}, "Thementisch"),
+        ("email", "not-an-email", "gültige E-Mail-Adresse"),
+        ("consent", "", "stimmen Sie der Verarbeitung"),
+        ("name", "", "Dieses Feld ist zwingend erforderlich"),
+        ("table", "999999", "Auswahl"),
+        ("places", "0", "größer oder gleich 1"),
     ],
 )
-def test_bad_input_shows_a_message_and_keeps_the_entries(
-    client, event, tables, overrides, field_error
+def test_bad_input_shows_a_message_next_to_the_field_and_keeps_the_entries(
+    client, event, tables, field, value, field_error
 ):
-    response = client.post(url(event), form_data(tables, **overrides))
+    response = client.post(url(event), form_data(tables, **{field: value}))
     assert response.status_code == 400
     html = response.content.decode()
-    assert field_error in html
+    assert field_error in _field_error(html, field)
     assert 'aria-invalid="true"' in html
     assert 'value="Quartiersverein Nord"' in html
-    assert "Erika &lt;b&gt;Muster&lt;/b&gt;" in html or not overrides.get("name", "x")
+    assert ">Leichte Sprache<" in html or 'value="Leichte Sprache"' in html
+    if field != "name":
+        assert 'value="Erika &lt;b&gt;Muster&lt;/b&gt;"' in html
+    if field != "email":
+        assert 'value="erika@example.org"' in html
     assert Registration.objects.count() == 0
+
+
+def test_bad_input_is_explained_in_the_visitors_language(client, event, tables):
+    client.cookies["django_language"] = "en"
+    response = client.post(url(event), form_data(tables, email="not-an-email", places="0"))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Please enter a valid e-mail address" in _field_error(html, "email")
+    assert "greater than or equal to 1" in _field_error(html, "places")
+    assert 'value="Quartiersverein Nord"' in html
+    assert "gültige E-Mail-Adresse" not in html
 
 
 def test_full_table_is_explained_and_entries_kept(client, event, tables):
@@ -116,12 +139,63 @@ def test_closed_registration_window_is_explained(client, event, tables):
     assert "Anmeldefrist" in html and 'value="erika@example.org"' in html
 
 
-def test_double_submit_is_explained_not_duplicated(client, event, tables):
-    assert client.post(url(event), form_data(tables)).status_code == 302
-    response = client.post(url(event), form_data(tables))
-    assert response.status_code == 409
-    assert "besteht schon eine Anmeldung" in response.content.decode()
+def test_a_known_address_gets_the_same_answer_and_its_owner_an_e_mail(client, event, tables):
+    first = client.post(url(event), form_data(tables))
+    again = client.post(url(event), form_data(tables, name="Jemand anders"))
+    assert (again.status_code, again.url) == (first.status_code, first.url)
     assert Registration.objects.count() == 1
+    mail = OutboxMessage.objects.get(kind="beteiligung.already_registered")
+    assert mail.recipient == "erika@example.org"
+    assert Registration.objects.get().get_confirm_url() in mail.body
+    # once a day at most
+    client.post(url(event), form_data(tables))
+    assert OutboxMessage.objects.filter(kind="beteiligung.already_registered").count() == 1
+
+
+def test_a_full_table_answers_alike_for_known_and_unknown_addresses(client, event, tables):
+    client.post(url(event), form_data(tables))  # erika holds one of the two places
+    RegistrationFactory(event=event, table=tables[0])
+    known = client.post(url(event), form_data(tables))
+    unknown = client.post(url(event), form_data(tables, email="new@example.org"))
+    assert known.status_code == unknown.status_code == 409
+    assert "ist ausgebucht" in known.content.decode()
+    known = client.post(url(event), form_data(tables, join_waiting_list="on"))
+    unknown = client.post(
+        url(event), form_data(tables, email="new@example.org", join_waiting_list="on")
+    )
+    assert known.status_code == unknown.status_code == 302
+    assert known.url == unknown.url and "warteliste=1" in known.url
+
+
+def test_a_closed_window_answers_alike_for_known_and_unknown_addresses(client, event, tables):
+    client.post(url(event), form_data(tables))
+    event.registration_opens_at = timezone.now() - timedelta(days=5)
+    event.registration_closes_at = timezone.now() - timedelta(days=1)
+    event.save()
+    known = client.post(url(event), form_data(tables))
+    unknown = client.post(url(event), form_data(tables, email="new@example.org"))
+    assert known.status_code == unknown.status_code == 400
+    for response in (known, unknown):
+        assert "Anmeldefrist" in response.content.decode()
+    assert not OutboxMessage.objects.filter(kind="beteiligung.already_registered").exists()
+
+
+def test_a_script_cannot_make_a_40_place_event_look_full(client, settings):
+    """Unconfirmed sign-ups hold one place each, and those from one address at most a few."""
+    settings.BETEILIGUNG_RATE_LIMIT = 0  # the hold rules alone, not the rate limit
+    event = EventFactory(capacity=40)
+    for i in range(60):
+        response = client.post(
+            url(event),
+            form_data([], email=f"bot{i}@example.org", places="5", join_waiting_list="on"),
+        )
+        assert response.status_code == 302
+    free = event.capacity - Registration.objects.filter(event=event).held_places(timezone.now())[0]
+    assert free >= 40 - settings.BETEILIGUNG_UNCONFIRMED_HOLDS_PER_CLIENT
+    assert "Noch 38 Plätze frei" in client.get(url(event)).content.decode()
+    # Another visitor still gets a place and holds it.
+    other = client.post(url(event), form_data([], email="real@example.org"), REMOTE_ADDR="10.0.0.7")
+    assert other.status_code == 302 and "warteliste" not in other.url
 
 
 def test_honeypot_stores_nothing_but_looks_like_success(client, event, tables):
@@ -317,124 +391,66 @@ def test_group_size_is_limited_with_a_clear_message(client, event, tables, setti
     assert Registration.objects.get().places == 2
 
 
-def _free_line(html):
-    return [line for line in html.splitlines() if "Platz frei" in line or "Plätze frei" in line][0]
-
-
-def test_anonymous_event_page_is_cached_with_each_visitors_own_csrf_token(event, tables):
-    from django.test import Client
-
-    from beteiligung.page_cache import CSRF_PLACEHOLDER
-
-    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
-    html_first = first.get(url(event)).content.decode()
-    response = second.get(url(event))
-    html_second = response.content.decode()
-    assert CSRF_PLACEHOLDER not in html_first + html_second
-    token = response.cookies["csrftoken"].value
-    assert len(token) == 32
-    # The cached copy carries the second visitor's token, and it is accepted.
-    marker = 'name="csrfmiddlewaretoken" value="'
-    form_token = html_second.split(marker, 1)[1].split('"', 1)[0]
-    assert form_token != html_first.split(marker, 1)[1].split('"', 1)[0]
-    posted = second.post(url(event), form_data(tables, csrfmiddlewaretoken=form_token))
-    assert posted.status_code == 302
-
-
-def test_cached_event_page_shows_new_registrations_within_seconds_and_other_changes_at_once(
+def test_a_staff_change_to_tables_or_programme_reaches_the_next_visitor(
     client, event, tables, django_capture_on_commit_callbacks
 ):
-    from django.core.cache import cache
-
-    from beteiligung import page_cache
-
-    def free_line():
-        # The held counts are cached for a moment too (selectors.HELD_CACHE_SECONDS): drop
-        # them, so the line shows whether the *page* was served from the cache.
-        cache.delete(f"beteiligung:held:{event.pk}")
-        return _free_line(client.get(url(event)).content.decode())
-
-    assert "Noch 4 Plätze frei" in free_line()
+    assert "Wohnen" in client.get(url(event)).content.decode()  # fragments now cached
     with django_capture_on_commit_callbacks(execute=True):
-        registration = services.registration_create(
-            event_id=event.pk,
-            name="Max",
-            email="max@example.org",
-            kind="citizen",
-            consent=True,
-            table_id=tables[0].pk,
-        )
-    # A new registration does not throw the page away (bursts of sign-ups) ...
-    assert "Noch 4 Plätze frei" in free_line()
-    # ... it shows once the stored page runs out (PAGE_SECONDS).
-    assert page_cache.PAGE_SECONDS <= 5
-    cache.delete(f"beteiligung:page:de:{event.slug}")
-    assert "Noch 3 Plätze frei" in free_line()
-    # Any other change of a registration (here: a cancellation) is shown at once.
-    with django_capture_on_commit_callbacks(execute=True):
-        services.registration_cancel(registration_id=registration.pk)
-    assert "Noch 4 Plätze frei" in free_line()
-
-
-def test_event_page_is_not_served_from_cache_with_a_query_or_a_session(client, event, tables):
-    client.get(url(event))
-    invited = client.get(url(event) + "?code=ABC").content.decode()
-    assert 'value="ABC"' in invited or "ABC" in invited
-
-
-def test_registration_reads_the_event_and_tables_from_the_cached_copy(client, event, tables):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.post(url(event), form_data(tables, email="first@example.org"))  # caches the copy
-    with CaptureQueriesContext(connection) as queries:
-        response = client.post(url(event), form_data(tables, email="second@example.org"))
-    assert response.status_code == 302
-    statements = [q["sql"] for q in queries.captured_queries]
-    reads = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
-    # The lock (which re-reads capacity and window) and the count with the table capacities.
-    assert len(reads) == 2, reads
-    assert "FROM beteiligung_event WHERE id" in reads[0]
-    if connection.features.has_select_for_update:  # not on SQLite, the embedded default
-        assert reads[0].rstrip().endswith("FOR UPDATE")
-    assert "UNION ALL" in reads[1]
-    inserts = [sql for sql in statements if sql.lstrip().upper().startswith("INSERT")]
-    assert len(inserts) == 2  # the registration and its e-mail
-
-
-def test_a_staff_change_to_tables_or_programme_reaches_the_next_visitor(client, event, tables):
-    from tests.beteiligung.factories import EventTableFactory
-
-    client.post(url(event), form_data(tables, email="first@example.org"))  # caches the copy
-    tables[0].title = "Wohnen und Nachbarschaft"
-    tables[0].save()
-    new_table = EventTableFactory(event=event, title="Arbeit", capacity=2, position=2)
-    ProgrammeItemFactory(event=event, title="Abschlussrunde")
-    html = client.get(url(event) + "?code=").content.decode()  # not the whole-page cache
+        tables[0].title = "Wohnen und Nachbarschaft"
+        tables[0].save()
+        ProgrammeItemFactory(event=event, title="Abschlussrunde")
+    html = client.get(url(event)).content.decode()
     assert "Wohnen und Nachbarschaft" in html
     assert "Abschlussrunde" in html
-    response = client.post(
-        url(event), form_data(tables, email="second@example.org", table=str(new_table.pk))
-    )
-    assert response.status_code == 302
-    assert Registration.objects.get(email="second@example.org").table == new_table
-    event.published = False
-    event.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        event.published = False
+        event.save()
     assert client.post(url(event), form_data(tables, email="third@example.org")).status_code == 404
 
 
-def test_kept_event_copies_are_private_and_never_outlive_an_emptied_cache(event, tables):
-    from django.core.cache import cache
+def test_cached_page_parts_carry_no_csrf_token_each_visitor_gets_their_own(event, tables):
+    from django.test import Client
 
-    from beteiligung import page_cache, selectors
+    marker = 'name="csrfmiddlewaretoken" value="'
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    html_first = first.get(url(event)).content.decode()
+    html_second = second.get(url(event)).content.decode()  # served from the cached fragments
+    token_first = html_first.split(marker, 1)[1].split('"', 1)[0]
+    token_second = html_second.split(marker, 1)[1].split('"', 1)[0]
+    assert token_first not in html_second and token_second not in html_first
+    posted = second.post(url(event), form_data(tables, csrfmiddlewaretoken=token_second))
+    assert posted.status_code == 302
 
-    first = selectors.event_get_public_cached(slug=event.slug)
-    first.capacity = 0  # the registration path refreshes fields on its copy
-    second = selectors.event_get_public_cached(slug=event.slug)
-    assert second is not first and second.capacity == event.capacity
-    assert [t.title for t in second.tables.all()] == ["Wohnen", "Bildung"]
-    version = page_cache.definition_version()
-    cache.clear()  # e.g. Redis restarted: the version must not count from the same start
-    assert page_cache.definition_version() != version
-    assert selectors.event_get_public_cached(slug="no-such-event") is None
-    assert "no-such-event" not in selectors._definitions
+
+def test_the_waiting_list_rule_and_position_are_shown_on_page_and_in_the_e_mail(
+    client, event, tables
+):
+    from beteiligung.waiting_list import RULE
+
+    html = client.get(url(event)).content.decode()
+    rule = str(RULE)
+    assert rule in html
+    RegistrationFactory(event=event, table=tables[0])
+    RegistrationFactory(event=event, table=tables[0])
+    first = _registration(event, tables, email="w1@example.org", join_waiting_list=True)
+    second = _registration(event, tables, email="w2@example.org", join_waiting_list=True)
+    services.registration_confirm(registration_id=first.pk)
+    services.registration_confirm(registration_id=second.pk)
+    mail = OutboxMessage.objects.get(kind="beteiligung.waiting", recipient="w2@example.org")
+    assert "Platz 2 der Warteliste" in mail.body
+    assert " ".join(rule.split()) in " ".join(mail.body.split())
+    manage = client.get(reverse("beteiligung:registration_manage", args=[second.make_token()]))
+    assert "Platz 2 der Warteliste" in manage.content.decode() and rule in manage.content.decode()
+
+
+def test_event_list_shows_changed_events_and_free_places_at_once(
+    client, event, tables, django_capture_on_commit_callbacks
+):
+    list_url = reverse("beteiligung:event_list")
+    assert "4 Plätze frei" in client.get(list_url).content.decode()  # cards now cached
+    RegistrationFactory(event=event, table=tables[0])
+    assert "3 Plätze frei" in client.get(list_url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        event.title = "Neuer Titel der Veranstaltung"
+        event.save()
+    assert "Neuer Titel der Veranstaltung" in client.get(list_url).content.decode()
