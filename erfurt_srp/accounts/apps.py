@@ -8,11 +8,14 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Konten")
 
     def ready(self):
+        from allauth.mfa.signals import authenticator_added
         from django.utils.module_loading import autodiscover_modules
 
         from erfurt_srp.core.registry import DemoSeeder, register_demo_seeder
 
-        from . import demo
+        from . import demo, signals
+
+        authenticator_added.connect(signals.record_mfa_on_activation)
 
         register_demo_seeder(DemoSeeder(key="accounts", seed=demo.seed, order=10))
         # Each app's invitations.py registers its invitation purposes (e.g. gremium.membership).
