@@ -76,6 +76,9 @@ def _run(extra_env: dict, *args: str) -> subprocess.CompletedProcess:
             "SECRET_KEY",
             "DATABASE_URL",
             "REDIS_URL",
+            "CACHE_URL",
+            "STATIC_ROOT",
+            "TRUSTED_PROXY_COUNT",
             "ALLOWED_HOSTS",
             "DJANGO_SETTINGS_MODULE",
             # set by the browser tests' conftest for Playwright; never part of a deployment
@@ -98,6 +101,7 @@ PRODUCTION = {
     "SECRET_KEY": secrets.token_urlsafe(64),
     "DATABASE_URL": "postgres://srp:secret@127.0.0.1:5432/erfurt_srp",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "CACHE_URL": "redis://127.0.0.1:6380/0",
     "ALLOWED_HOSTS": "sozialraumplanung.erfurt.de,127.0.0.1",
 }
 
@@ -113,6 +117,7 @@ def test_check_deploy_reports_no_issue_in_production_mode():
     [
         ("SECRET_KEY", "SECRET_KEY is not set"),
         ("DATABASE_URL", "DATABASE_URL is not set"),
+        ("REDIS_URL", "REDIS_URL is not set"),
     ],
 )
 def test_production_mode_stops_with_a_clear_message(missing, message):
