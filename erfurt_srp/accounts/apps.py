@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from allauth.mfa.signals import authenticator_added
+        from django.contrib.auth.signals import user_logged_in
         from django.utils.module_loading import autodiscover_modules
 
         from erfurt_srp.core.registry import DemoSeeder, register_demo_seeder
@@ -16,6 +17,7 @@ class AccountsConfig(AppConfig):
         from . import demo, signals
 
         authenticator_added.connect(signals.record_mfa_on_activation)
+        user_logged_in.connect(signals.remember_no_totp)
 
         register_demo_seeder(DemoSeeder(key="accounts", seed=demo.seed, order=10))
         # Each app's invitations.py registers its invitation purposes (e.g. gremium.membership).

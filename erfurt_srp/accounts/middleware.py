@@ -27,16 +27,20 @@ def session_passed_mfa(request) -> bool:
 _NO_TOTP_SESSION_KEY = "accounts_mfa_no_totp_user"
 
 
-def _has_totp(request) -> bool:
+def remember_totp_state(request, user) -> bool:
+    """Whether the account has TOTP; without, the session remembers that (one query per login)."""
     from allauth.mfa.models import Authenticator
 
-    user = request.user
-    if request.session.get(_NO_TOTP_SESSION_KEY) == str(user.pk):
-        return False
     found = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     if not found:
         request.session[_NO_TOTP_SESSION_KEY] = str(user.pk)
     return found
+
+
+def _has_totp(request) -> bool:
+    if request.session.get(_NO_TOTP_SESSION_KEY) == str(request.user.pk):
+        return False
+    return remember_totp_state(request, request.user)
 
 
 class MfaRequiredMiddleware:
