@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from standorte.models import District, ExportJob, Indicator, IndicatorValue, SocialArea
-from standorte.services import district_shapes_import
+from standorte.services import district_shapes_import, indicators_ensure_defaults
 from tests.browser.conftest import _axe_hooks, _playwright, browser, login_as, page  # noqa: F401
 
 DATA = Path(__file__).resolve().parents[2] / "standorte" / "data"
@@ -21,6 +21,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 
 def _areas_with_shapes():
+    indicators_ensure_defaults()  # a transactional test before may have flushed them
     area = SocialArea.objects.create(number=2, name="Großwohnsiedlungen Nord")
     index = Indicator.objects.get(key="sozialindex")
     for number, name, value in [
