@@ -146,3 +146,16 @@ def test_env_bool_parses_strictly(monkeypatch):
         env_bool("SRP_TEST_FLAG", False)
     monkeypatch.delenv("SRP_TEST_FLAG")
     assert env_bool("SRP_TEST_FLAG", True) is True
+
+
+def test_production_settings_do_not_change_under_pytest(monkeypatch):
+    """Test overrides live in settings_test.py: settings.py behaves the same inside pytest."""
+    import runpy
+
+    for key, value in PRODUCTION.items():
+        monkeypatch.setenv(key, value)
+    loaded = runpy.run_path(str(ROOT / "erfurt_srp" / "settings.py"))
+    assert loaded["CACHES"]["default"]["LOCATION"] == PRODUCTION["CACHE_URL"]
+    assert loaded["CELERY_TASK_ALWAYS_EAGER"] is False
+    assert "PASSWORD_HASHERS" not in loaded  # Django's PBKDF2 default
+    assert "whitenoise" in loaded["STORAGES"]["staticfiles"]["BACKEND"]
