@@ -112,6 +112,13 @@ def test_check_deploy_reports_no_issue_in_production_mode():
     assert "no issues" in result.stdout
 
 
+def test_check_deploy_warns_when_the_cache_shares_the_brokers_redis():
+    env = {key: value for key, value in PRODUCTION.items() if key != "CACHE_URL"}
+    result = _run(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "erfurt_srp.W001" in result.stdout + result.stderr
+
+
 @pytest.mark.parametrize(
     ("missing", "message"),
     [
