@@ -21,11 +21,12 @@ COPY . .
 RUN pip install -c constraints.txt . \
     && python manage.py compilemessages --ignore=.venv -v 0 \
     && DJANGO_DEBUG=0 SECRET_KEY=collectstatic-only DATABASE_URL=postgres://build@localhost/build \
-       python manage.py collectstatic --noinput -v 0 \
+       REDIS_URL=redis://build:6379/0 python manage.py collectstatic --noinput -v 0 \
     && useradd --system --uid 10001 --home-dir /app srp \
     && mkdir -p /data/media && chown -R srp /data
 
 USER srp
+# Port 8000 is for the TLS proxy on the compose network only (docker-compose.yml); do not publish it.
 EXPOSE 8000
 # WEB_CONCURRENCY sets the number of gunicorn workers (default 3).
 CMD ["gunicorn", "erfurt_srp.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--timeout", "60"]

@@ -5,7 +5,6 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -14,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
 
 from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.core import versioned_cache
@@ -54,31 +54,19 @@ def staff_required(view):
     return wrapper
 
 
-def client_address(request) -> str:
-    """The client's address; behind N trusted proxies, the N-th address from the right."""
-    proxies = settings.ALLAUTH_TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [p for p in forwarded if p]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def rate_limited(request, scope: str) -> bool:
-    """Count one attempt for this address; True once it exceeds the configured limit."""
+    """Count one attempt for the client address (REMOTE_ADDR, set by the core middleware behind
+    the proxy); True once it exceeds the configured limit."""
     limit = settings.BETEILIGUNG_RATE_LIMIT
     if not limit:
         return False
-    key = f"beteiligung:rl:{scope}:{client_address(request)}"
-    window = settings.BETEILIGUNG_RATE_WINDOW_SECONDS
-    cache.add(key, 0, window)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, window)
-        count = 1
-    return count > limit
+    return is_ratelimited(
+        request,
+        group=f"beteiligung:{scope}",
+        key="ip",
+        rate=f"{limit}/{settings.BETEILIGUNG_RATE_WINDOW_SECONDS}s",
+        increment=True,
+    )
 
 
 def _link_invalid(request, message=None, status=404):
@@ -158,7 +146,7 @@ def event_detail(request, slug):
                     invitation_code=data.get("invitation_code", ""),
                     places=data["places"],
                     consent=data["consent"],
-                    client=client_address(request),
+                    client=request.META.get("REMOTE_ADDR", ""),
                 )
             except DomainError as error:
                 add_domain_error_to_form(form, error)

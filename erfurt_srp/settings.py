@@ -1,15 +1,17 @@
 """Settings for erfurt-srp. The only module that reads the environment.
 
 Without DATABASE_URL / REDIS_URL the platform runs on SQLite with Celery eager and mail to the
-console, so `make run` works on a bare machine. DJANGO_DEBUG=0 selects production behaviour.
+console, so `make run` works on a bare machine. DJANGO_DEBUG=0 selects production behaviour and
+refuses to start without SECRET_KEY, DATABASE_URL and REDIS_URL. The test suite runs with
+erfurt_srp/settings_test.py, which imports this module and overrides what tests need.
 """
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -55,7 +57,6 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
 
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
@@ -88,6 +89,8 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "django_htmx",
+    "csp",
+    "django_ratelimit",
     "erfurt_srp.notifications",
     "erfurt_srp.discussion",
     "erfurt_srp.exports",
@@ -98,7 +101,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later reader of REMOTE_ADDR (rate limits) sees the client behind the proxy.
+    "erfurt_srp.core.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "erfurt_srp.core.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -152,13 +159,18 @@ else:
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Redis: Celery broker, result store, cache ---------------------------------------------
+# --- Redis: Celery broker and result store; cache (CACHE_URL) -------------------------------
 REDIS_URL = env("REDIS_URL")
+if not REDIS_URL and not DEBUG:
+    # Without a broker, tasks would run eagerly inside web requests and every process would keep
+    # its own cache (rate limits, drain flags): production refuses to start instead.
+    raise ImproperlyConfigured(
+        "REDIS_URL is not set. In production mode (DJANGO_DEBUG=0) set REDIS_URL to the Celery "
+        "broker, e.g. redis://redis:6379/0, and CACHE_URL to the cache's own Redis."
+    )
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
-# Tests run tasks eagerly even when REDIS_URL is set (same behaviour locally and in CI); the
-# worker tests in tests/notifications switch a real worker on for themselves.
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL or TESTING)
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -221,11 +233,15 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-if REDIS_URL and not TESTING:
+# The cache belongs in its own Redis with a memory limit and LRU eviction (docker-compose.yml:
+# redis-cache); on the broker's Redis an evicting policy would drop queued tasks. Without
+# CACHE_URL the cache shares REDIS_URL (development only; README).
+CACHE_URL = env("CACHE_URL", REDIS_URL)
+if CACHE_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": env("CACHE_URL", REDIS_URL),
+            "LOCATION": CACHE_URL,
             "KEY_PREFIX": "srp",
         }
     }
@@ -257,7 +273,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Sozialraumplanung Erfurt"
 # In production staff and admins must set up TOTP before they can use the platform.
 MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", not DEBUG)
-ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1)
+ACCOUNT_FORMS = {"signup": "erfurt_srp.accounts.forms.SignupForm"}
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 # Meeting reminders go out this many days before a meeting starts (gremium beat job).
 GREMIUM_REMINDER_DAYS = env_int("GREMIUM_REMINDER_DAYS", 2)
@@ -268,9 +284,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-if TESTING:
-    # Fast hashing keeps the suite quick; production keeps Django's PBKDF2 default.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # --- Beteiligung (public events) ------------------------------------------------------------
 # Minutes the confirmation link of a new registration (double opt-in) stays valid; afterwards
@@ -336,11 +349,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG or TESTING
+        if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = DEBUG
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 UPLOAD_ALLOWED_EXTENSIONS = [
     "pdf",
@@ -356,6 +369,20 @@ UPLOAD_ALLOWED_EXTENSIONS = [
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
+# --- Client address and rate limits ---------------------------------------------------------
+# Proxies in front of the app that append the peer they saw to X-Forwarded-For (the nginx of
+# docker-compose.yml: one). erfurt_srp.core.middleware.ClientAddressMiddleware sets REMOTE_ADDR
+# from it; allauth and django-ratelimit then read REMOTE_ADDR and nothing else.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1)
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
+RATELIMIT_USE_CACHE = "default"
+# django-ratelimit lists only django-redis and memcached as supported; Django's own RedisCache
+# would be too; django-redis is supported and shared between processes.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+if not CACHE_URL:
+    # Development without Redis (make run): one process, its local-memory cache is enough.
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
+
 # --- Security (production) ------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
@@ -370,6 +397,33 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# No inline script or style anywhere: scripts and styles come from /static/ (htmx is configured
+# by <meta name="htmx-config">, Leaflet styles its map through the CSSOM, which CSP allows).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Browser features no page of the platform uses, switched off (empty allow-list).
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
 
 # --- Legal texts (privacy notice, Impressum, accessibility statement) ----------------------
 # Contact address named in the legal pages; how long the operator keeps server and application

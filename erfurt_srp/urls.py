@@ -1,8 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from erfurt_srp.core import views as core_views
+
+# The admin has no login form of its own: /admin/login/ sends to allauth's login (second factor,
+# rate limits) and refuses logged-in accounts that are not staff.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", core_views.home, name="home"),

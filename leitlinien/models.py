@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from erfurt_srp.core.errors import DomainError
+from erfurt_srp.exports.leases import LeasedJob
 
 
 class Theme(models.Model):
@@ -400,10 +401,13 @@ def _plan_path(instance, filename):
     return f"leitlinien/plan/{instance.pk}/{filename}"
 
 
-class PlanExport(models.Model):
+class PlanExport(LeasedJob):
     """One background build of the integrated Sozialraumplan (PDF + DOCX) with its progress;
     when `round` is set, of one round's Abwägungstabelle (too large to build in a request);
-    when `report` is set, of a progress report."""
+    when `report` is set, of a progress report.
+
+    Leased (erfurt_srp.exports.leases): the task's hard time limit (tasks.plan_export_build) is
+    shorter than LEASE, so a row still waiting or running after its lease lost its worker."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("wartet")

@@ -20,6 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
+from erfurt_srp.exports import leases
 from erfurt_srp.exports.docx import add_table, document_bytes, new_document
 
 from .models import PlanExport
@@ -344,10 +345,17 @@ def _build_report(export_id: int) -> PlanExport:
 
 
 def plan_build(export_id: int) -> PlanExport | None:
-    """Build one export; return None when another process already took it."""
-    claimed = PlanExport.objects.filter(pk=export_id, status=PlanExport.Status.QUEUED).update(
+    """Build one export; return None when another process already took it.
+
+    A running row whose lease has run out lost its worker: a redelivered task takes it over."""
+    now = timezone.now()
+    waiting = leases.claimable(
+        waiting=PlanExport.Status.QUEUED, running=PlanExport.Status.RUNNING, now=now
+    )
+    claimed = PlanExport.objects.filter(waiting, pk=export_id).update(
         status=PlanExport.Status.RUNNING,
-        started_at=timezone.now(),
+        lease_until=PlanExport.new_lease(now),
+        started_at=now,
         progress=5,
         step=_("Inhalte werden zusammengestellt"),
     )

@@ -19,6 +19,7 @@ from erfurt_srp.core.legal import PRIVACY_NOTICE_VERSION
 from erfurt_srp.discussion.models import Comment
 from erfurt_srp.discussion.sanitize import sanitize_comment
 from erfurt_srp.discussion.services import comment_create, comment_hide
+from erfurt_srp.exports import leases
 from erfurt_srp.notifications.services import message_queue, message_queue_bulk
 
 from .models import (
@@ -732,13 +733,17 @@ def round_table_export_request(*, round: ConsultationRound, actor) -> PlanExport
 
     with transaction.atomic():
         ConsultationRound.objects.select_for_update().get(pk=round.pk)
+        plan_exports_expire_stale()
         running = PlanExport.objects.filter(
             round=round, status__in=[PlanExport.Status.QUEUED, PlanExport.Status.RUNNING]
         ).first()
         if running:
             return running
         export = PlanExport.objects.create(
-            round=round, requested_by=actor, step=_("wartet auf den Start")
+            round=round,
+            requested_by=actor,
+            step=_("wartet auf den Start"),
+            lease_until=PlanExport.new_lease(),
         )
         export_id = export.pk
         transaction.on_commit(lambda: plan_export_build_task.delay(export_id))
@@ -822,6 +827,7 @@ def plan_export_request(*, actor, enqueue: bool = True) -> PlanExport:
     from .tasks import plan_export_build as plan_export_build_task
 
     with transaction.atomic():
+        plan_exports_expire_stale()
         recent = timezone.now() - timedelta(minutes=30)
         running = (
             PlanExport.objects.select_for_update()
@@ -835,11 +841,23 @@ def plan_export_request(*, actor, enqueue: bool = True) -> PlanExport:
         )
         if running and enqueue:
             return running
-        export = PlanExport.objects.create(requested_by=actor, step=_("wartet auf den Start"))
+        export = PlanExport.objects.create(
+            requested_by=actor, step=_("wartet auf den Start"), lease_until=PlanExport.new_lease()
+        )
         export_id = export.pk
         if enqueue:
             transaction.on_commit(lambda: plan_export_build_task.delay(export_id))
     return export
+
+
+def plan_exports_expire_stale() -> int:
+    """Mark builds whose worker is gone (lease run out) failed, so they can be built again."""
+    return leases.expire_stale(
+        PlanExport.objects.all(),
+        active=[PlanExport.Status.QUEUED, PlanExport.Status.RUNNING],
+        failed=PlanExport.Status.FAILED,
+        step=_("abgebrochen"),
+    )
 
 
 def pending_public_comments_purge(*, now=None) -> int:

@@ -771,6 +771,7 @@ def plan_index(request):
     denied = _require_plan_reader(request)
     if denied:
         return denied
+    services.plan_exports_expire_stale()
     return render(
         request,
         "leitlinien/plan_index.html",
@@ -793,6 +794,7 @@ def plan_detail(request, pk):
     denied = _require_plan_reader(request)
     if denied:
         return denied
+    services.plan_exports_expire_stale()
     export = get_object_or_404(PlanExport.objects.select_related("round", "report"), pk=pk)
     _require_staff_for_report(request, export)
     template = "leitlinien/_plan_status.html" if request.htmx else "leitlinien/plan_detail.html"

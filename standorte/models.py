@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from erfurt_srp.exports.leases import LeasedJob
+
 DEMO_LABEL = _("Demo-Werte")
 GEOPORTAL_ATTRIBUTION = "Geoportal Erfurt, Landeshauptstadt Erfurt, DL-DE/BY-2.0"
 
@@ -415,8 +417,11 @@ def _export_path(instance, filename):
     return f"standorte/exports/{timezone.now():%Y/%m}/{instance.pk}/{filename}"
 
 
-class ExportJob(models.Model):
-    """A requested export: built in the background, stored, then offered for download."""
+class ExportJob(LeasedJob):
+    """A requested export: built in the background, stored, then offered for download.
+
+    Leased (erfurt_srp.exports.leases): the task's hard time limit (tasks.export_job_run) is
+    shorter than LEASE, so a row still pending or running after its lease lost its worker."""
 
     class Format(models.TextChoices):
         PDF = "pdf", _("PDF (Drucksache)")

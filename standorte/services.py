@@ -223,11 +223,24 @@ def export_job_request(
             date_to=None if recommendation else date_to,
             total=total,
             requested_by=actor,
+            lease_until=ExportJob.new_lease(),
         )
         from .tasks import export_job_run as export_job_run_task
 
         transaction.on_commit(lambda: export_job_run_task.delay(job.pk))
     return job
+
+
+def export_jobs_expire_stale() -> int:
+    """Mark export jobs whose worker is gone (lease run out) failed, so they can be retried."""
+    from erfurt_srp.exports import leases
+
+    return leases.expire_stale(
+        ExportJob.objects.all(),
+        status_field="state",
+        active=[ExportJob.State.PENDING, ExportJob.State.RUNNING],
+        failed=ExportJob.State.FAILED,
+    )
 
 
 # --- deliberation and recommendations ---------------------------------------------------------

@@ -16,16 +16,23 @@ from .models import ExportJob
 logger = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True, max_retries=2)
+# The hard time limit stays below ExportJob.LEASE: a job still running after its lease lost its
+# worker (erfurt_srp.exports.leases).
+@shared_task(acks_late=True, max_retries=2, soft_time_limit=1500, time_limit=1560)
 def export_job_run(job_id: int) -> None:
-    """Build an export file and store it; idempotent (a finished job is left alone)."""
+    """Build an export file and store it; idempotent (a finished job is left alone, a running
+    one too unless its lease has run out)."""
     with transaction.atomic():
         job = ExportJob.objects.select_for_update(skip_locked=True).filter(pk=job_id).first()
-        if job is None or job.state in (ExportJob.State.DONE, ExportJob.State.RUNNING):
+        if job is None or job.state == ExportJob.State.DONE:
+            return
+        now = timezone.now()
+        if job.state == ExportJob.State.RUNNING and job.lease_until and job.lease_until >= now:
             return
         job.state = ExportJob.State.RUNNING
         job.progress = 0
-        job.save(update_fields=["state", "progress"])
+        job.lease_until = ExportJob.new_lease(now)
+        job.save(update_fields=["state", "progress", "lease_until"])
     recommendations = list(
         selectors.recommendations_for_export(
             recommendation_id=job.recommendation_id,

@@ -423,12 +423,14 @@ def export_page(request):
                 _("Der Export wird erstellt. Diese Seite zeigt, wann er fertig ist."),
             )
             return redirect(job.get_absolute_url())
+    services.export_jobs_expire_stale()
     jobs = ExportJob.objects.filter(requested_by=request.user).order_by("-created_at")[:20]
     return render(request, "standorte/export.html", {"form": form, "jobs": jobs})
 
 
 def _job_for_user(user, pk) -> ExportJob:
     permissions.require_manage(user)
+    services.export_jobs_expire_stale()
     job = get_object_or_404(ExportJob, pk=pk)
     if job.requested_by_id != user.pk and not user.is_superuser:
         raise Http404

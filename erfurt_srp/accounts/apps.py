@@ -8,10 +8,15 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Konten")
 
     def ready(self):
+        from allauth.mfa.signals import authenticator_added
+        from django.contrib.auth.signals import user_logged_in
+
         from erfurt_srp.core.registry import DemoSeeder, register_demo_seeder
 
-        from . import demo, my_data, personal_data
+        from . import demo, my_data, personal_data, signals
 
+        authenticator_added.connect(signals.record_mfa_on_activation)
+        user_logged_in.connect(signals.remember_no_totp)
         personal_data.register(
             key="accounts",
             label=_("Ihr Konto"),

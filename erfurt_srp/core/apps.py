@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "erfurt_srp.core"
     label = "core"
     verbose_name = _("Kern")
+
+    def ready(self):
+        from . import checks  # noqa: F401  registers the deployment checks

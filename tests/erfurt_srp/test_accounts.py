@@ -2,7 +2,6 @@
 
 import pytest
 from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.urls import reverse
 
@@ -112,9 +111,11 @@ def test_staff_without_totp_is_sent_to_mfa_setup(client, request, mfa_required, 
     assert client.get("/healthz").status_code in (200, 503)
 
 
-def test_staff_with_totp_passes(client, staff_user, mfa_required):
-    Authenticator.objects.create(user=staff_user, type=Authenticator.Type.TOTP, data={})
-    client.force_login(staff_user)
+def test_staff_with_totp_passes_after_the_second_factor(client, staff_user, mfa_required):
+    from tests.erfurt_srp.test_login_security import activate_totp, login_with_totp
+
+    secret = activate_totp(staff_user)
+    login_with_totp(client, staff_user, secret)
     assert client.get("/").status_code == 200
 
 

@@ -76,6 +76,9 @@ def _run(extra_env: dict, *args: str) -> subprocess.CompletedProcess:
             "SECRET_KEY",
             "DATABASE_URL",
             "REDIS_URL",
+            "CACHE_URL",
+            "STATIC_ROOT",
+            "TRUSTED_PROXY_COUNT",
             "ALLOWED_HOSTS",
             "DJANGO_SETTINGS_MODULE",
             # set by the browser tests' conftest for Playwright; never part of a deployment
@@ -98,6 +101,7 @@ PRODUCTION = {
     "SECRET_KEY": secrets.token_urlsafe(64),
     "DATABASE_URL": "postgres://srp:secret@127.0.0.1:5432/erfurt_srp",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "CACHE_URL": "redis://127.0.0.1:6380/0",
     "ALLOWED_HOSTS": "sozialraumplanung.erfurt.de,127.0.0.1",
 }
 
@@ -108,11 +112,19 @@ def test_check_deploy_reports_no_issue_in_production_mode():
     assert "no issues" in result.stdout
 
 
+def test_check_deploy_warns_when_the_cache_shares_the_brokers_redis():
+    env = {key: value for key, value in PRODUCTION.items() if key != "CACHE_URL"}
+    result = _run(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "erfurt_srp.W001" in result.stdout + result.stderr
+
+
 @pytest.mark.parametrize(
     ("missing", "message"),
     [
         ("SECRET_KEY", "SECRET_KEY is not set"),
         ("DATABASE_URL", "DATABASE_URL is not set"),
+        ("REDIS_URL", "REDIS_URL is not set"),
     ],
 )
 def test_production_mode_stops_with_a_clear_message(missing, message):
@@ -141,3 +153,16 @@ def test_env_bool_parses_strictly(monkeypatch):
         env_bool("SRP_TEST_FLAG", False)
     monkeypatch.delenv("SRP_TEST_FLAG")
     assert env_bool("SRP_TEST_FLAG", True) is True
+
+
+def test_production_settings_do_not_change_under_pytest(monkeypatch):
+    """Test overrides live in settings_test.py: settings.py behaves the same inside pytest."""
+    import runpy
+
+    for key, value in PRODUCTION.items():
+        monkeypatch.setenv(key, value)
+    loaded = runpy.run_path(str(ROOT / "erfurt_srp" / "settings.py"))
+    assert loaded["CACHES"]["default"]["LOCATION"] == PRODUCTION["CACHE_URL"]
+    assert loaded["CELERY_TASK_ALWAYS_EAGER"] is False
+    assert "PASSWORD_HASHERS" not in loaded  # Django's PBKDF2 default
+    assert "whitenoise" in loaded["STORAGES"]["staticfiles"]["BACKEND"]
