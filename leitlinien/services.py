@@ -14,11 +14,17 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from erfurt_srp.core.adminlog import scrub_admin_log
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.discussion.models import Comment
 from erfurt_srp.discussion.sanitize import sanitize_comment
 from erfurt_srp.discussion.services import comment_create, comment_hide
-from erfurt_srp.notifications.services import message_queue, message_queue_bulk
+from erfurt_srp.notifications.links import LINK_PLACEHOLDER
+from erfurt_srp.notifications.services import (
+    message_queue,
+    message_queue_bulk,
+    messages_delete_for_objects,
+)
 
 from .models import (
     Audience,
@@ -286,13 +292,34 @@ def _invitation_url(token: str) -> str:
     return settings.SITE_URL + reverse("leitlinien:invitation", kwargs={"token": token})
 
 
+ROUND_INVITATION_MAIL_KIND = "leitlinien.round_invitation"
+COMMENT_CONFIRMATION_MAIL_KIND = "leitlinien.comment_confirmation"
+
+
+def round_invitation_link_reissue(message) -> str:
+    """Outbox reissuer of a personal round link (its failed e-mail sent again): a new token, so
+    the link the failed e-mail held stops working."""
+    invitation = (
+        RoundInvitation.objects.select_for_update()
+        .filter(round_id=message.related_id, email__iexact=message.recipient)
+        .first()
+    )
+    if invitation is None or invitation.revoked_at:
+        raise DomainError(_("Dieser persönliche Link wurde widerrufen."), code="revoked")
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = hash_token(token)
+    invitation.save(update_fields=["token_hash"])
+    return token
+
+
 def round_invite(
     *, round: ConsultationRound, recipients: list[dict], actor
 ) -> tuple[list[RoundInvitation], list[str]]:
     """Create personal links for people without an account and queue their e-mails in bulk.
 
     recipients: dicts with name, email, group. Addresses already invited are skipped and returned.
-    The token is only in the e-mail; the database keeps its SHA-256.
+    The token is only in the e-mail; the database keeps its SHA-256 (the outbox row keeps the
+    token only until the e-mail is sent, see erfurt_srp.notifications.links).
     """
     require_staff(actor)
     with transaction.atomic():
@@ -344,16 +371,17 @@ def round_invite(
                 "round": round.title,
                 "start": date_format(timezone.localtime(round.starts_at), "DATETIME_FORMAT"),
                 "end": date_format(timezone.localtime(round.ends_at), "DATETIME_FORMAT"),
-                "url": _invitation_url(token),
+                "url": _invitation_url(LINK_PLACEHOLDER),
             }
             messages.append(
                 {
-                    "kind": "leitlinien.round_invitation",
+                    "kind": ROUND_INVITATION_MAIL_KIND,
                     "recipient": invitation.email,
                     "subject": _("Einladung zur Beteiligung: %(t)s") % {"t": guideline.title},
                     "body": body,
                     "related": round,
                     "revision": invitation.token_hash[:16],
+                    "link_secret": token,
                 }
             )
         message_queue_bulk(messages)
@@ -554,30 +582,44 @@ def public_comment_submit(
             token_hash=hash_token(token),
             expires_at=min(timezone.now() + CONFIRMATION_VALID, round.ends_at),
         )
-        url = settings.SITE_URL + reverse(
-            "leitlinien:public_comment_confirm", kwargs={"token": token}
-        )
+        # The address is whatever the visitor typed: the e-mail carries no text of theirs
+        # (not their name, not their comment), only ours and the link.
         message_queue(
-            kind="leitlinien.comment_confirmation",
+            kind=COMMENT_CONFIRMATION_MAIL_KIND,
             recipient=pending.email,
             subject=_("Bitte bestätigen Sie Ihren Kommentar"),
             body=_(
-                "Guten Tag %(name)s,\n\nSie haben einen Kommentar zur %(guideline)s geschrieben. "
-                "Bitte bestätigen Sie Ihre E-Mail-Adresse; erst dann wird der Kommentar "
-                "veröffentlicht:\n\n%(url)s\n\nDer Link gilt bis %(until)s. Wenn Sie nichts "
-                "geschrieben haben, ignorieren Sie diese E-Mail; dann wird nichts veröffentlicht "
-                "und die Angaben werden gelöscht.\n\nGeschäftsstelle Sozialraumplanung\n"
+                "Guten Tag,\n\nüber diese E-Mail-Adresse wurde ein Kommentar zur %(guideline)s "
+                "geschrieben. Bitte bestätigen Sie Ihre E-Mail-Adresse; erst dann wird der "
+                "Kommentar veröffentlicht:\n\n%(url)s\n\nDer Link gilt bis %(until)s. Wenn Sie "
+                "nichts geschrieben haben, ignorieren Sie diese E-Mail; dann wird nichts "
+                "veröffentlicht und die Angaben werden gelöscht.\n\n"
+                "Geschäftsstelle Sozialraumplanung\n"
             )
             % {
-                "name": pending.name,
                 "guideline": round.version.guideline.title,
-                "url": url,
+                "url": _comment_confirm_url(LINK_PLACEHOLDER),
                 "until": date_format(timezone.localtime(pending.expires_at), "DATETIME_FORMAT"),
             },
-            related=round,
-            revision=pending.token_hash[:16],
+            related=pending,
+            link_secret=token,
         )
     return pending
+
+
+def _comment_confirm_url(token: str) -> str:
+    return settings.SITE_URL + reverse("leitlinien:public_comment_confirm", kwargs={"token": token})
+
+
+def comment_confirmation_link_reissue(message) -> str:
+    """Outbox reissuer of a comment's confirmation e-mail (a failed one sent again)."""
+    pending = PendingPublicComment.objects.select_for_update().filter(pk=message.related_id).first()
+    if pending is None or pending.comment_id or pending.expires_at <= timezone.now():
+        raise DomainError(_("Dieser Kommentar wartet nicht mehr auf seine Bestätigung."))
+    token = secrets.token_urlsafe(32)
+    pending.token_hash = hash_token(token)
+    pending.save(update_fields=["token_hash"])
+    return token
 
 
 def public_comment_confirm(*, token: str) -> Comment:
@@ -841,5 +883,15 @@ def pending_public_comments_purge(*, now=None) -> int:
     """Delete the personal data of public comments whose confirmation window has passed
     (unconfirmed ones were never published; confirmed ones live on as comments)."""
     now = now or timezone.now()
-    deleted, _details = PendingPublicComment.objects.filter(expires_at__lt=now).delete()
+    with transaction.atomic():
+        ids = list(
+            PendingPublicComment.objects.select_for_update(skip_locked=True)
+            .filter(expires_at__lt=now)
+            .values_list("pk", flat=True)
+        )
+        # Their confirmation e-mails promised deletion: the outbox rows (address included) and
+        # the names in the admin log go with them.
+        messages_delete_for_objects(model=PendingPublicComment, pks=ids)
+        scrub_admin_log(PendingPublicComment, ids)
+        deleted, _details = PendingPublicComment.objects.filter(pk__in=ids).delete()
     return deleted
