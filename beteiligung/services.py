@@ -17,10 +17,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from erfurt_srp.core.errors import DomainError
+from erfurt_srp.notifications.links import LINK_PLACEHOLDER
 from erfurt_srp.notifications.models import OutboxMessage
 from erfurt_srp.notifications.services import (
     Attachment,
@@ -158,10 +160,21 @@ def _mail_context(registration: Registration, **extra) -> dict:
     return {
         "registration": registration,
         "event": event,
-        "manage_url": registration.get_manage_url() if registration.public_id else "",
+        # Personal links with LINK_PLACEHOLDER for the token (the outbox fills it in at send).
+        "manage_url": _personal_url("beteiligung:registration_manage", registration),
         "event_url": settings.SITE_URL + event.get_absolute_url(),
         **extra,
     }
+
+
+def _personal_url(name: str, registration: Registration) -> str:
+    if not registration.public_id:
+        return ""
+    return settings.SITE_URL + reverse(name, args=[LINK_PLACEHOLDER])
+
+
+def _link_secret(registration: Registration) -> str:
+    return registration.make_token() if registration.public_id else ""
 
 
 def _ics_attachment(event: Event) -> Attachment:
@@ -182,6 +195,7 @@ def _queue(kind: str, registration: Registration, template: str, *, revision="",
         related=registration,
         revision=revision,
         attachments=[_ics_attachment(registration.event)] if ics else (),
+        link_secret=_link_secret(registration),
     )
 
 
@@ -201,6 +215,7 @@ def _queue_bulk(kind: str, registrations, template: str, *, revision="", ics=Fal
                 "related": registration,
                 "revision": revision,
                 "attachments": [attachment] if attachment else (),
+                "link_secret": _link_secret(registration),
             }
         )
     if specs:
@@ -376,7 +391,7 @@ def registration_create(
     registration.clean_fields(exclude=["public_id", "event", "table", "invitation"])
     mail_context = _mail_context(
         registration,
-        confirm_url=registration.get_confirm_url(),
+        confirm_url=_personal_url("beteiligung:registration_confirm", registration),
         opt_in_minutes=settings.BETEILIGUNG_OPT_IN_MINUTES,
     )
     # The row and its e-mail are written *before* the event lock and with the likely outcome
@@ -411,6 +426,7 @@ def registration_create(
             subject=subject,
             body=body,
             related=registration,
+            link_secret=_link_secret(registration),
         )
 
         if not _lock_event_for_registration(event) or not event.published:

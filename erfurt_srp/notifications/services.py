@@ -77,10 +77,9 @@ def _new_message(spec: dict) -> tuple[OutboxMessage, tuple]:
     link_secret = spec.get("link_secret", "") or ""
     html_body = spec.get("html_body", "") or ""
     carries_link = has_personal_link(spec["body"]) or has_personal_link(html_body)
-    if bool(link_secret) != carries_link:
-        raise ValueError(
-            "message_queue: pass link_secret exactly when the text holds LINK_PLACEHOLDER."
-        )
+    if carries_link and not link_secret:
+        raise ValueError("message_queue: a text with LINK_PLACEHOLDER needs its link_secret.")
+    link_secret = link_secret if carries_link else ""
     message = OutboxMessage(
         kind=spec["kind"],
         recipient=spec["recipient"].strip().lower(),
