@@ -126,3 +126,32 @@ def test_resending_a_failed_confirmation_voids_the_old_link(
     new = _path(r"/leitlinien/kommentar/bestaetigen/[\w-]+/", mailoutbox[-1].body)
     assert services.hash_token(new.split("/")[-2]) == pending.token_hash
     assert client.post(new).status_code == 302
+
+
+def test_expiry_of_an_unconfirmed_comment_deletes_its_e_mail_and_admin_log_names(
+    client, public_round, staff_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.utils import timezone
+
+    from leitlinien.models import PendingPublicComment
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _submit(client, public_round, email="gone@example.org")
+        _submit(client, public_round, email="stays@example.org")
+    gone, stays = (
+        PendingPublicComment.objects.get(email=e) for e in ("gone@example.org", "stays@example.org")
+    )
+    PendingPublicComment.objects.filter(pk=stays.pk).update(
+        expires_at=timezone.now() + timedelta(days=30)
+    )
+    LogEntry.objects.log_actions(
+        user_id=staff_user.pk, queryset=[gone], action_flag=CHANGE, change_message="geprüft"
+    )
+
+    assert services.pending_public_comments_purge(now=timezone.now() + timedelta(days=3)) == 1
+
+    assert rows_containing("gone@example.org") == []
+    assert list(OutboxMessage.objects.values_list("recipient", flat=True)) == ["stays@example.org"]
