@@ -43,6 +43,7 @@ from .models import (
 from .permissions import (
     can_comment_as_user,
     can_view_dispositions,
+    can_view_export,
     get_round_for_user,
     get_version_for_user,
     has_verified_email,
@@ -783,20 +784,31 @@ def plan_request(request):
     return redirect(export)
 
 
+def _export_for_user(request, pk, **filters) -> PlanExport:
+    """The export if the user may see the page it belongs to (can_view_export); else 404, or
+    403 for a logged-in non-insider on the plan, as the plan pages answer."""
+    export = get_object_or_404(
+        PlanExport.objects.select_related("round__version__guideline__theme"), pk=pk, **filters
+    )
+    if not can_view_export(request.user, export):
+        if export.round_id is None and request.user.is_authenticated:
+            raise PermissionDenied
+        raise Http404
+    return export
+
+
 def plan_detail(request, pk):
-    denied = _require_plan_reader(request)
-    if denied:
-        return denied
-    export = get_object_or_404(PlanExport.objects.select_related("round"), pk=pk)
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+    export = _export_for_user(request, pk)
     template = "leitlinien/_plan_status.html" if request.htmx else "leitlinien/plan_detail.html"
     return render(request, template, {"export": export})
 
 
 def plan_download(request, pk, fmt):
-    denied = _require_plan_reader(request)
-    if denied:
-        return denied
-    export = get_object_or_404(PlanExport, pk=pk, status=PlanExport.Status.DONE)
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+    export = _export_for_user(request, pk, status=PlanExport.Status.DONE)
     field = {"pdf": export.pdf, "docx": export.docx}.get(fmt)
     if not field:
         raise Http404
