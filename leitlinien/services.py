@@ -14,11 +14,17 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from erfurt_srp.accounts.roles import Role, role_of
 from erfurt_srp.core.adminlog import scrub_admin_log
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.discussion.models import Comment
-from erfurt_srp.discussion.sanitize import sanitize_comment
-from erfurt_srp.discussion.services import comment_create, comment_hide
+from erfurt_srp.discussion.sanitize import contains_link, sanitize_comment
+from erfurt_srp.discussion.services import (
+    comment_create,
+    comment_hide,
+    comment_reject,
+    comment_release,
+)
 from erfurt_srp.notifications.links import LINK_PLACEHOLDER
 from erfurt_srp.notifications.services import (
     message_queue,
@@ -434,6 +440,23 @@ def link_state_message(state: str, invitation: RoundInvitation) -> str:
     }[state] % fmt
 
 
+# Public comments are held for staff review (hidden until released) when they carry a link, or
+# when their account is younger than this: a new account is the cheapest way to spam.
+NEW_ACCOUNT_REVIEW = timedelta(days=7)
+
+
+def _hold_reason(*, body: str, user=None) -> str:
+    """Why a comment in a public round waits for review, or "" to publish it at once.
+
+    user: the logged-in author with the public role; None for a confirmed comment without an
+    account. Committee members, staff and holders of a personal link are not held."""
+    if contains_link(body):
+        return _("Wartet auf Prüfung durch die Geschäftsstelle (enthält einen Link).")
+    if user is not None and user.date_joined > timezone.now() - NEW_ACCOUNT_REVIEW:
+        return _("Wartet auf Prüfung durch die Geschäftsstelle (neues Konto).")
+    return ""
+
+
 def round_comment_create(
     *,
     round: ConsultationRound,
@@ -489,6 +512,8 @@ def round_comment_create(
                     )
                 raise DomainError(_("Sie gehören nicht zur Zielgruppe dieser Runde."))
             author_fields = {"author": actor, "author_group": round.get_audience_display()}
+            if round.is_public and role_of(actor) == Role.PUBLIC:
+                author_fields["hold_reason"] = _hold_reason(body=body, user=actor)
         else:
             raise DomainError(_("Bitte melden Sie sich an, um zu kommentieren."))
         parent = None
@@ -669,6 +694,7 @@ def public_comment_confirm(*, token: str) -> Comment:
             author_name=pending.name,
             author_email=pending.email,
             author_group=_("Öffentlichkeit (E-Mail bestätigt)"),
+            hold_reason=_hold_reason(body=pending.body),
         )
         pending.confirmed_at = now
         pending.comment = comment
@@ -691,6 +717,22 @@ def round_comment_hide(*, comment: Comment, reason: str, actor) -> Comment:
     with transaction.atomic():
         _round_of_comment(comment, lock=True)
         return comment_hide(comment=comment, reason=reason, actor=actor)
+
+
+def held_comment_release(*, comment: Comment, actor) -> Comment:
+    """Publish a public comment held for review."""
+    require_staff(actor)
+    with transaction.atomic():
+        _round_of_comment(comment, lock=True)
+        return comment_release(comment_id=comment.pk, actor=actor)
+
+
+def held_comment_reject(*, comment: Comment, actor) -> None:
+    """Delete a public comment held for review (it was never shown)."""
+    require_staff(actor)
+    with transaction.atomic():
+        _round_of_comment(comment, lock=True)
+        comment_reject(comment_id=comment.pk, actor=actor)
 
 
 def disposition_set(

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
@@ -368,13 +369,46 @@ def _comment_url(base: str, comment) -> str:
     return f"{base}?alle={comment.anchor or 'gesamt'}#kommentar-{comment.pk}"
 
 
+# Comments per client address (and per account) and hour. A limited request keeps its text in
+# the form and says when to try again; it is not stored.
+COMMENT_RATE = "20/h"
+PUBLIC_COMMENT_RATE = "5/h"
+
+
+def _rate_limited(request, form) -> bool:
+    if not getattr(request, "limited", False):
+        return False
+    form.add_error(
+        None,
+        _(
+            "Sie haben in kurzer Zeit viele Kommentare geschrieben. Bitte versuchen Sie es in "
+            "einer Stunde erneut; Ihr Text bleibt hier erhalten."
+        ),
+    )
+    return True
+
+
+def _published_message(comment) -> str:
+    if comment.held_at:
+        return _(
+            "Vielen Dank! Ihr Kommentar wird veröffentlicht, sobald die Geschäftsstelle ihn "
+            "geprüft hat."
+        )
+    return _("Vielen Dank, Ihr Kommentar wurde veröffentlicht.")
+
+
 @require_POST
+@ratelimit(key="ip", rate=COMMENT_RATE, method="POST", block=False)
+@ratelimit(key="user_or_ip", rate=COMMENT_RATE, method="POST", block=False)
 def round_comment(request, pk):
     round = get_round_for_user(request.user, pk)
     if not request.user.is_authenticated:
         messages.error(request, _("Bitte melden Sie sich an, um zu kommentieren."))
         return redirect(f"{reverse('account_login')}?next={round.get_absolute_url()}")
     form = CommentForm(request.POST, version=round.version)
+    if _rate_limited(request, form):
+        context = _round_context(request, round, form=form, can_comment=True)
+        return render(request, "leitlinien/round_detail.html", context, status=429)
     if form.is_valid():
         try:
             comment = services.round_comment_create(
@@ -387,17 +421,21 @@ def round_comment(request, pk):
         except DomainError as error:
             add_domain_error_to_form(form, error)
         else:
-            messages.success(request, _("Vielen Dank, Ihr Kommentar wurde veröffentlicht."))
+            messages.success(request, _published_message(comment))
             return redirect(_comment_url(round.get_absolute_url(), comment))
     context = _round_context(request, round, form=form, can_comment=True)
     return render(request, "leitlinien/round_detail.html", context, status=400)
 
 
 @require_POST
+@ratelimit(key="ip", rate=PUBLIC_COMMENT_RATE, method="POST", block=False)
 def public_comment(request, pk):
     """A comment without an account in a public round: stored until the e-mail is confirmed."""
     round = get_round_for_user(request.user, pk)
     form = PublicCommentForm(request.POST, version=round.version)
+    if _rate_limited(request, form):
+        context = _round_context(request, round, form=form, can_comment=False)
+        return render(request, "leitlinien/round_detail.html", context, status=429)
     if form.is_valid():
         try:
             pending = services.public_comment_submit(
@@ -431,9 +469,19 @@ def public_comment_confirm(request, token):
                 {"error": error.message},
                 status=status,
             )
-        messages.success(
-            request, _("Danke! Ihre E-Mail-Adresse ist bestätigt und Ihr Kommentar veröffentlicht.")
-        )
+        if comment.held_at:
+            messages.success(
+                request,
+                _(
+                    "Danke! Ihre E-Mail-Adresse ist bestätigt. Ihr Kommentar wird veröffentlicht, "
+                    "sobald die Geschäftsstelle ihn geprüft hat."
+                ),
+            )
+        else:
+            messages.success(
+                request,
+                _("Danke! Ihre E-Mail-Adresse ist bestätigt und Ihr Kommentar veröffentlicht."),
+            )
         return redirect(
             _comment_url(
                 reverse("leitlinien:round_detail", kwargs={"pk": comment.target_id}), comment
@@ -629,6 +677,35 @@ def comment_hide(request, pk):
     return render(
         request, "leitlinien/comment_hide.html", {"form": form, "comment": comment, "round": round}
     )
+
+
+@staff_required
+def comment_review(request):
+    """Public comments held for review (a link in them, or a new account): release or reject."""
+    return render(
+        request,
+        "leitlinien/comment_review.html",
+        {"comments": selectors.held_comments_for_review()},
+    )
+
+
+@staff_required
+@require_POST
+def comment_review_decide(request, pk):
+    comment = get_object_or_404(Comment, pk=pk)
+    decision = request.POST.get("decision")
+    try:
+        if decision == "release":
+            services.held_comment_release(comment=comment, actor=request.user)
+            messages.success(request, _("Der Kommentar ist jetzt veröffentlicht."))
+        elif decision == "reject":
+            services.held_comment_reject(comment=comment, actor=request.user)
+            messages.success(request, _("Der Kommentar wurde abgelehnt und gelöscht."))
+        else:
+            messages.error(request, _("Bitte wählen Sie „Veröffentlichen“ oder „Ablehnen“."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("leitlinien:comment_review")
 
 
 SYNC_EXPORT_LIMIT = 300  # larger PDF/DOCX tables are built by the worker, never in a request

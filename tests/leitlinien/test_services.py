@@ -312,9 +312,7 @@ def test_invite_stores_hashed_tokens_and_queues_mail_in_bulk(
 
 
 def _token_for(email):
-    body = sent_body(
-        OutboxMessage.objects.get(recipient=email, kind="leitlinien.round_invitation")
-    )
+    body = sent_body(OutboxMessage.objects.get(recipient=email, kind="leitlinien.round_invitation"))
     return body.split("/leitlinien/link/")[1].split("/")[0]
 
 
