@@ -51,6 +51,14 @@ def blank_sent_personal_links(apps, schema_editor):
     with_links.filter(status__in=["sent", "cancelled"]).update(body="", html_body="")
     # A failed one cannot be sent again without its text: it counts as pruned.
     with_links.filter(status="failed").update(body="", html_body="", pruned_at=timezone.now())
+    # Confirmation e-mails of comments used to hang on the round, so the expiry of an
+    # unconfirmed comment (which promised deletion) could not find them: delete the finished ones.
+    OutboxMessage.objects.filter(
+        kind="leitlinien.comment_confirmation",
+        related_type__app_label="leitlinien",
+        related_type__model="consultationround",
+        status__in=["sent", "failed", "cancelled"],
+    ).delete()
 
 
 Migration.operations.append(
