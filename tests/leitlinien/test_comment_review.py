@@ -73,6 +73,12 @@ def test_a_verified_account_is_limited_too(client, public_user, public_round):
     assert Comment.objects.count() == 20
 
 
+def test_staff_are_not_limited(client, staff_user, public_round):
+    client.force_login(staff_user)
+    for i in range(21):
+        assert _comment(client, public_round, f"Antwort {i}").status_code == 302
+
+
 # --- holding for review -----------------------------------------------------------------------
 
 
