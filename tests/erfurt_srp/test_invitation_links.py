@@ -7,13 +7,24 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from erfurt_srp.accounts import services
+from erfurt_srp.accounts import invitations, services
 from erfurt_srp.notifications.links import LINK_MASK, LINK_PLACEHOLDER
 from erfurt_srp.notifications.models import OutboxMessage
 from tests.dbsearch import rows_containing
-from tests.factories import CommitteeFactory, InstitutionFactory
 
 pytestmark = pytest.mark.django_db
+
+PURPOSE = "test.links"
+
+
+@pytest.fixture(autouse=True)
+def _purpose(monkeypatch):
+    """A purpose of our own: these tests are about the link, not about what accepting does."""
+    monkeypatch.setitem(
+        invitations._purposes,
+        PURPOSE,
+        invitations.InvitationPurpose(key=PURPOSE, accept=lambda invitation, user: None),
+    )
 
 
 @pytest.fixture
@@ -32,15 +43,9 @@ def tokens(monkeypatch):
 
 
 def _invite(staff_user, capture):
-    from gremium.invitations import membership_invitation_create
-
     with capture(execute=True):
-        return membership_invitation_create(
-            email="neu@example.org",
-            committee=CommitteeFactory(name="Begleitgremium Y", slug="bg-y"),
-            institution=InstitutionFactory(name="Jugendamt Y"),
-            role="member",
-            actor=staff_user,
+        return services.invitation_create(
+            email="neu@example.org", purpose=PURPOSE, actor=staff_user
         )
 
 

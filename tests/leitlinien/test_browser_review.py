@@ -6,7 +6,6 @@ from playwright.sync_api import expect
 from leitlinien import services
 from tests.browser import conftest as harness
 from tests.conftest import make_user
-from tests.factories import CommitteeFactory
 
 from .factories import GuidelineFactory, RoundFactory, ThemeFactory, VersionFactory
 
@@ -22,8 +21,7 @@ globals().update(
 
 
 def test_staff_release_a_held_comment(page, live_server, login_as, transactional_db):
-    theme = ThemeFactory(committee=CommitteeFactory(name="Gremium B", slug="gremium-b"))
-    round = RoundFactory(version=VersionFactory(guideline=GuidelineFactory(theme=theme)))
+    round = RoundFactory(version=VersionFactory(guideline=GuidelineFactory(theme=ThemeFactory())))
     author = make_user("neu-im-netz@example.org", first_name="Nora", last_name="Neu")
     services.round_comment_create(
         round=round, actor=author, anchor="", body="Mehr dazu unter https://example.org/info"
