@@ -18,11 +18,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from erfurt_srp.core.errors import DomainError
+from erfurt_srp.notifications.links import LINK_PLACEHOLDER
 from erfurt_srp.notifications.models import OutboxMessage
 from erfurt_srp.notifications.services import (
     Attachment,
@@ -81,12 +83,23 @@ def _mail_context(registration: Registration, **extra) -> dict:
     return {
         "registration": registration,
         "event": event,
-        "manage_url": registration.get_manage_url() if registration.public_id else "",
+        # Personal links with LINK_PLACEHOLDER for the token (the outbox fills it in at send).
+        "manage_url": _personal_url("beteiligung:registration_manage", registration),
         "event_url": settings.SITE_URL + event.get_absolute_url(),
         "hold_minutes": settings.BETEILIGUNG_HOLD_MINUTES,
         "waiting_rule": waiting_list.RULE,
         **extra,
     }
+
+
+def _personal_url(name: str, registration: Registration) -> str:
+    if not registration.public_id:
+        return ""
+    return settings.SITE_URL + reverse(name, args=[LINK_PLACEHOLDER])
+
+
+def _link_secret(registration: Registration) -> str:
+    return registration.make_token() if registration.public_id else ""
 
 
 def _ics_attachment(event: Event) -> Attachment:
@@ -107,6 +120,7 @@ def _queue(kind: str, registration: Registration, template: str, *, revision="",
         related=registration,
         revision=revision,
         attachments=[_ics_attachment(registration.event)] if ics else (),
+        link_secret=_link_secret(registration),
     )
 
 
@@ -126,6 +140,7 @@ def _queue_bulk(kind: str, registrations, template: str, *, revision="", ics=Fal
                 "related": registration,
                 "revision": revision,
                 "attachments": [attachment] if attachment else (),
+                "link_secret": _link_secret(registration),
             }
         )
     if specs:
@@ -247,7 +262,11 @@ def _tell_owner_already_registered(registration: Registration, now) -> None:
         registration,
         "already_registered",
         revision=timezone.localdate(now).isoformat(),
-        confirm_url=registration.get_confirm_url() if not registration.email_confirmed_at else "",
+        confirm_url=(
+            _personal_url("beteiligung:registration_confirm", registration)
+            if not registration.email_confirmed_at
+            else ""
+        ),
     )
 
 
@@ -377,7 +396,10 @@ def _register(
     registration.save(force_insert=True)
     subject, body = _render_mail(
         "opt_in",
-        _mail_context(registration, confirm_url=registration.get_confirm_url()),
+        _mail_context(
+            registration,
+            confirm_url=_personal_url("beteiligung:registration_confirm", registration),
+        ),
     )
     message_queue_for_new_object(
         kind="beteiligung.opt_in",
@@ -385,6 +407,7 @@ def _register(
         subject=subject,
         body=body,
         related=registration,
+        link_secret=_link_secret(registration),
     )
     return registration
 

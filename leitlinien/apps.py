@@ -38,6 +38,14 @@ class LeitlinienConfig(AppConfig):
         )
         register_nav(
             NavItem(
+                label=_("Kommentare prüfen"),
+                url_name="leitlinien:comment_review",
+                visible=is_staff,
+                order=34,
+            )
+        )
+        register_nav(
+            NavItem(
                 label=_("Sozialraumplan"),
                 url_name="leitlinien:plan_index",
                 visible=lambda u: u.is_authenticated and (is_staff(u) or is_any_insider(u)),

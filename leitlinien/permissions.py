@@ -111,6 +111,16 @@ def can_view_dispositions(user, round: ConsultationRound) -> bool:
     )
 
 
+def can_view_export(user, export) -> bool:
+    """A stored export (PlanExport) by the rule of the page it belongs to: a round's
+    Abwägungstabelle as the round's table download, the Sozialraumplan as the plan pages."""
+    if export.report_id:
+        return is_staff(user)
+    if export.round_id:
+        return can_view_round(user, export.round) and can_view_dispositions(user, export.round)
+    return user.is_authenticated and is_any_insider(user)
+
+
 def can_view_version(user, version: GuidelineVersion, rounds=None) -> bool:
     if is_insider(user, version.guideline.theme.committee_id):
         return True

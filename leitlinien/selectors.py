@@ -366,6 +366,24 @@ def rounds_for_dashboard(user, now=None) -> list[ConsultationRound]:
     ][:20]
 
 
+def held_comments_for_review() -> list[Comment]:
+    """Comments of rounds held for staff review, oldest first, each with `.round` (2 queries)."""
+    comments = list(
+        Comment.objects.filter(
+            target_type=ContentType.objects.get_for_model(ConsultationRound),
+            held_at__isnull=False,
+        )
+        .select_related("author")
+        .order_by("held_at", "id")
+    )
+    rounds = ConsultationRound.objects.select_related("version__guideline").in_bulk(
+        {int(c.target_id) for c in comments}
+    )
+    for comment in comments:
+        comment.round = rounds.get(int(comment.target_id))
+    return comments
+
+
 def comments_needing_answer(round: ConsultationRound):
     """Visible comments of participants (not of staff) in the round; each needs a disposition."""
     return Comment.objects.filter(

@@ -14,13 +14,25 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from erfurt_srp.accounts.roles import Role, role_of
+from erfurt_srp.core.adminlog import scrub_admin_log
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.core.legal import PRIVACY_NOTICE_VERSION
 from erfurt_srp.discussion.models import Comment
-from erfurt_srp.discussion.sanitize import sanitize_comment
-from erfurt_srp.discussion.services import comment_create, comment_hide
+from erfurt_srp.discussion.sanitize import contains_link, sanitize_comment
+from erfurt_srp.discussion.services import (
+    comment_create,
+    comment_hide,
+    comment_reject,
+    comment_release,
+)
 from erfurt_srp.exports import leases
-from erfurt_srp.notifications.services import message_queue, message_queue_bulk
+from erfurt_srp.notifications.links import LINK_PLACEHOLDER
+from erfurt_srp.notifications.services import (
+    message_queue,
+    message_queue_bulk,
+    messages_delete_for_objects,
+)
 
 from .models import (
     Audience,
@@ -288,13 +300,34 @@ def _invitation_url(token: str) -> str:
     return settings.SITE_URL + reverse("leitlinien:invitation", kwargs={"token": token})
 
 
+ROUND_INVITATION_MAIL_KIND = "leitlinien.round_invitation"
+COMMENT_CONFIRMATION_MAIL_KIND = "leitlinien.comment_confirmation"
+
+
+def round_invitation_link_reissue(message) -> str:
+    """Outbox reissuer of a personal round link (its failed e-mail sent again): a new token, so
+    the link the failed e-mail held stops working."""
+    invitation = (
+        RoundInvitation.objects.select_for_update()
+        .filter(round_id=message.related_id, email__iexact=message.recipient)
+        .first()
+    )
+    if invitation is None or invitation.revoked_at:
+        raise DomainError(_("Dieser persönliche Link wurde widerrufen."), code="revoked")
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = hash_token(token)
+    invitation.save(update_fields=["token_hash"])
+    return token
+
+
 def round_invite(
     *, round: ConsultationRound, recipients: list[dict], actor
 ) -> tuple[list[RoundInvitation], list[str]]:
     """Create personal links for people without an account and queue their e-mails in bulk.
 
     recipients: dicts with name, email, group. Addresses already invited are skipped and returned.
-    The token is only in the e-mail; the database keeps its SHA-256.
+    The token is only in the e-mail; the database keeps its SHA-256 (the outbox row keeps the
+    token only until the e-mail is sent, see erfurt_srp.notifications.links).
     """
     require_staff(actor)
     with transaction.atomic():
@@ -346,16 +379,17 @@ def round_invite(
                 "round": round.title,
                 "start": date_format(timezone.localtime(round.starts_at), "DATETIME_FORMAT"),
                 "end": date_format(timezone.localtime(round.ends_at), "DATETIME_FORMAT"),
-                "url": _invitation_url(token),
+                "url": _invitation_url(LINK_PLACEHOLDER),
             }
             messages.append(
                 {
-                    "kind": "leitlinien.round_invitation",
+                    "kind": ROUND_INVITATION_MAIL_KIND,
                     "recipient": invitation.email,
                     "subject": _("Einladung zur Beteiligung: %(t)s") % {"t": guideline.title},
                     "body": body,
                     "related": round,
                     "revision": invitation.token_hash[:16],
+                    "link_secret": token,
                 }
             )
         message_queue_bulk(messages)
@@ -406,6 +440,23 @@ def link_state_message(state: str, invitation: RoundInvitation) -> str:
         ),
         LinkState.REVOKED: _("Dieser Link wurde von der Geschäftsstelle widerrufen."),
     }[state] % fmt
+
+
+# Public comments are held for staff review (hidden until released) when they carry a link, or
+# when their account is younger than this: a new account is the cheapest way to spam.
+NEW_ACCOUNT_REVIEW = timedelta(days=7)
+
+
+def _hold_reason(*, body: str, user=None) -> str:
+    """Why a comment in a public round waits for review, or "" to publish it at once.
+
+    user: the logged-in author with the public role; None for a confirmed comment without an
+    account. Committee members, staff and holders of a personal link are not held."""
+    if contains_link(body):
+        return _("Wartet auf Prüfung durch die Geschäftsstelle (enthält einen Link).")
+    if user is not None and user.date_joined > timezone.now() - NEW_ACCOUNT_REVIEW:
+        return _("Wartet auf Prüfung durch die Geschäftsstelle (neues Konto).")
+    return ""
 
 
 def round_comment_create(
@@ -463,6 +514,8 @@ def round_comment_create(
                     )
                 raise DomainError(_("Sie gehören nicht zur Zielgruppe dieser Runde."))
             author_fields = {"author": actor, "author_group": round.get_audience_display()}
+            if round.is_public and role_of(actor) == Role.PUBLIC:
+                author_fields["hold_reason"] = _hold_reason(body=body, user=actor)
         else:
             raise DomainError(_("Bitte melden Sie sich an, um zu kommentieren."))
         parent = None
@@ -557,30 +610,44 @@ def public_comment_submit(
                 round.ends_at,
             ),
         )
-        url = settings.SITE_URL + reverse(
-            "leitlinien:public_comment_confirm", kwargs={"token": token}
-        )
+        # The address is whatever the visitor typed: the e-mail carries no text of theirs
+        # (not their name, not their comment), only ours and the link.
         message_queue(
-            kind="leitlinien.comment_confirmation",
+            kind=COMMENT_CONFIRMATION_MAIL_KIND,
             recipient=pending.email,
             subject=_("Bitte bestätigen Sie Ihren Kommentar"),
             body=_(
-                "Guten Tag %(name)s,\n\nSie haben einen Kommentar zur %(guideline)s geschrieben. "
-                "Bitte bestätigen Sie Ihre E-Mail-Adresse; erst dann wird der Kommentar "
-                "veröffentlicht:\n\n%(url)s\n\nDer Link gilt bis %(until)s. Wenn Sie nichts "
-                "geschrieben haben, ignorieren Sie diese E-Mail; dann wird nichts veröffentlicht "
-                "und die Angaben werden gelöscht.\n\nGeschäftsstelle Sozialraumplanung\n"
+                "Guten Tag,\n\nüber diese E-Mail-Adresse wurde ein Kommentar zur %(guideline)s "
+                "geschrieben. Bitte bestätigen Sie Ihre E-Mail-Adresse; erst dann wird der "
+                "Kommentar veröffentlicht:\n\n%(url)s\n\nDer Link gilt bis %(until)s. Wenn Sie "
+                "nichts geschrieben haben, ignorieren Sie diese E-Mail; dann wird nichts "
+                "veröffentlicht und die Angaben werden gelöscht.\n\n"
+                "Geschäftsstelle Sozialraumplanung\n"
             )
             % {
-                "name": pending.name,
                 "guideline": round.version.guideline.title,
-                "url": url,
+                "url": _comment_confirm_url(LINK_PLACEHOLDER),
                 "until": date_format(timezone.localtime(pending.expires_at), "DATETIME_FORMAT"),
             },
-            related=round,
-            revision=pending.token_hash[:16],
+            related=pending,
+            link_secret=token,
         )
     return pending
+
+
+def _comment_confirm_url(token: str) -> str:
+    return settings.SITE_URL + reverse("leitlinien:public_comment_confirm", kwargs={"token": token})
+
+
+def comment_confirmation_link_reissue(message) -> str:
+    """Outbox reissuer of a comment's confirmation e-mail (a failed one sent again)."""
+    pending = PendingPublicComment.objects.select_for_update().filter(pk=message.related_id).first()
+    if pending is None or pending.comment_id or pending.expires_at <= timezone.now():
+        raise DomainError(_("Dieser Kommentar wartet nicht mehr auf seine Bestätigung."))
+    token = secrets.token_urlsafe(32)
+    pending.token_hash = hash_token(token)
+    pending.save(update_fields=["token_hash"])
+    return token
 
 
 def public_comment_confirm(*, token: str) -> Comment:
@@ -631,6 +698,7 @@ def public_comment_confirm(*, token: str) -> Comment:
             author_email=pending.email,
             author_group=_("Öffentlichkeit (E-Mail bestätigt)"),
             privacy_version=pending.privacy_version,
+            hold_reason=_hold_reason(body=pending.body),
         )
         pending.confirmed_at = now
         pending.comment = comment
@@ -653,6 +721,22 @@ def round_comment_hide(*, comment: Comment, reason: str, actor) -> Comment:
     with transaction.atomic():
         _round_of_comment(comment, lock=True)
         return comment_hide(comment=comment, reason=reason, actor=actor)
+
+
+def held_comment_release(*, comment: Comment, actor) -> Comment:
+    """Publish a public comment held for review."""
+    require_staff(actor)
+    with transaction.atomic():
+        _round_of_comment(comment, lock=True)
+        return comment_release(comment_id=comment.pk, actor=actor)
+
+
+def held_comment_reject(*, comment: Comment, actor) -> None:
+    """Delete a public comment held for review (it was never shown)."""
+    require_staff(actor)
+    with transaction.atomic():
+        _round_of_comment(comment, lock=True)
+        comment_reject(comment_id=comment.pk, actor=actor)
 
 
 def disposition_set(
@@ -864,7 +948,17 @@ def pending_public_comments_purge(*, now=None) -> int:
     """Delete the personal data of public comments whose confirmation window has passed
     (unconfirmed ones were never published; confirmed ones live on as comments)."""
     now = now or timezone.now()
-    deleted, _details = PendingPublicComment.objects.filter(expires_at__lt=now).delete()
+    with transaction.atomic():
+        ids = list(
+            PendingPublicComment.objects.select_for_update(skip_locked=True)
+            .filter(expires_at__lt=now)
+            .values_list("pk", flat=True)
+        )
+        # Their confirmation e-mails promised deletion: the outbox rows (address included) and
+        # the names in the admin log go with them.
+        messages_delete_for_objects(model=PendingPublicComment, pks=ids)
+        scrub_admin_log(PendingPublicComment, ids)
+        deleted, _details = PendingPublicComment.objects.filter(pk__in=ids).delete()
     return deleted
 
 

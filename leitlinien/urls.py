@@ -29,6 +29,8 @@ urlpatterns = [
         name="public_comment_confirm",
     ),
     path("kommentar/<int:pk>/ausblenden/", views.comment_hide, name="comment_hide"),
+    path("kommentare/pruefung/", views.comment_review, name="comment_review"),
+    path("kommentar/<int:pk>/pruefung/", views.comment_review_decide, name="comment_review_decide"),
     path("kommentar/<int:pk>/abwaegung/", views.comment_disposition, name="comment_disposition"),
     path("link/<str:token>/", views.invitation, name="invitation"),
     path("massnahmen/", views.measure_list, name="measure_list"),

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
@@ -43,6 +44,7 @@ from .models import (
 from .permissions import (
     can_comment_as_user,
     can_view_dispositions,
+    can_view_export,
     get_round_for_user,
     get_version_for_user,
     has_verified_email,
@@ -367,13 +369,51 @@ def _comment_url(base: str, comment) -> str:
     return f"{base}?alle={comment.anchor or 'gesamt'}#kommentar-{comment.pk}"
 
 
+# Comments per client address (and per account) and hour. A limited request keeps its text in
+# the form and says when to try again; it is not stored.
+COMMENT_RATE = "20/h"
+PUBLIC_COMMENT_RATE = "5/h"
+
+
+def _comment_rate(group, request) -> str | None:
+    """Staff answer many comments in one sitting: no limit for them."""
+    return None if is_staff(request.user) else COMMENT_RATE
+
+
+def _rate_limited(request, form) -> bool:
+    if not getattr(request, "limited", False):
+        return False
+    form.add_error(
+        None,
+        _(
+            "Sie haben in kurzer Zeit viele Kommentare geschrieben. Bitte versuchen Sie es in "
+            "einer Stunde erneut; Ihr Text bleibt hier erhalten."
+        ),
+    )
+    return True
+
+
+def _published_message(comment) -> str:
+    if comment.held_at:
+        return _(
+            "Vielen Dank! Ihr Kommentar wird veröffentlicht, sobald die Geschäftsstelle ihn "
+            "geprüft hat."
+        )
+    return _("Vielen Dank, Ihr Kommentar wurde veröffentlicht.")
+
+
 @require_POST
+@ratelimit(key="ip", rate=_comment_rate, method="POST", block=False)
+@ratelimit(key="user_or_ip", rate=_comment_rate, method="POST", block=False)
 def round_comment(request, pk):
     round = get_round_for_user(request.user, pk)
     if not request.user.is_authenticated:
         messages.error(request, _("Bitte melden Sie sich an, um zu kommentieren."))
         return redirect(f"{reverse('account_login')}?next={round.get_absolute_url()}")
     form = CommentForm(request.POST, version=round.version)
+    if _rate_limited(request, form):
+        context = _round_context(request, round, form=form, can_comment=True)
+        return render(request, "leitlinien/round_detail.html", context, status=429)
     if form.is_valid():
         try:
             comment = services.round_comment_create(
@@ -386,17 +426,21 @@ def round_comment(request, pk):
         except DomainError as error:
             add_domain_error_to_form(form, error)
         else:
-            messages.success(request, _("Vielen Dank, Ihr Kommentar wurde veröffentlicht."))
+            messages.success(request, _published_message(comment))
             return redirect(_comment_url(round.get_absolute_url(), comment))
     context = _round_context(request, round, form=form, can_comment=True)
     return render(request, "leitlinien/round_detail.html", context, status=400)
 
 
 @require_POST
+@ratelimit(key="ip", rate=PUBLIC_COMMENT_RATE, method="POST", block=False)
 def public_comment(request, pk):
     """A comment without an account in a public round: stored until the e-mail is confirmed."""
     round = get_round_for_user(request.user, pk)
     form = PublicCommentForm(request.POST, version=round.version)
+    if _rate_limited(request, form):
+        context = _round_context(request, round, form=form, can_comment=False)
+        return render(request, "leitlinien/round_detail.html", context, status=429)
     if form.is_valid():
         try:
             pending = services.public_comment_submit(
@@ -430,9 +474,19 @@ def public_comment_confirm(request, token):
                 {"error": error.message},
                 status=status,
             )
-        messages.success(
-            request, _("Danke! Ihre E-Mail-Adresse ist bestätigt und Ihr Kommentar veröffentlicht.")
-        )
+        if comment.held_at:
+            messages.success(
+                request,
+                _(
+                    "Danke! Ihre E-Mail-Adresse ist bestätigt. Ihr Kommentar wird veröffentlicht, "
+                    "sobald die Geschäftsstelle ihn geprüft hat."
+                ),
+            )
+        else:
+            messages.success(
+                request,
+                _("Danke! Ihre E-Mail-Adresse ist bestätigt und Ihr Kommentar veröffentlicht."),
+            )
         return redirect(
             _comment_url(
                 reverse("leitlinien:round_detail", kwargs={"pk": comment.target_id}), comment
@@ -630,6 +684,35 @@ def comment_hide(request, pk):
     )
 
 
+@staff_required
+def comment_review(request):
+    """Public comments held for review (a link in them, or a new account): release or reject."""
+    return render(
+        request,
+        "leitlinien/comment_review.html",
+        {"comments": selectors.held_comments_for_review()},
+    )
+
+
+@staff_required
+@require_POST
+def comment_review_decide(request, pk):
+    comment = get_object_or_404(Comment, pk=pk)
+    decision = request.POST.get("decision")
+    try:
+        if decision == "release":
+            services.held_comment_release(comment=comment, actor=request.user)
+            messages.success(request, _("Der Kommentar ist jetzt veröffentlicht."))
+        elif decision == "reject":
+            services.held_comment_reject(comment=comment, actor=request.user)
+            messages.success(request, _("Der Kommentar wurde abgelehnt und gelöscht."))
+        else:
+            messages.error(request, _("Bitte wählen Sie „Veröffentlichen“ oder „Ablehnen“."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("leitlinien:comment_review")
+
+
 SYNC_EXPORT_LIMIT = 300  # larger PDF/DOCX tables are built by the worker, never in a request
 
 
@@ -761,12 +844,6 @@ def _require_plan_reader(request):
     return None
 
 
-def _require_staff_for_report(request, export: PlanExport) -> None:
-    """Progress reports are staff drafts until they become a paper."""
-    if export.report_id and not is_staff(request.user):
-        raise PermissionDenied
-
-
 def plan_index(request):
     denied = _require_plan_reader(request)
     if denied:
@@ -790,23 +867,32 @@ def plan_request(request):
     return redirect(export)
 
 
+def _export_for_user(request, pk, **filters) -> PlanExport:
+    """The export if the user may see the page it belongs to (can_view_export); else 404, or
+    403 for a logged-in non-insider on the plan, as the plan pages answer."""
+    export = get_object_or_404(
+        PlanExport.objects.select_related("round__version__guideline__theme"), pk=pk, **filters
+    )
+    if not can_view_export(request.user, export):
+        if export.round_id is None and request.user.is_authenticated:
+            raise PermissionDenied
+        raise Http404
+    return export
+
+
 def plan_detail(request, pk):
-    denied = _require_plan_reader(request)
-    if denied:
-        return denied
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={request.path}")
     services.plan_exports_expire_stale()
-    export = get_object_or_404(PlanExport.objects.select_related("round", "report"), pk=pk)
-    _require_staff_for_report(request, export)
+    export = _export_for_user(request, pk)
     template = "leitlinien/_plan_status.html" if request.htmx else "leitlinien/plan_detail.html"
     return render(request, template, {"export": export})
 
 
 def plan_download(request, pk, fmt):
-    denied = _require_plan_reader(request)
-    if denied:
-        return denied
-    export = get_object_or_404(PlanExport, pk=pk, status=PlanExport.Status.DONE)
-    _require_staff_for_report(request, export)
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+    export = _export_for_user(request, pk, status=PlanExport.Status.DONE)
     field = {"pdf": export.pdf, "docx": export.docx}.get(fmt)
     if not field:
         raise Http404

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from erfurt_srp.core.errors import DomainError
+from erfurt_srp.notifications.links import LINK_PLACEHOLDER
 from erfurt_srp.notifications.services import message_queue
 
 from . import personal_data
@@ -42,12 +43,13 @@ def invitation_url(token: str) -> str:
 
 
 def _queue_invitation_mail(invitation: Invitation, token: str) -> None:
+    """Queue the invitation e-mail; the outbox row holds the link without its token."""
     purpose = get_purpose(invitation.purpose)
     description = purpose.describe(invitation) if purpose else ""
     context = {
         "invitation": invitation,
         "description": description,
-        "url": invitation_url(token),
+        "url": invitation_url(LINK_PLACEHOLDER),
         "inviter": invitation.invited_by.display_name if invitation.invited_by else "",
         "expires_at": invitation.expires_at,
     }
@@ -58,6 +60,7 @@ def _queue_invitation_mail(invitation: Invitation, token: str) -> None:
         body=render_to_string("account/invitation_mail.txt", context),
         related=invitation,
         revision=invitation.send_count,
+        link_secret=token,
     )
 
 
@@ -110,6 +113,26 @@ def invitation_resend(*, invitation_id: int, actor: User | None) -> Invitation:
         invitation.save(update_fields=["token_hash", "expires_at", "send_count", "last_sent_at"])
         _queue_invitation_mail(invitation, token)
     return invitation
+
+
+def invitation_link_reissue(message) -> str:
+    """Outbox reissuer of the invitation e-mail (a failed one sent again): a new token, so the
+    link the failed e-mail held stops working. Runs in the outbox's resend transaction."""
+    invitation = Invitation.objects.select_for_update().filter(pk=message.related_id).first()
+    if invitation is None or invitation.used_at:
+        raise DomainError(_("Diese Einladung ist nicht mehr offen."), code="not_open")
+    if message.revision != str(invitation.send_count):
+        raise DomainError(
+            _("Zu dieser Einladung wurde inzwischen eine neuere E-Mail gesendet."), code="stale"
+        )
+    if invitation.expires_at <= timezone.now():
+        raise DomainError(
+            _("Diese Einladung ist abgelaufen. Bitte senden Sie sie unter Einladungen erneut."),
+            code="expired",
+        )
+    token, invitation.token_hash = _new_token()
+    invitation.save(update_fields=["token_hash"])
+    return token
 
 
 def invitation_get_by_token(token: str) -> Invitation | None:

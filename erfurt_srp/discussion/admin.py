@@ -9,3 +9,4 @@ class CommentAdmin(admin.ModelAdmin):
     list_filter = ["target_type", "hidden_at"]
     search_fields = ["body", "author_name", "author_email"]
     raw_id_fields = ["author", "parent", "hidden_by"]
+    # The body is sanitised when the comment is saved (Comment.save), here as everywhere.

@@ -1,3 +1,5 @@
+import re
+
 import nh3
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "a"}
@@ -13,3 +15,11 @@ def sanitize_comment(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer",
     )
+
+
+_LINK = re.compile(r"<a\s|https?://|www\.|\b[\w-]+\.(?:de|com|net|org|info|ru|io|biz)\b", re.I)
+
+
+def contains_link(text: str) -> bool:
+    """Whether the text holds a link or something that reads as a web address."""
+    return bool(_LINK.search(text or ""))

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from erfurt_srp.core.adminlog import scrub_admin_log
 from erfurt_srp.core.errors import DomainError
 
 from .models import Comment
@@ -24,7 +25,9 @@ def comment_create(
     anchor: str = "",
     parent: Comment | None = None,
     privacy_version: str = "",
+    hold_reason: str = "",
 ) -> Comment:
+    """Write a comment; with hold_reason it is held (hidden) until staff release it."""
     clean = sanitize_comment(body)
     if not clean:
         raise DomainError(_("Bitte geben Sie einen Kommentar ein."), field="body")
@@ -47,7 +50,40 @@ def comment_create(
             author_group=author_group,
             body=clean,
             privacy_version=privacy_version,
+            **_held(hold_reason),
         )
+
+
+def _held(reason: str) -> dict:
+    if not reason:
+        return {}
+    now = timezone.now()
+    return {"held_at": now, "hidden_at": now, "hidden_reason": reason[:500]}
+
+
+def _lock_held(comment_id: int) -> Comment:
+    comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
+    if comment is None or comment.held_at is None:
+        raise DomainError(_("Dieser Kommentar wartet nicht (mehr) auf Prüfung."), code="not_held")
+    return comment
+
+
+def comment_release(*, comment_id: int, actor) -> Comment:
+    """Publish a comment held for review."""
+    with transaction.atomic():
+        comment = _lock_held(comment_id)
+        comment.held_at = comment.hidden_at = None
+        comment.hidden_reason = ""
+        comment.save(update_fields=["held_at", "hidden_at", "hidden_reason"])
+    return comment
+
+
+def comment_reject(*, comment_id: int, actor) -> None:
+    """Delete a comment held for review: it was never public (spam, advertising)."""
+    with transaction.atomic():
+        comment = _lock_held(comment_id)
+        scrub_admin_log(Comment, [comment.pk])
+        comment.delete()
 
 
 def comment_can_edit(comment: Comment, user) -> bool:

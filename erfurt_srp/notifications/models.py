@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .links import mask_link
+
 
 class OutboxMessage(models.Model):
     """One outgoing e-mail. Written in the transaction of the change that causes it.
@@ -33,6 +35,10 @@ class OutboxMessage(models.Model):
     subject = models.CharField(_("Betreff"), max_length=255)
     body = models.TextField(_("Text"))
     html_body = models.TextField(_("HTML-Text"), blank=True)
+    # The secret part of a personal link while the message waits to be sent; the texts hold
+    # links.LINK_PLACEHOLDER in its place. Cleared when the message is sent, fails for good or is
+    # withdrawn. Not editable: no form (admin, staff pages) ever shows it.
+    link_secret = models.CharField(max_length=255, blank=True, default="", editable=False)
     related_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("Objekttyp")
     )
@@ -52,23 +58,25 @@ class OutboxMessage(models.Model):
     sending_since = models.DateTimeField(_("in Versand seit"), null=True, blank=True)
     sent_at = models.DateTimeField(_("gesendet am"), null=True, blank=True)
     resend_count = models.PositiveSmallIntegerField(_("erneut gesendet"), default=0)
-    # Text and attachments are deleted after the retention period (OUTBOX_RETENTION_DAYS);
-    # the row stays, so who was sent what and when remains visible and nothing is sent twice.
+    # After the retention period (OUTBOX_RETENTION_DAYS) text, attachments, recipient address
+    # and object label are deleted; the row stays as a count of what was sent of which kind.
     pruned_at = models.DateTimeField(_("Inhalt gelöscht am"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Nachricht")
         verbose_name_plural = _("Postausgang")
         ordering = ["-created_at", "-id"]
+        # Pruned rows have no recipient any more and drop out of the uniqueness.
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "related_type", "related_id", "recipient", "revision"],
+                condition=Q(pruned_at__isnull=True),
                 name="outbox_unique_message",
             ),
             # NULLs are distinct in a unique index: messages without an object need their own.
             models.UniqueConstraint(
                 fields=["kind", "recipient", "revision"],
-                condition=Q(related_type__isnull=True),
+                condition=Q(related_type__isnull=True, pruned_at__isnull=True),
                 name="outbox_unique_message_no_object",
             ),
         ]
@@ -83,6 +91,15 @@ class OutboxMessage(models.Model):
     @property
     def can_resend(self) -> bool:
         return self.status == self.Status.FAILED and self.pruned_at is None
+
+    @property
+    def masked_body(self) -> str:
+        """The text as staff may see it: a personal link shows as dots."""
+        return mask_link(self.body)
+
+    @property
+    def masked_html_body(self) -> str:
+        return mask_link(self.html_body)
 
 
 class OutboxAttachment(models.Model):

@@ -6,7 +6,7 @@ from django.db.models.functions import Length
 
 from .models import OutboxAttachment, OutboxMessage
 
-LIST_DEFERRED = ("body", "html_body")
+LIST_DEFERRED = ("body", "html_body", "link_secret")
 
 
 def outbox_list(
@@ -41,6 +41,7 @@ def outbox_get(*, message_id: int) -> OutboxMessage | None:
     )
     return (
         OutboxMessage.objects.select_related("related_type")
+        .defer("link_secret")
         .prefetch_related(Prefetch("attachments", queryset=attachments))
         .filter(pk=message_id)
         .first()

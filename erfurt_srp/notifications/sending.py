@@ -8,6 +8,9 @@ claim. A duplicate delivery of the same task finds the row locked, sending or se
 The one gap no outbox can close: a worker killed after the mail server accepted the message but
 before the row says "sent". Such a row stays in "sending"; after STUCK_AFTER a later delivery may
 claim it again. The stable Message-ID header lets the receiving side drop that duplicate.
+
+A personal link (links.py) is put into the text only here, in memory; the UPDATE that records
+the final outcome (sent, failed) also clears the row's link_secret.
 """
 
 import logging
@@ -21,6 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from .links import fill_link
 from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -75,7 +79,8 @@ def claim(message_id: int) -> OutboxMessage | None:
             message.status = OutboxMessage.Status.FAILED
             message.sending_since = None
             message.last_error = message.last_error or "Worker lost while sending."
-            message.save(update_fields=["status", "sending_since", "last_error"])
+            message.link_secret = ""
+            message.save(update_fields=["status", "sending_since", "last_error", "link_secret"])
             return None
         message.status = OutboxMessage.Status.SENDING
         message.sending_since = now
@@ -93,7 +98,7 @@ def build_email(message: OutboxMessage, connection=None) -> EmailMultiAlternativ
     email = EmailMultiAlternatives(
         connection=connection,
         subject=message.subject,
-        body=message.body,
+        body=fill_link(message.body, message.link_secret),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.recipient],
         headers={
@@ -103,7 +108,7 @@ def build_email(message: OutboxMessage, connection=None) -> EmailMultiAlternativ
         },
     )
     if message.html_body:
-        email.attach_alternative(message.html_body, "text/html")
+        email.attach_alternative(fill_link(message.html_body, message.link_secret), "text/html")
     for attachment in message.attachments.all():
         email.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
     return email
@@ -141,11 +146,14 @@ def send_message(*, message_id: int, connection=None) -> str:
             "final" if final else "will retry",
             error,
         )
+        outcome = {"status": OutboxMessage.Status.RETRYING}
+        if final:  # a resend reissues the link (services.message_resend)
+            outcome = {"status": OutboxMessage.Status.FAILED, "link_secret": ""}
         in_flight.update(
-            status=OutboxMessage.Status.FAILED if final else OutboxMessage.Status.RETRYING,
             last_error=error,
             sending_since=None,
             next_attempt_at=timezone.now() + timedelta(seconds=retry_delay(message.attempts)),
+            **outcome,
         )
         if isinstance(exc, SoftTimeLimitExceeded):
             raise  # the task is out of time: stop here, the row says what happened
@@ -155,7 +163,11 @@ def send_message(*, message_id: int, connection=None) -> str:
         transient.attempts = message.attempts
         raise transient from exc
     in_flight.update(
-        status=OutboxMessage.Status.SENT, sent_at=timezone.now(), sending_since=None, last_error=""
+        status=OutboxMessage.Status.SENT,
+        sent_at=timezone.now(),
+        sending_since=None,
+        last_error="",
+        link_secret="",
     )
     return Result.SENT
 

@@ -6,6 +6,8 @@
 writes the row in the caller's transaction and enqueues the send on commit: a rolled-back
 change queues nothing. For many recipients use message_queue_bulk (constant query count).
 Write mails as templates with erfurt_srp.notifications.rendering.render_message.
+A mail with a personal link passes the link's token as `link_secret` and LINK_PLACEHOLDER in
+its place in the text (see links.py): no table row keeps the link once the mail is sent.
 """
 
 import logging
@@ -17,8 +19,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from erfurt_srp.core.adminlog import scrub_admin_log
 from erfurt_srp.core.errors import DomainError
 
+from .links import has_personal_link, link_reissuer
 from .models import OutboxAttachment, OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -70,12 +74,19 @@ def _enqueue(message_ids: list[int]) -> None:
 
 def _new_message(spec: dict) -> tuple[OutboxMessage, tuple]:
     related = _related_fields(spec.get("related"))
+    link_secret = spec.get("link_secret", "") or ""
+    html_body = spec.get("html_body", "") or ""
+    carries_link = has_personal_link(spec["body"]) or has_personal_link(html_body)
+    if carries_link and not link_secret:
+        raise ValueError("message_queue: a text with LINK_PLACEHOLDER needs its link_secret.")
+    link_secret = link_secret if carries_link else ""
     message = OutboxMessage(
         kind=spec["kind"],
         recipient=spec["recipient"].strip().lower(),
         subject=" ".join(spec["subject"].split())[:255],
         body=spec["body"],
-        html_body=spec.get("html_body", "") or "",
+        html_body=html_body,
+        link_secret=link_secret,
         revision=str(spec.get("revision", "") or ""),
         **related,
     )
@@ -94,6 +105,7 @@ def _key(message: OutboxMessage) -> tuple:
 
 def _key_filter(message: OutboxMessage) -> dict:
     return {
+        "pruned_at__isnull": True,
         "kind": message.kind,
         "related_type": message.related_type,
         "related_id": message.related_id,
@@ -135,8 +147,11 @@ def message_queue(
     revision: str | int = "",
     html_body: str = "",
     attachments: list[Attachment] | tuple = (),
+    link_secret: str = "",
 ) -> OutboxMessage:
-    """Queue one e-mail; return the existing row if this message was queued before."""
+    """Queue one e-mail; return the existing row if this message was queued before.
+
+    link_secret: the token of a personal link that the texts hold as LINK_PLACEHOLDER."""
     message, attachments = _new_message(
         {
             "kind": kind,
@@ -147,6 +162,7 @@ def message_queue(
             "revision": revision,
             "html_body": html_body,
             "attachments": attachments,
+            "link_secret": link_secret,
         }
     )
     message, created = _queue_one(message, attachments)
@@ -156,7 +172,14 @@ def message_queue(
 
 
 def message_queue_for_new_object(
-    *, kind: str, recipient: str, subject: str, body: str, related, html_body: str = ""
+    *,
+    kind: str,
+    recipient: str,
+    subject: str,
+    body: str,
+    related,
+    html_body: str = "",
+    link_secret: str = "",
 ) -> OutboxMessage:
     """Queue the first message about an object created in the caller's transaction.
 
@@ -173,6 +196,7 @@ def message_queue_for_new_object(
             "body": body,
             "related": related,
             "html_body": html_body,
+            "link_secret": link_secret,
         }
     )
     message.save(force_insert=True)
@@ -187,7 +211,9 @@ def _existing_keys(messages: list[OutboxMessage]) -> set[tuple]:
     for start in range(0, len(recipients), LOOKUP_CHUNK):
         keys.update(
             OutboxMessage.objects.filter(
-                kind__in=kinds, recipient__in=recipients[start : start + LOOKUP_CHUNK]
+                kind__in=kinds,
+                recipient__in=recipients[start : start + LOOKUP_CHUNK],
+                pruned_at__isnull=True,
             ).values_list("kind", "related_type_id", "related_id", "recipient", "revision")
         )
     return keys
@@ -231,7 +257,11 @@ def message_queue_bulk(messages: list[dict]) -> list[OutboxMessage]:
 
 
 def message_resend(*, message_id: int, actor=None) -> OutboxMessage:
-    """Send a failed message again (staff action): a fresh set of attempts, enqueued on commit."""
+    """Send a failed message again (staff action): a fresh set of attempts, enqueued on commit.
+
+    A message with a personal link gets a new one from its kind's reissuer (the old link stops
+    working); without a reissuer it cannot be sent again.
+    """
     with transaction.atomic():
         message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
         if message is None:
@@ -241,13 +271,32 @@ def message_resend(*, message_id: int, actor=None) -> OutboxMessage:
                 _("Nur fehlgeschlagene Nachrichten können erneut gesendet werden."),
                 code="not_failed",
             )
+        if has_personal_link(message.body) or has_personal_link(message.html_body):
+            reissue = link_reissuer(message.kind)
+            if reissue is None:
+                raise DomainError(
+                    _(
+                        "Diese Nachricht enthält einen persönlichen Link, der nicht neu "
+                        "ausgestellt werden kann. Bitte lösen Sie den Versand dort neu aus, wo "
+                        "er entstanden ist."
+                    ),
+                    code="no_reissue",
+                )
+            message.link_secret = reissue(message)
         message.status = OutboxMessage.Status.PENDING
         message.attempts = 0
         message.resend_count += 1
         message.next_attempt_at = timezone.now()
         message.sending_since = None
         message.save(
-            update_fields=["status", "attempts", "resend_count", "next_attempt_at", "sending_since"]
+            update_fields=[
+                "status",
+                "attempts",
+                "resend_count",
+                "next_attempt_at",
+                "sending_since",
+                "link_secret",
+            ]
         )
         logger.info("outbox: message %s queued again by %s", message.pk, actor)
         _enqueue([message.pk])
@@ -271,18 +320,37 @@ def messages_cancel_for_object(*, related, kind: str | None = None) -> int:
             rows = rows.filter(kind=kind)
         ids = list(rows.values_list("pk", flat=True))
         return OutboxMessage.objects.filter(pk__in=ids).update(
-            status=OutboxMessage.Status.CANCELLED
+            status=OutboxMessage.Status.CANCELLED, link_secret=""
         )
+
+
+def messages_delete_for_objects(*, model, pks) -> int:
+    """Delete every message about these objects of `model` and their admin log entries' names.
+
+    For retention jobs that delete the objects themselves (an unconfirmed comment): its mails
+    go with it, recipient address included. Return how many messages were deleted.
+    """
+    related_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    object_ids = [str(pk) for pk in pks]
+    if not object_ids:
+        return 0
+    rows = OutboxMessage.objects.filter(related_type=related_type, related_id__in=object_ids)
+    ids = list(rows.values_list("pk", flat=True))
+    scrub_admin_log(OutboxMessage, ids)
+    OutboxAttachment.objects.filter(message_id__in=ids).delete()
+    return OutboxMessage.objects.filter(pk__in=ids).delete()[1].get(OutboxMessage._meta.label, 0)
 
 
 PRUNE_BATCH = 1000
 
 
 def outbox_prune(*, older_than_days: int, now=None) -> int:
-    """Delete text and attachments of finished messages older than the retention period.
+    """Delete text, attachments and recipient of finished messages older than the retention.
 
-    Finished: sent, failed or cancelled. The row (recipient, kind, object, status, times)
-    stays as the record of who was sent what, and keeps the message from being queued again.
+    Finished: sent, failed or cancelled. The row (kind, object type and id, status, times)
+    stays as a count of what was sent; the recipient address, the object's label (often a
+    name), the last error (it may quote the address) and the names in the admin log go.
+    A pruned row no longer keeps the same message from being queued again.
     Return how many messages were pruned.
     """
     now = now or timezone.now()
@@ -305,5 +373,12 @@ def outbox_prune(*, older_than_days: int, now=None) -> int:
                 return pruned
             OutboxAttachment.objects.filter(message_id__in=ids).delete()
             pruned += OutboxMessage.objects.filter(pk__in=ids).update(
-                body="", html_body="", pruned_at=now
+                body="",
+                html_body="",
+                link_secret="",
+                recipient="",
+                related_label="",
+                last_error="",
+                pruned_at=now,
             )
+            scrub_admin_log(OutboxMessage, ids)

@@ -9,6 +9,7 @@ from beteiligung.privacy import privacy_version
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.notifications.models import OutboxMessage
 from tests.beteiligung.factories import EventFactory, InvitationCodeFactory, RegistrationFactory
+from tests.outbox import sent_body
 
 S = Registration.Status
 pytestmark = pytest.mark.django_db
@@ -35,14 +36,14 @@ def test_registration_holds_a_place_until_confirmed_and_stores_consent_version(e
     assert registration.expires_at > timezone.now()
     message = OutboxMessage.objects.get(kind="beteiligung.opt_in")
     assert message.recipient == "erika@example.org"
-    assert registration.get_confirm_url() in message.body
+    assert registration.get_confirm_url() in sent_body(message)
 
     confirmed, changed = services.registration_confirm(registration_id=registration.pk)
     assert changed and confirmed.status == S.CONFIRMED
     mail = OutboxMessage.objects.get(kind="beteiligung.confirmation")
     assert mail.attachments.get().filename.endswith(".ics")
     assert b"BEGIN:VEVENT" in bytes(mail.attachments.get().content)
-    assert registration.get_manage_url() in mail.body
+    assert registration.get_manage_url() in sent_body(mail)
 
 
 def test_confirming_twice_changes_nothing_the_second_time(event, tables):

@@ -59,12 +59,13 @@ def accept_url(token):
     return reverse("accounts:invitation_accept", kwargs={"token": token})
 
 
-def test_create_stores_only_the_hash_and_queues_one_mail(invite):
+def test_create_stores_only_the_hash_and_queues_one_mail(invite, mailoutbox):
     invitation, token = invite()
     assert token not in invitation.token_hash
     message = OutboxMessage.objects.get(kind=services.INVITATION_MAIL_KIND)
     assert message.recipient == "neu@example.org"
-    assert accept_url(token) in message.body
+    assert [mail.to for mail in mailoutbox] == [["neu@example.org"]]
+    assert accept_url(token) in mailoutbox[0].body
     assert "Jugendamt X" in message.body
     assert message.related_id == str(invitation.pk)
 

@@ -55,3 +55,22 @@ def ended_round(version):
 def _fast_password_hashing(settings):
     """Role fixtures hash passwords; a fast hasher keeps this module's tests quick."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Comment rate limits count in the cache; each test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def public_user(public_user):
+    """An established public account (joined a month ago): its comments without links are
+    published at once. New accounts are held for review (test_comment_review.py)."""
+    public_user.date_joined = timezone.now() - timedelta(days=30)
+    public_user.save(update_fields=["date_joined"])
+    return public_user

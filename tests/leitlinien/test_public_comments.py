@@ -11,6 +11,7 @@ from erfurt_srp.discussion.models import Comment
 from erfurt_srp.notifications.models import OutboxMessage
 from leitlinien import services
 from leitlinien.models import ConsultationRound, PendingPublicComment
+from tests.outbox import sent_body
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def _submit(client, round, **data):
 
 
 def _confirm_url():
-    body = OutboxMessage.objects.get(kind="leitlinien.comment_confirmation").body
+    body = sent_body(OutboxMessage.objects.get(kind="leitlinien.comment_confirmation"))
     return (
         "/leitlinien/kommentar/bestaetigen/"
         + body.split("/kommentar/bestaetigen/")[1].split("/")[0]

@@ -10,6 +10,7 @@ from erfurt_srp.discussion.models import Comment
 from erfurt_srp.notifications.models import OutboxMessage
 from leitlinien import services
 from leitlinien.models import Audience, ConsultationRound, GuidelineVersion, RoundInvitation
+from tests.outbox import sent_body
 
 from .factories import MeasureFactory, RoundFactory, VersionFactory, answer, round_comment
 
@@ -266,7 +267,7 @@ def _link(round, staff_user):
         recipients=[{"name": "OBM Nord", "email": "nord@example.org", "group": "Ortsteil Nord"}],
         actor=staff_user,
     )
-    body = OutboxMessage.objects.get(recipient="nord@example.org").body
+    body = sent_body(OutboxMessage.objects.get(recipient="nord@example.org"))
     return "/leitlinien/link/" + body.split("/leitlinien/link/")[1].split("/")[0] + "/"
 
 

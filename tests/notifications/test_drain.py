@@ -160,10 +160,22 @@ def test_a_failed_send_in_the_drain_is_retried_on_its_own(queue, published):
     assert message.status == OutboxMessage.Status.RETRYING
 
 
-def test_the_drain_is_configured_like_the_batch_task():
-    drain, batch = tasks.outbox_drain, tasks.outbox_send_batch
-    assert drain.acks_late is batch.acks_late is True
-    assert drain.reject_on_worker_lost is batch.reject_on_worker_lost is True
-    assert drain.ignore_result is True
-    assert (drain.soft_time_limit, drain.time_limit) == (batch.soft_time_limit, batch.time_limit)
-    assert drain.app.amqp.router.route({}, drain.name)["queue"].name == "mail"
+@pytest.mark.parametrize(
+    "task", [tasks.outbox_send, tasks.outbox_send_batch, tasks.outbox_drain], ids=lambda t: t.name
+)
+def test_a_send_task_is_redelivered_and_killed_before_its_rows_count_as_stuck(task):
+    # acks_late + reject_on_worker_lost: a killed worker's task is delivered again (safe, every
+    # send is claimed).
+    assert (task.acks_late, task.reject_on_worker_lost, task.ignore_result) == (True, True, True)
+    assert 0 < task.soft_time_limit < task.time_limit
+    # A row stays "sending" while its task runs; the beat job hands it to another worker only
+    # after STUCK_AFTER. The hard time limit must end the first task before that, or both send.
+    assert task.time_limit < sending.STUCK_AFTER.total_seconds()
+    assert task.app.amqp.router.route({}, task.name)["queue"].name == "mail"
+
+
+@pytest.mark.parametrize(
+    "task", [tasks.outbox_send_batch, tasks.outbox_drain], ids=lambda t: t.name
+)
+def test_a_batch_task_has_at_least_a_second_per_message_of_its_batch(task):
+    assert task.soft_time_limit >= tasks.BATCH_SIZE

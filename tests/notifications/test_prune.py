@@ -3,12 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
 from erfurt_srp.notifications import tasks
 from erfurt_srp.notifications.models import OutboxAttachment, OutboxMessage
-from erfurt_srp.notifications.services import message_queue, outbox_prune
+from erfurt_srp.notifications.services import outbox_prune
 
 pytestmark = pytest.mark.django_db
 
@@ -19,36 +20,73 @@ def _age(message, days, status):
     )
 
 
-def test_old_finished_messages_lose_text_and_attachments_but_keep_their_record(
-    queue, ics_attachment
+def test_old_finished_messages_lose_text_attachments_and_recipient_but_keep_their_record(
+    queue, ics_attachment, related
 ):
-    old_sent = queue(recipient="old@example.org", attachments=[ics_attachment], html_body="<p>")
+    old_sent = queue(
+        recipient="old@example.org",
+        attachments=[ics_attachment],
+        html_body="<p>",
+        related=related,
+    )
     old_failed = queue(recipient="failed@example.org")
     old_pending = queue(recipient="pending@example.org", attachments=[ics_attachment])
     recent_sent = queue(recipient="recent@example.org", attachments=[ics_attachment])
     _age(old_sent, 200, "sent")
     _age(old_failed, 200, "failed")
+    OutboxMessage.objects.filter(pk=old_failed.pk).update(
+        last_error="SMTPRecipientsRefused: failed@example.org unknown"
+    )
     _age(old_pending, 200, "pending")
     _age(recent_sent, 10, "sent")
 
     assert outbox_prune(older_than_days=180) == 2
     assert outbox_prune(older_than_days=180) == 0  # idempotent
 
-    rows = {m.recipient: m for m in OutboxMessage.objects.all()}
-    for email in ("old@example.org", "failed@example.org"):
-        assert (rows[email].body, rows[email].html_body) == ("", "")
-        assert rows[email].pruned_at is not None
-        assert rows[email].subject == "Einladung"  # who was sent what stays visible
-    assert rows["pending@example.org"].body and rows["recent@example.org"].body
+    for message in (old_sent, old_failed):
+        message.refresh_from_db()
+        assert (message.body, message.html_body, message.link_secret) == ("", "", "")
+        assert (message.recipient, message.related_label, message.last_error) == ("", "", "")
+        assert message.pruned_at is not None
+        assert message.subject == "Einladung"  # what kind of message went out stays visible
+    assert old_sent.related_id == str(related.pk)
+    assert set(OutboxMessage.objects.exclude(recipient="").values_list("recipient", flat=True)) == {
+        "pending@example.org",
+        "recent@example.org",
+    }
     assert set(OutboxAttachment.objects.values_list("message__recipient", flat=True)) == {
         "pending@example.org",
         "recent@example.org",
     }
-    # The record still blocks a second send of the same message.
-    again = message_queue(
-        kind="test.invitation", recipient="old@example.org", subject="Einladung", body="neu"
+
+
+def test_pruned_rows_of_one_mail_to_many_do_not_collide(queue, related):
+    """Without their recipients the rows of one invitation to many would share one key."""
+    messages = [queue(recipient=f"m{i}@example.org", related=related) for i in range(3)]
+    for message in messages:
+        _age(message, 200, "sent")
+
+    assert outbox_prune(older_than_days=180) == 3
+    assert set(OutboxMessage.objects.values_list("recipient", flat=True)) == {""}
+
+
+def test_pruning_clears_the_names_in_the_admin_log(queue, staff_user):
+    message = queue(recipient="named@example.org")
+    kept = queue(recipient="recent@example.org")
+    _age(message, 200, "sent")
+    for row in (message, kept):
+        LogEntry.objects.log_actions(
+            user_id=staff_user.pk, queryset=[row], action_flag=CHANGE, change_message="Status"
+        )
+
+    outbox_prune(older_than_days=180)
+
+    entries = {e.object_id: e for e in LogEntry.objects.all()}
+    assert (entries[str(message.pk)].object_repr, entries[str(message.pk)].change_message) == (
+        "",
+        "",
     )
-    assert again.pk == old_sent.pk
+    assert "recent@example.org" in entries[str(kept.pk)].object_repr
 
 
 def test_a_pruned_failed_message_cannot_be_sent_again(client, staff_user, queue):

@@ -4,6 +4,7 @@ The data must be committed for the worker's own database connections to see it, 
 transaction=True. The worker consumes the `default` and `mail` queues of REDIS_URL's database.
 """
 
+import contextlib
 import os
 import threading
 import time
@@ -21,8 +22,10 @@ from django.utils import timezone
 
 from erfurt_srp.celery import app
 from erfurt_srp.notifications import sending, tasks
+from erfurt_srp.notifications.links import LINK_PLACEHOLDER
 from erfurt_srp.notifications.models import OutboxMessage
 from erfurt_srp.notifications.services import message_queue, message_queue_bulk
+from tests.dbsearch import rows_containing
 
 # available_apps: the flush after each test truncates only the outbox tables. That is fast and
 # leaves content types and permissions alone for the transactional tests that follow.
@@ -71,17 +74,17 @@ class TaskLog:
         )
 
 
-@pytest.fixture
-def live_worker(monkeypatch):
+WORKER_CONF = ("task_always_eager", "broker_url", "worker_hijack_root_logger", "task_routes")
+
+
+@contextlib.contextmanager
+def running_worker(monkeypatch):
     """Switch the app to the real broker, start a worker, restore the eager set-up afterwards."""
     broker = settings.REDIS_URL
     if not broker:
         pytest.fail("The worker tests need Redis: set REDIS_URL (make test and CI do).")
     queues = _queues()
-    saved = {
-        key: app.conf[key]
-        for key in ("task_always_eager", "broker_url", "worker_hijack_root_logger", "task_routes")
-    }
+    saved = {key: app.conf[key] for key in WORKER_CONF}
     # Real broker, no eager shortcut; keep pytest's log handlers on the root logger.
     app.conf.update(task_always_eager=False, broker_url=broker, worker_hijack_root_logger=False)
     if queues[1] != "mail":
@@ -108,6 +111,12 @@ def live_worker(monkeypatch):
         app.conf.update(saved)
 
 
+@pytest.fixture
+def live_worker(monkeypatch):
+    with running_worker(monkeypatch) as log:
+        yield log
+
+
 def test_a_message_delivered_twice_is_sent_exactly_once(live_worker):
     with mock.patch("erfurt_srp.notifications.services._enqueue"):  # no drain: send tasks only
         message = message_queue(
@@ -126,7 +135,6 @@ def test_a_message_delivered_twice_is_sent_exactly_once(live_worker):
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENT
     assert message.attempts == 1
-    assert app.conf.task_always_eager is False  # restored by the fixture afterwards
 
 
 def test_a_message_whose_worker_died_mid_send_is_requeued_and_sent_once(live_worker):
@@ -222,8 +230,36 @@ def test_a_burst_of_messages_in_separate_transactions_is_drained_exactly_once(li
     assert cache.get(tasks.DRAIN_FLAG) is None
 
 
-def test_worker_fixture_restored_eager_mode():
-    """Runs after the worker tests above (same transactional group, file order)."""
-    assert app.conf.task_always_eager is True
-    assert app.conf.broker_url == settings.CELERY_BROKER_URL
-    assert app.amqp.router.route({}, tasks.outbox_send.name)["queue"].name == "mail"
+def test_a_personal_link_is_sent_once_and_then_gone_from_the_row(live_worker):
+    secret = "Tok3n-only-in-the-mail"
+    with mock.patch("erfurt_srp.notifications.services._enqueue"):
+        message = message_queue(
+            kind="test.invitation",
+            recipient="member@example.org",
+            subject="Ihr Link",
+            body=f"Bitte hier entlang: https://example.org/link/{LINK_PLACEHOLDER}/",
+            link_secret=secret,
+        )
+    tasks.enqueue_sends([message.pk])
+    tasks.enqueue_sends([message.pk])
+
+    assert sorted(live_worker.wait_for(tasks.outbox_send, message.pk, count=2)) == [
+        "sent",
+        "skipped",
+    ]
+    assert [m.body for m in mail.outbox] == [
+        f"Bitte hier entlang: https://example.org/link/{secret}/"
+    ]
+    message.refresh_from_db()
+    assert (message.status, message.link_secret) == (OutboxMessage.Status.SENT, "")
+    assert rows_containing(secret) == []
+
+
+def test_the_worker_set_up_is_undone_afterwards(monkeypatch):
+    """The other tests switch the app to the real broker; the tests after them need it eager."""
+    before = {key: app.conf[key] for key in WORKER_CONF}
+
+    with running_worker(monkeypatch):
+        assert (app.conf.task_always_eager, app.conf.broker_url) == (False, settings.REDIS_URL)
+
+    assert {key: app.conf[key] for key in WORKER_CONF} == before

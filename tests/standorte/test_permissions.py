@@ -2,6 +2,7 @@
 login where a page needs an account; invisible objects answer 404, read-only ones 403)."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from standorte.models import ExportJob, ImportUpload, Indicator
@@ -33,6 +34,9 @@ MATRIX = {
     "data_import": [302, 403, 403, 403, 200, 200],
     "export": [302, 403, 403, 403, 200, 200],
     "export_job_of_staff": [302, 403, 403, 403, 200, 200],
+    "export_download_of_staff": [302, 403, 403, 403, 200, 200],
+    "export_job_of_admin": [302, 403, 403, 403, 404, 200],
+    "export_download_of_admin": [302, 403, 403, 403, 404, 200],
     "project_create": [302, 403, 403, 403, 200, 200],
     "indicator_csv": [200, 200, 200, 200, 200, 200],
     "district_map": [200, 200, 200, 200, 200, 200],
@@ -43,15 +47,25 @@ MATRIX = {
 }
 
 
+def _done_job(user) -> ExportJob:
+    job = ExportJob(
+        format="csv", total=1, requested_by=user, state=ExportJob.State.DONE, filename="e.csv"
+    )
+    job.file.save("e.csv", ContentFile(b"a;b\r\n"), save=False)
+    job.save()
+    return job
+
+
 @pytest.fixture
-def urls(committee, staff_user):
+def urls(committee, staff_user, admin_user):
     public_area = DistrictFactory().social_area
     hidden_area = SocialAreaFactory(is_public=False)
     project = ProjectFactory(committee=committee)
     hidden_project = ProjectFactory(committee=committee, is_public=False)
     public_rec = RecommendationFactory(site=SiteProposalFactory(project=project))
     hidden_rec = RecommendationFactory(site=SiteProposalFactory(project=project), public=False)
-    job = ExportJob.objects.create(format="csv", total=1, requested_by=staff_user)
+    job = _done_job(staff_user)
+    admins_job = _done_job(admin_user)
     indicator = Indicator.objects.get(key="sozialindex")
     upload = ImportUpload.objects.create(
         kind="districts",
@@ -74,6 +88,9 @@ def urls(committee, staff_user):
         "data_import": reverse("standorte:data_import"),
         "export": reverse("standorte:export"),
         "export_job_of_staff": job.get_absolute_url(),
+        "export_download_of_staff": reverse("standorte:export_download", args=[job.pk]),
+        "export_job_of_admin": admins_job.get_absolute_url(),
+        "export_download_of_admin": reverse("standorte:export_download", args=[admins_job.pk]),
         "project_create": reverse("standorte:project_create"),
         "indicator_csv": reverse("standorte:indicator_csv"),
         "district_map": reverse("standorte:district_map"),
