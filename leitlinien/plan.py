@@ -194,6 +194,10 @@ def _plan_docx_chapters(document, content: dict) -> None:
             [_("Indikator"), _("aktueller Wert"), _("vorheriger Wert"), _("Veränderung")],
             rows,
         )
+        if profile.sources:
+            document.add_paragraph(
+                _("Quellen: %(sources)s") % {"sources": "; ".join(profile.sources)}
+            )
         _figure(document, item["chart"])
         _figure(document, item["map"])
         document.add_heading(_("Maßnahmen in diesem Sozialraum"), level=3)

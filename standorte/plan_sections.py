@@ -89,6 +89,7 @@ def area_profiles() -> list[AreaProfile]:
                         unit=i.unit,
                         points=tuple(means.get((area.pk, i.pk), ())),
                         is_index=i.is_index,
+                        source=i.credit,
                     )
                     for i in indicators
                 ),

@@ -20,6 +20,8 @@ class IndicatorSeries:
     unit: str
     points: tuple[tuple[int, Decimal], ...]
     is_index: bool = False
+    # source, licence and reference date, as pages and exports name them
+    source: str = ""
 
     def value_in(self, year: int | None) -> Decimal | None:
         return next((v for y, v in self.points if y == year), None)
@@ -69,7 +71,11 @@ class AreaProfile:
     shapes: tuple[tuple[str, dict], ...] = ()
     recommendations: tuple[SiteRecommendation, ...] = ()
     is_demo: bool = False
-    source_note: str = ""
+
+    @property
+    def sources(self) -> list[str]:
+        """The distinct sources of its indicators, in indicator order."""
+        return list(dict.fromkeys(s.source for s in self.indicators if s.source))
 
     @property
     def index_series(self) -> IndicatorSeries | None:

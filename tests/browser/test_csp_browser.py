@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from standorte.models import District, ExportJob, Indicator, IndicatorValue, SocialArea
-from standorte.services import district_shapes_import, indicators_ensure_defaults
+from standorte.services import indicators_ensure_defaults
+from standorte.services_import import district_shapes_import
 from tests.browser.conftest import _axe_hooks, _playwright, browser, login_as, page  # noqa: F401
 
 DATA = Path(__file__).resolve().parents[2] / "standorte" / "data"

@@ -142,3 +142,17 @@ def test_figure_text_is_escaped():
     figure = shape_map([("<script>", SQUARE)], title="a & b")
     svg = str(figure.svg())
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "a &amp; b" in svg
+
+
+def test_profiles_name_the_source_and_licence_of_their_indicators(areas):
+    """The plan is an export where the values appear: their source and licence go with them."""
+    Indicator.objects.filter(key="sgb_ii_quote").update(
+        source="Jobcenter Erfurt", licence="dl-de/by-2-0", reference_date=date(2021, 12, 31)
+    )
+    export = plan_build(PlanExport.objects.create().pk)
+    text = _pdf_text(export)
+    body = text[text.index("1 Sozialpolitische Leitlinien", text.index("Anlage: Abw") + 1) :]
+    profiles = body[body.index("4 Sozialraumprofile") : body.index("5 Strategie für")]
+    assert "Quellen: Jobcenter Erfurt, dl-de/by-2-0, Stand 31.12.2021" in profiles
+    paragraphs = [p.text for p in Document(export.docx.path).paragraphs]
+    assert any("Jobcenter Erfurt, dl-de/by-2-0" in p for p in paragraphs)
