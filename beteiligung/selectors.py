@@ -181,7 +181,8 @@ def registration_list(
 def event_held_figures(*, event: Event) -> dict:
     """What the public page of a past event tells: places confirmed and present, per table.
 
-    Counts rows, so it stays right after the personal data were shredded.
+    Counts rows, so it stays right after the personal data were shredded; the attendance, whose
+    check-in times the shredder clears, comes from the counts it recorded (registration_counts).
     """
     counts = registration_counts(event=event)
     return {
@@ -225,6 +226,13 @@ def registration_counts(*, event: Event) -> dict:
         .order_by()
     )
     by_kind = [(label, by_kind_rows.get(value, 0)) for value, label in Registration.Kind.choices]
+    # The shredder clears the check-in times (personal data) and records the attendance in its
+    # log first: add what it recorded to the check-ins made since.
+    recorded = shredded_attendance(event=event)
+    if recorded is not None:
+        agg["present"] += recorded["present"]
+        for table in tables:
+            table.n_present += recorded["tables"].get(str(table.pk), 0)
     needs = [
         ("step_free", Registration._meta.get_field("needs_step_free").verbose_name),
         ("sign_language", Registration._meta.get_field("needs_sign_language").verbose_name),
@@ -239,6 +247,24 @@ def registration_counts(*, event: Event) -> dict:
         "attendance_rate": round(100 * agg["present"] / agg["confirmed"])
         if agg["confirmed"]
         else 0,
+    }
+
+
+def shredded_attendance(*, event: Event) -> dict | None:
+    """The attendance the shredder recorded for a shredded event before it cleared the check-in
+    times: {"present": places, "tables": {str(table id): places}}; None if never shredded.
+
+    The latest run's record counts: each run adds the check-ins made since the run before.
+    """
+    if not event.shredded_at:
+        return None
+    log = event.shred_logs.order_by("-ran_at", "-id").first()
+    attendance = (log.counts or {}).get("attendance") if log else None
+    if not attendance:
+        return None
+    return {
+        "present": int(attendance.get("present", 0)),
+        "tables": {str(k): int(v) for k, v in (attendance.get("tables") or {}).items()},
     }
 
 

@@ -848,6 +848,13 @@ def registrants_shred(*, event_id: int, actor=None, now=None) -> ShredLog:
             )
         }
         kept["tables"] = {t.title: t.n_confirmed for t in counts["tables"]}
+        # The check-in times go with the personal data; the attendance stays as counts, per event
+        # and per table (by id, read back by the review of the event; by title, for people).
+        kept["tables_present"] = {t.title: t.n_present for t in counts["tables"]}
+        kept["attendance"] = {
+            "present": counts["present"],
+            "tables": {str(t.pk): t.n_present for t in counts["tables"]},
+        }
         kept["by_kind"] = {str(label): n for label, n in counts["by_kind"]}
         anonymised = Registration.objects.filter(event=event, anonymised_at__isnull=True).count()
         # All rows, also those anonymised one by one before (expiry, self-deletion).

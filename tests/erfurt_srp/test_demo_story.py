@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from beteiligung.models import Event, Registration
 from erfurt_srp.notifications.models import OutboxMessage
+from erfurt_srp.notifications.sending import build_email
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,9 @@ def demo():
 
 
 def _link(kind, email, path):
-    body = OutboxMessage.objects.filter(kind=kind, recipient=email).latest("created_at").body
+    """The link as the recipient gets it: the sender puts the personal link into the body."""
+    message = OutboxMessage.objects.filter(kind=kind, recipient=email).latest("created_at")
+    body = build_email(message).body
     return re.search(rf"https?://[^/\s]+({path}[^\s]*)", body).group(1)
 
 
