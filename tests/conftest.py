@@ -20,6 +20,16 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: versioned caches are bumped on commit, which a
+    test's rolled-back transaction never reaches, so a page cached by one test would otherwise
+    be served to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in German: a request in English (language cookie) leaves English
     active in the thread, and later service calls would speak English."""

@@ -27,7 +27,11 @@ EMAIL = "bertilde.quasten@example.org"
 
 @pytest.fixture
 def person():
-    return make_user(EMAIL, first_name=NAME, last_name=SURNAME)
+    user = make_user(EMAIL, first_name=NAME, last_name=SURNAME)
+    # an established account: a new one's public comments wait for staff review (hidden)
+    user.date_joined = timezone.now() - timedelta(days=30)
+    user.save(update_fields=["date_joined"])
+    return user
 
 
 @pytest.fixture
