@@ -25,7 +25,7 @@ DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/erfurt_srp
 REDIS_URL ?= redis://127.0.0.1:6379/0
 test: install
 	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
-	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	DATABASE_URL= REDIS_URL= DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
