@@ -297,6 +297,24 @@ def round_table_docx(round, rows) -> bytes:
     return document_bytes(document)
 
 
+def _mark_done(export: PlanExport) -> PlanExport:
+    """Store the built files (already set on `export`) and mark the build finished."""
+    export.status, export.progress, export.step = PlanExport.Status.DONE, 100, _("fertig")
+    export.finished_at = timezone.now()
+    export.save(update_fields=["pdf", "docx", "status", "progress", "step", "finished_at"])
+    return export
+
+
+def _mark_failed(export_id: int) -> None:
+    """Record a failed build with the end of its traceback; call inside the except block."""
+    PlanExport.objects.filter(pk=export_id).update(
+        status=PlanExport.Status.FAILED,
+        step=_("fehlgeschlagen"),
+        error=traceback.format_exc()[-4000:],
+        finished_at=timezone.now(),
+    )
+
+
 def _build_round_table(export_id: int, round_id: int) -> PlanExport:
     from .models import ConsultationRound
 
@@ -312,18 +330,10 @@ def _build_round_table(export_id: int, round_id: int) -> PlanExport:
         name = f"abwaegungstabelle-{round.version.guideline.slug}-runde{round.pk}"
         export.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
         export.docx.save(f"{name}.docx", ContentFile(docx), save=False)
-        export.status, export.progress, export.step = PlanExport.Status.DONE, 100, _("fertig")
-        export.finished_at = timezone.now()
-        export.save(update_fields=["pdf", "docx", "status", "progress", "step", "finished_at"])
-        return export
+        return _mark_done(export)
     except Exception:
         logger.exception("Abwägungstabelle export %s failed", export_id)
-        PlanExport.objects.filter(pk=export_id).update(
-            status=PlanExport.Status.FAILED,
-            step=_("fehlgeschlagen"),
-            error=traceback.format_exc()[-4000:],
-            finished_at=timezone.now(),
-        )
+        _mark_failed(export_id)
         raise
 
 
@@ -333,18 +343,10 @@ def _build_report(export_id: int) -> PlanExport:
     try:
         export = PlanExport.objects.get(pk=export_id)
         build_report(export, lambda progress, step: _progress(export_id, progress, step))
-        export.status, export.progress, export.step = PlanExport.Status.DONE, 100, _("fertig")
-        export.finished_at = timezone.now()
-        export.save(update_fields=["pdf", "docx", "status", "progress", "step", "finished_at"])
-        return export
+        return _mark_done(export)
     except Exception:
         logger.exception("progress report export %s failed", export_id)
-        PlanExport.objects.filter(pk=export_id).update(
-            status=PlanExport.Status.FAILED,
-            step=_("fehlgeschlagen"),
-            error=traceback.format_exc()[-4000:],
-            finished_at=timezone.now(),
-        )
+        _mark_failed(export_id)
         raise
 
 
@@ -394,18 +396,8 @@ def plan_build(export_id: int) -> PlanExport | None:
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         export.pdf.save(f"sozialraumplan-{stamp}.pdf", ContentFile(pdf), save=False)
         export.docx.save(f"sozialraumplan-{stamp}.docx", ContentFile(docx), save=False)
-        export.status = PlanExport.Status.DONE
-        export.progress = 100
-        export.step = _("fertig")
-        export.finished_at = timezone.now()
-        export.save(update_fields=["pdf", "docx", "status", "progress", "step", "finished_at"])
-        return export
+        return _mark_done(export)
     except Exception:
         logger.exception("Sozialraumplan export %s failed", export_id)
-        PlanExport.objects.filter(pk=export_id).update(
-            status=PlanExport.Status.FAILED,
-            step=_("fehlgeschlagen"),
-            error=traceback.format_exc()[-4000:],
-            finished_at=timezone.now(),
-        )
+        _mark_failed(export_id)
         raise
