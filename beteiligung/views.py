@@ -1,11 +1,7 @@
 """Public pages (event, registration, personal link) and the staff back office of events."""
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
-from erfurt_srp.accounts.roles import is_staff
+from erfurt_srp.accounts.decorators import staff_required
 from erfurt_srp.core import versioned_cache
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 from erfurt_srp.exports import CSV, PDF
@@ -38,20 +34,6 @@ from .ics import event_ics
 from .models import Event, Registration
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def staff_required(view):
-    """Anonymous visitors go to the login page; logged-in non-staff get 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_staff(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def rate_limited(request, scope: str) -> bool:

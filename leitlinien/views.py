@@ -1,7 +1,6 @@
 """Thin views: check access, validate the form, call one service or selector, render."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from erfurt_srp.accounts.decorators import staff_required
 from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 from erfurt_srp.discussion.models import Comment
@@ -51,21 +51,6 @@ from .permissions import (
     is_any_insider,
     is_insider,
 )
-
-
-def staff_required(view):
-    """Staff only: anonymous users go to the login page, everyone else gets 403."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not is_staff(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
 
 # --- overview, themes, guidelines -------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from erfurt_srp.accounts.decorators import staff_required
 from erfurt_srp.core import versioned_cache
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 
@@ -237,10 +238,9 @@ def project_detail(request, slug):
     )
 
 
-@login_required
+@staff_required
 @require_http_methods(["GET", "POST"])
 def project_edit(request, slug=None):
-    permissions.require_manage(request.user)
     project = get_object_or_404(NeighbourhoodProject, slug=slug) if slug else None
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
@@ -397,10 +397,9 @@ def recommendation_detail(request, pk):
     )
 
 
-@login_required
+@staff_required
 @require_http_methods(["GET", "POST"])
 def export_page(request):
-    permissions.require_manage(request.user)
     initial = {}
     if request.GET.get("empfehlung"):
         initial["recommendation"] = request.GET["empfehlung"]
@@ -472,10 +471,9 @@ def export_retry(request, pk):
     return redirect(new_job.get_absolute_url())
 
 
-@login_required
+@staff_required
 @require_POST
 def deliberation_start(request, slug):
-    permissions.require_manage(request.user)
     project = get_object_or_404(NeighbourhoodProject, slug=slug)
     form = DeliberationStartForm(request.POST)
     if form.is_valid():

@@ -1,38 +1,19 @@
 """Staff pages of the outbox: list, detail, send again."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from erfurt_srp.accounts.roles import is_staff
+from erfurt_srp.accounts.decorators import staff_required
 from erfurt_srp.core.errors import DomainError
 
 from . import selectors, services
 from .forms import OutboxFilterForm
 
 PAGE_SIZE = 50
-
-
-def staff_required(view):
-    """Anonymous -> login page; logged in but not staff -> 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
-            return redirect_to_login(request.get_full_path())
-        if not is_staff(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @require_GET

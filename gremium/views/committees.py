@@ -1,13 +1,12 @@
 """Committees and their members: list, detail, staff management and history."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from erfurt_srp.accounts.decorators import staff_required
 from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 
@@ -62,11 +61,6 @@ def committee_detail(request, slug):
     )
 
 
-def _require_staff(request):
-    if not is_staff(request.user):
-        raise PermissionDenied
-
-
 def _person_from_form(request, data: dict):
     """The person named in a membership form (found by e-mail, or created)."""
     return committee_services.person_get_or_create(
@@ -77,9 +71,8 @@ def _person_from_form(request, data: dict):
     )
 
 
-@login_required
+@staff_required
 def membership_add(request, slug):
-    _require_staff(request)
     committee = get_object_or_404(Committee, slug=slug)
     if request.method == "POST":
         form = MembershipForm(request.POST)
@@ -110,9 +103,8 @@ def membership_add(request, slug):
     )
 
 
-@login_required
+@staff_required
 def membership_end(request, pk):
-    _require_staff(request)
     membership = get_object_or_404(
         Membership.objects.select_related("committee", "person", "institution"), pk=pk
     )
@@ -145,9 +137,8 @@ def membership_end(request, pk):
     )
 
 
-@login_required
+@staff_required
 def membership_replace(request, pk):
-    _require_staff(request)
     membership = get_object_or_404(
         Membership.objects.select_related("committee", "person", "institution"), pk=pk
     )
@@ -183,10 +174,9 @@ def membership_replace(request, pk):
     )
 
 
-@login_required
+@staff_required
 def committee_history(request, slug):
     """Staff: every change to the committee's memberships (who, when, what)."""
-    _require_staff(request)
     committee = get_object_or_404(Committee, slug=slug)
     records = list(
         Membership.history.filter(committee_id=committee.pk)

@@ -1,12 +1,7 @@
 """Helpers shared by the vote and statement-round views."""
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
-
-from ..permissions import (
-    can_manage_votes,
-)
 
 PAGE_SIZE = 25
 
@@ -27,8 +22,3 @@ def subject_from_request(request):
     if subject is None:
         raise Http404
     return subject, ct, object_id
-
-
-def require_staff(request):
-    if not can_manage_votes(request.user):
-        raise PermissionDenied

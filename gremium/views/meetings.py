@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from erfurt_srp.accounts.decorators import staff_required
 from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 from erfurt_srp.exports.pdf import render_pdf
@@ -37,14 +38,6 @@ from ..selectors import votes as vote_selectors
 from ..services import meetings as meeting_services
 
 PAGE_SIZE = 25
-
-
-def _staff_required(request):
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('account_login')}?next={request.path}")
-    if not is_staff(request.user):
-        raise PermissionDenied
-    return None
 
 
 def _is_public_view(user) -> bool:
@@ -269,10 +262,8 @@ def _with_location(request, cleaned: dict) -> dict:
     return data
 
 
-@login_required
+@staff_required
 def meeting_create(request):
-    if (denied := _staff_required(request)) is not None:
-        return denied
     committee = Committee.objects.filter(slug=request.GET.get("gremium", "")).first()
     if request.method == "POST":
         form = MeetingForm(request.POST)

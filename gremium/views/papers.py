@@ -2,12 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from erfurt_srp.accounts.decorators import staff_required
 from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 
@@ -46,10 +46,8 @@ def paper_detail(request, pk):
     )
 
 
-@login_required
+@staff_required
 def paper_create(request):
-    if not is_staff(request.user):
-        raise PermissionDenied
     if request.method == "POST":
         form = PaperForm(request.POST, request.FILES)
         if form.is_valid():

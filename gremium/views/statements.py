@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from erfurt_srp.accounts.decorators import staff_required
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 
 from ..forms.statements import StatementForm, StatementRoundOpenForm
@@ -21,7 +22,7 @@ from ..permissions import (
 from ..selectors import statements as statement_selectors
 from ..selectors import votes as vote_selectors
 from ..services import statements as statement_services
-from .common import PAGE_SIZE, require_staff, subject_from_request
+from .common import PAGE_SIZE, subject_from_request
 
 
 @login_required
@@ -47,9 +48,8 @@ def statement_round_list(request):
     )
 
 
-@login_required
+@staff_required
 def statement_round_create(request):
-    require_staff(request)
     subject, ct, object_id = subject_from_request(request)
     initial = {"title": _("Fachliche Stellungnahmen zu: %(subject)s") % {"subject": subject}}
     if request.GET.get("committee"):

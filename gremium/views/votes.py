@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from erfurt_srp.accounts.decorators import staff_required
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 from erfurt_srp.exports import CSV, PDF
 from erfurt_srp.exports.csv import csv_bytes
@@ -21,7 +22,7 @@ from ..permissions import (
 )
 from ..selectors import votes as vote_selectors
 from ..services import votes as vote_services
-from .common import PAGE_SIZE, require_staff, subject_from_request
+from .common import PAGE_SIZE, subject_from_request
 
 
 @login_required
@@ -43,9 +44,8 @@ def vote_list(request):
     )
 
 
-@login_required
+@staff_required
 def vote_create(request):
-    require_staff(request)
     subject, ct, object_id = subject_from_request(request)
     initial = {}
     if request.GET.get("committee"):

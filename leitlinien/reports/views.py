@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from erfurt_srp.accounts.decorators import staff_required
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 
 from .. import services as plan_services
@@ -18,7 +19,6 @@ from ..forms import (
 )
 from ..models import ProgressReport
 from ..selectors import plan_texts
-from ..views import staff_required
 from . import selectors, services
 from .export import report_sections
 
