@@ -24,8 +24,9 @@ class BeteiligungConfig(AppConfig):
             register_home_section,
             register_nav,
         )
+        from erfurt_srp.notifications.links import register_link_reissuer
 
-        from . import demo, models, my_data, panels, selectors
+        from . import demo, models, my_data, outbox_links, panels, selectors
 
         # The public pages' cached parts show events, tables and programmes: every saved or
         # deleted one makes them stale once its transaction commits.
@@ -65,3 +66,5 @@ class BeteiligungConfig(AppConfig):
             order=30,
         )
         register_demo_seeder(DemoSeeder(key="beteiligung.events", seed=demo.seed, order=80))
+        for kind in outbox_links.REGISTRATION_MAIL_KINDS:
+            register_link_reissuer(kind, outbox_links.registration_link_reissue)

@@ -8,7 +8,6 @@ e-mails of it still waiting to be sent get the new link.
 from django.utils.translation import gettext as _
 
 from erfurt_srp.core.errors import DomainError
-from erfurt_srp.notifications.links import register_link_reissuer
 from erfurt_srp.notifications.models import OutboxMessage
 
 from .models import Registration, new_public_id
@@ -39,7 +38,3 @@ def registration_link_reissue(message: OutboxMessage) -> str:
         status__in=OutboxMessage.OPEN,
     ).exclude(link_secret="").update(link_secret=token)
     return token
-
-
-for kind in REGISTRATION_MAIL_KINDS:
-    register_link_reissuer(kind, registration_link_reissue)

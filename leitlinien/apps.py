@@ -19,8 +19,9 @@ class LeitlinienConfig(AppConfig):
             register_home_section,
             register_nav,
         )
+        from erfurt_srp.notifications.links import register_link_reissuer
 
-        from . import adoption, demo, my_data, panels
+        from . import adoption, demo, my_data, panels, services
         from .permissions import is_any_insider
 
         register_nav(
@@ -76,3 +77,10 @@ class LeitlinienConfig(AppConfig):
         )
         register_demo_seeder(DemoSeeder(key="leitlinien", seed=demo.seed, order=60))
         adoption.register()
+        # Failed e-mails with a personal link, sent again, carry a new link.
+        register_link_reissuer(
+            services.ROUND_INVITATION_MAIL_KIND, services.round_invitation_link_reissue
+        )
+        register_link_reissuer(
+            services.COMMENT_CONFIRMATION_MAIL_KIND, services.comment_confirmation_link_reissue
+        )

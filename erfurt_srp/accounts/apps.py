@@ -12,8 +12,9 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from erfurt_srp.core.registry import DemoSeeder, register_demo_seeder
+        from erfurt_srp.notifications.links import register_link_reissuer
 
-        from . import demo, my_data, personal_data, signals
+        from . import demo, my_data, personal_data, services, signals
 
         authenticator_added.connect(signals.record_mfa_on_activation)
         user_logged_in.connect(signals.remember_no_totp)
@@ -26,3 +27,5 @@ class AccountsConfig(AppConfig):
         )
 
         register_demo_seeder(DemoSeeder(key="accounts", seed=demo.seed, order=10))
+        # A failed invitation e-mail sent again carries a new personal link.
+        register_link_reissuer(services.INVITATION_MAIL_KIND, services.invitation_link_reissue)

@@ -10,7 +10,8 @@ Queue (in your service's transaction; the send is enqueued on commit, a rollback
   and sends nothing; raise the revision to send an update.
   A personal link: put links.LINK_PLACEHOLDER in the text where its token goes and pass the
   token as link_secret=...; no row keeps it once sent. Register a reissuer for the kind in your
-  app's outbox_links.py so that staff can send a failed one again (see links.py).
+  app's AppConfig.ready() (links.register_link_reissuer) so that staff can send a failed one
+  again (see links.py).
     messages_delete_for_objects(model=..., pks=[...])  # retention: the mails go with the objects
 
 Write mails as templates:

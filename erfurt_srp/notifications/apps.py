@@ -8,8 +8,6 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Nachrichten")
 
     def ready(self):
-        from django.utils.module_loading import autodiscover_modules
-
         from erfurt_srp.accounts import personal_data
         from erfurt_srp.accounts.roles import is_staff
         from erfurt_srp.core.registry import (
@@ -41,5 +39,3 @@ class NotificationsConfig(AppConfig):
                 order=90,
             )
         )
-        # Reissuers of personal links (links.register_link_reissuer), one module per app.
-        autodiscover_modules("outbox_links")

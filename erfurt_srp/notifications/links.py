@@ -12,8 +12,8 @@ token into the text when it builds the e-mail and clears `link_secret` in the sa
 marks the message sent (or failed for good, or cancelled): from then on no row holds the link.
 
 Sending such a message again (staff, after a failure) needs a fresh token, because the old one
-is gone from the database. The app that owns the kind registers a reissuer in a module named
-`outbox_links.py` (autodiscovered):
+is gone from the database. The app that owns the kind registers a reissuer in its
+AppConfig.ready():
 
     register_link_reissuer("accounts.invitation", reissue)
 

@@ -7,17 +7,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from erfurt_srp.accounts.decorators import staff_required
 from erfurt_srp.accounts.roles import is_staff
+from erfurt_srp.core import versioned_cache
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 from erfurt_srp.exports.pdf import render_pdf
 from erfurt_srp.notifications.selectors import outbox_for_object
@@ -76,9 +77,9 @@ def meeting_list(request):
         scope = "staff"
     else:
         scope = "c" + "-".join(str(i) for i in sorted(user_committee_ids(request.user)))
-    key = cache.public_key("list", scope, request.get_host(), request.GET.urlencode())
-    body = cache.cached_body(
-        key,
+    body = versioned_cache.get_or_set(
+        cache.NAMESPACE,
+        ("list", scope, get_language(), request.get_host(), request.GET.urlencode()),
         lambda: render_to_string(
             "gremium/partials/meeting_list_body.html", context(), request=request
         ),
@@ -136,66 +137,7 @@ def _meeting_context(request, meeting, **extra):
         )
         context["cancel_form"] = CancelForm()
     context.update(extra)
-    if internal:
-        _with_comment_sections(request, items, context)
     return context
-
-
-def _comment_facts(comment) -> tuple:
-    """Everything gremium/partials/comment.html reads of a comment."""
-    return (
-        comment.pk,
-        comment.author_display,
-        comment.created_at,
-        comment.edited_at,
-        comment.hidden_at,
-        comment.hidden_reason,
-        comment.body,
-        comment.editable,
-    )
-
-
-def _with_comment_sections(request, items, context) -> None:
-    """Set `item.comments_html`: each item's comment section, rendered once for every viewer who
-    would see the same threads, edit links and forms, and then taken from the cache (the section
-    is most of the page's template work). The key hashes all the section's template reads."""
-    if context["comment_form"].is_bound:
-        return
-    flags = (context["can_comment"], context["staff"])
-    keys = {
-        item.pk: cache.fragment_key(
-            "comments",
-            (
-                item.pk,
-                item.number,
-                flags,
-                [
-                    (_comment_facts(top), [_comment_facts(r) for r in replies])
-                    for top, replies in item.threads
-                ],
-            ),
-        )
-        for item in items
-    }
-    template = get_template("gremium/partials/comments.html")
-    by_pk = {item.pk: item for item in items}
-
-    def render_section(pk):
-        item = by_pk[pk]
-        return template.render(
-            {
-                "item": item,
-                "threads": item.threads,
-                "comment_form": context["comment_form"],
-                "can_comment": context["can_comment"],
-                "staff": context["staff"],
-                "csrf_token": cache.csrf_placeholder(),
-            }
-        )
-
-    sections = cache.cached_fragments(keys, render_section, get_token(request))
-    for item in items:
-        item.comments_html = mark_safe(sections[item.pk])  # noqa: S308  rendered by our template
 
 
 @require_GET
@@ -212,7 +154,9 @@ def meeting_detail(request, pk):
             )
             return (meeting.title, body)
 
-        title, body = cache.cached_body(cache.public_key("meeting", pk), render_public)
+        title, body = versioned_cache.get_or_set(
+            cache.NAMESPACE, ("meeting", pk, get_language()), render_public
+        )
         return render(
             request,
             "gremium/meeting_detail.html",

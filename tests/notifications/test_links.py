@@ -115,3 +115,34 @@ def test_without_a_reissuer_a_failed_message_with_a_link_is_not_sent_again(
     assert "nicht neu ausgestellt" in response.content.decode()
     assert _refresh(linked).status == OutboxMessage.Status.FAILED
     assert mailoutbox == []
+
+
+def test_each_app_registers_its_reissuers_in_its_app_config():
+    from beteiligung import outbox_links as registration_links
+    from erfurt_srp.accounts import services as account_services
+    from leitlinien import services as leitlinien_services
+
+    expected = {
+        account_services.INVITATION_MAIL_KIND: account_services.invitation_link_reissue,
+        leitlinien_services.ROUND_INVITATION_MAIL_KIND: (
+            leitlinien_services.round_invitation_link_reissue
+        ),
+        leitlinien_services.COMMENT_CONFIRMATION_MAIL_KIND: (
+            leitlinien_services.comment_confirmation_link_reissue
+        ),
+        **dict.fromkeys(
+            registration_links.REGISTRATION_MAIL_KINDS,
+            registration_links.registration_link_reissue,
+        ),
+    }
+    assert {kind: links.link_reissuer(kind) for kind in expected} == expected
+
+
+def test_importing_a_module_registers_no_reissuer(monkeypatch):
+    import importlib
+    import sys
+
+    monkeypatch.setattr(links, "_reissuers", {})
+    monkeypatch.delitem(sys.modules, "beteiligung.outbox_links")
+    importlib.import_module("beteiligung.outbox_links")  # a fresh copy of the module
+    assert links._reissuers == {}
