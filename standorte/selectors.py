@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Avg, Count, F, Prefetch, Q
+from django.utils.formats import number_format
 
 from .models import (
     District,
@@ -128,6 +129,15 @@ def _round(value):
     return Decimal(value).quantize(Decimal("0.1"))
 
 
+def plain(value: Decimal | None) -> Decimal | None:
+    """A stored value without the zeros its column pads it with (101.200 -> 101.2, 100.000 ->
+    100); templates show it with the active language's decimal separator."""
+    if value is None:
+        return None
+    value = Decimal(value).normalize()
+    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value
+
+
 def district_map_features(*, user, year: int | None, social_area: SocialArea | None = None):
     """GeoJSON features of Ortsteile with a shape, each with its Sozialindex of `year`. 2 queries."""
     qs = District.objects.filter(geometry__isnull=False).select_related("social_area")
@@ -190,7 +200,9 @@ def area_detail(*, area: SocialArea):
     for value in IndicatorValue.objects.filter(district__social_area=area).order_by(
         "year", "indicator__order"
     ):
-        rows[value.district_id].by_year[value.year][position[value.indicator_id]] = value.value
+        rows[value.district_id].by_year[value.year][position[value.indicator_id]] = plain(
+            value.value
+        )
         has_demo = has_demo or value.is_demo
     for row in rows.values():
         row.by_year = dict(row.by_year)  # templates must not hit the defaultdict factory
@@ -407,11 +419,11 @@ class DistrictMap:
     no_value_count: int = 0
 
 
-def _german(value: Decimal | None) -> str | None:
-    """A stored value as people read it: decimal comma, no trailing zeros (161,6; 100)."""
+def _readable(value: Decimal | None) -> str | None:
+    """A stored value as people read it in the active language (161,6 / 161.6; 100)."""
     if value is None:
         return None
-    return format(value.normalize(), "f").replace(".", ",")
+    return number_format(plain(value))
 
 
 def _map_classes(values: list[Decimal], better: str) -> tuple[list[MapLegendClass], callable]:
@@ -497,9 +509,7 @@ def district_map(
                     "nr": d.number,
                     "name": d.name,
                     "social_area": area_name,
-                    "value": str(value.normalize()).replace(".", ",")
-                    if value is not None
-                    else None,
+                    "value": _readable(value),
                     "fill": colour,
                     "url": url,
                 },
@@ -510,7 +520,7 @@ def district_map(
                 "district": d,
                 "social_area": area_name,
                 "url": url,
-                "value": _german(value),
+                "value": _readable(value),
                 "class": classes[position] if position is not None else None,
             }
         )

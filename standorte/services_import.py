@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from erfurt_srp.core.errors import DomainError
@@ -20,6 +21,7 @@ from erfurt_srp.core.errors import DomainError
 from . import importers
 from .importers import ImportProblem, ImportRejected
 from .models import District, ImportUpload, Indicator, IndicatorValue, SocialArea
+from .selectors import plain
 from .services import area_data_changed
 
 PREVIEW_ROWS = 20
@@ -68,7 +70,7 @@ def _district_lookups() -> tuple[dict, dict]:
 
 
 def _number(value) -> str:
-    return "–" if value is None else format(value.normalize(), "f").replace(".", ",")
+    return "–" if value is None else number_format(plain(value))
 
 
 def _read(data: bytes, filename: str) -> importers.Table:

@@ -69,6 +69,13 @@ class AccountDeleteForm(forms.Form):
         return password
 
 
+class AccountSettingsForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["language"]
+        widgets = {"language": forms.RadioSelect}
+
+
 class SignupForm(AllauthSignupForm):
     """allauth's sign-up form, with the same password hashing for a taken address.
 

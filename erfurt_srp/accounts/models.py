@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +37,13 @@ class User(AbstractUser):
     email = models.EmailField(_("E-Mail-Adresse"), unique=True)
     is_demo = models.BooleanField(
         _("Demo-Konto"), default=False, help_text=_("Angelegt von seed_demo, keine reale Person.")
+    )
+    language = models.CharField(
+        _("Sprache"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("In dieser Sprache schreibt Ihnen die Plattform E-Mails."),
     )
 
     USERNAME_FIELD = "email"

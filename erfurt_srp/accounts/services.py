@@ -21,6 +21,8 @@ from erfurt_srp.notifications.services import message_queue
 
 from . import personal_data
 from .invitations import get_purpose
+from .languages import current as current_language
+from .languages import recipient_language, supported
 from .models import Invitation, User
 from .roles import Role, role_of
 
@@ -45,19 +47,21 @@ def invitation_url(token: str) -> str:
 def _queue_invitation_mail(invitation: Invitation, token: str) -> None:
     """Queue the invitation e-mail; the outbox row holds the link without its token."""
     purpose = get_purpose(invitation.purpose)
-    description = purpose.describe(invitation) if purpose else ""
-    context = {
-        "invitation": invitation,
-        "description": description,
-        "url": invitation_url(LINK_PLACEHOLDER),
-        "inviter": invitation.invited_by.display_name if invitation.invited_by else "",
-        "expires_at": invitation.expires_at,
-    }
+    with recipient_language(invitation.email):
+        context = {
+            "invitation": invitation,
+            "description": purpose.describe(invitation) if purpose else "",
+            "url": invitation_url(LINK_PLACEHOLDER),
+            "inviter": invitation.invited_by.display_name if invitation.invited_by else "",
+            "expires_at": invitation.expires_at,
+        }
+        subject = _("Einladung zur Sozialraumplanung Erfurt")
+        body = render_to_string("account/invitation_mail.txt", context)
     message_queue(
         kind=INVITATION_MAIL_KIND,
         recipient=invitation.email,
-        subject=_("Einladung zur Sozialraumplanung Erfurt"),
-        body=render_to_string("account/invitation_mail.txt", context),
+        subject=subject,
+        body=body,
         related=invitation,
         revision=invitation.send_count,
         link_secret=token,
@@ -175,6 +179,7 @@ def invitation_accept_new_user(
             password=password,
             first_name=first_name.strip(),
             last_name=last_name.strip(),
+            language=current_language(),
         )
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         _apply(invitation, user)
@@ -197,6 +202,17 @@ def invitation_accept_existing_user(*, invitation_id: int, user: User) -> Invita
             )
         _apply(invitation, user)
     return invitation
+
+
+def account_settings_update(*, user, language: str) -> User:
+    """Store the language the person reads their e-mails in."""
+    code = supported(language)
+    if code != language:
+        raise DomainError(_("Diese Sprache gibt es hier nicht."), field="language")
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(language=code)
+        user.language = code
+    return user
 
 
 def account_can_self_delete(user) -> bool:

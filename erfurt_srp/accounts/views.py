@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 
 from . import personal_data, services
-from .forms import AccountDeleteForm, InvitationAcceptForm
+from .forms import AccountDeleteForm, AccountSettingsForm, InvitationAcceptForm
 from .invitations import get_purpose
 from .models import Invitation, User
 
@@ -86,6 +86,22 @@ def invitation_accept(request, token: str):
             )
             return redirect(_landing(invitation))
     return render(request, "account/invitation_accept.html", {**context, "form": form})
+
+
+@never_cache
+@login_required
+def account_settings(request):
+    """The account's settings: the language of the e-mails the platform sends."""
+    form = AccountSettingsForm(request.POST or None, instance=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            services.account_settings_update(
+                user=request.user, language=form.cleaned_data["language"]
+            )
+            messages.success(request, _("Ihre Einstellungen sind gespeichert."))
+            return redirect("accounts:settings")
+        return render(request, "account/settings.html", {"form": form}, status=400)
+    return render(request, "account/settings.html", {"form": form})
 
 
 @never_cache

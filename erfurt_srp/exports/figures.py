@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -113,7 +114,7 @@ class Figure:
 
 
 def _number(value) -> str:
-    return f"{Decimal(str(value)).quantize(Decimal('0.1'))}".replace(".", ",")
+    return number_format(Decimal(str(value)).quantize(Decimal("0.1")), 1)
 
 
 def line_chart(points, *, title: str, unit: str = "", width=320, height=150) -> Figure:

@@ -70,12 +70,12 @@ class BallotForm(forms.Form):
             ]
             for option in self.options:
                 self.fields[f"rank_{option.pk}"] = forms.ChoiceField(
-                    label=option.label, choices=rank_choices, required=False
+                    label=option.display_label, choices=rank_choices, required=False
                 )
         else:
             self.fields["choice"] = forms.ChoiceField(
                 label=vote.question,
-                choices=[(str(o.pk), o.label) for o in self.options],
+                choices=[(str(o.pk), o.display_label) for o in self.options],
                 widget=forms.RadioSelect,
                 error_messages={
                     "invalid_choice": _("Diese Option gibt es in dieser Abstimmung nicht.")
@@ -109,7 +109,7 @@ class ShowOfHandsForm(forms.Form):
         self.options = list(options)
         for option in self.options:
             self.fields[f"option_{option.pk}"] = forms.IntegerField(
-                label=option.label, min_value=0, initial=0
+                label=option.display_label, min_value=0, initial=0
             )
 
     def counts(self) -> dict:

@@ -4,6 +4,7 @@ Each model maps one to one to an OParl 1.1 object (see the docstrings) so the OP
 render them without extra lookups.
 """
 
+import re
 import uuid
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -142,7 +144,10 @@ class Meeting(models.Model):
         if self.name:
             return self.name
         committee = self.committee.short_name or self.committee.name
-        return f"{self.number}. Sitzung {committee}"
+        return gettext("%(number)s. Sitzung %(committee)s") % {
+            "number": self.number,
+            "committee": committee,
+        }
 
     @property
     def is_cancelled(self) -> bool:
@@ -209,6 +214,23 @@ class Paper(models.Model):
         return reverse("gremium:paper_detail", kwargs={"pk": self.pk})
 
 
+AGENDA_LABEL = re.compile(r"^TOP (\d+): ")
+
+
+def agenda_item_label(number, name: str) -> str:
+    """ "TOP 3: name" in the active language ("Item 3: name")."""
+    return f"{gettext('TOP %(n)s') % {'n': number}}: {name}"
+
+
+def subject_label_display(label: str) -> str:
+    """A stored subject label in the active language: labels of agenda items were stored as
+    "TOP 3: name" (the name stays as typed)."""
+    match = AGENDA_LABEL.match(label or "")
+    if match is None:
+        return label
+    return agenda_item_label(match.group(1), label[match.end() :])
+
+
 class AgendaItem(models.Model):
     """A Tagesordnungspunkt (OParl AgendaItem). `order` is 1..n; the TOP number derives from it."""
 
@@ -242,7 +264,7 @@ class AgendaItem(models.Model):
         ]
 
     def __str__(self):
-        return f"TOP {self.number}: {self.name}"
+        return agenda_item_label(self.number, self.name)
 
     def get_absolute_url(self):
         return f"{self.meeting.get_absolute_url()}#top-{self.pk}"

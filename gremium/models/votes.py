@@ -20,10 +20,21 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .committees import Committee, Institution, Person
+from .meetings import subject_label_display
+
+
+class SubjectLabel:
+    """The stored label of a vote's or statement round's subject, shown in the active language."""
+
+    @property
+    def subject_display(self) -> str:
+        return subject_label_display(self.subject_label)
+
 
 __all__ = [
     "Ballot",
@@ -36,7 +47,7 @@ __all__ = [
 ]
 
 
-class StatementRound(models.Model):
+class StatementRound(SubjectLabel, models.Model):
     """Staff ask every institution of a committee for its Fachliche Stellungnahme on a subject."""
 
     class Status(models.TextChoices):
@@ -145,7 +156,7 @@ class Statement(models.Model):
         return f"{self.institution} – {self.round}"
 
 
-class Vote(models.Model):
+class Vote(SubjectLabel, models.Model):
     """An Abstimmung of a committee on a subject."""
 
     class Kind(models.TextChoices):
@@ -271,12 +282,58 @@ class Vote(models.Model):
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
 
+    def summary(self, options=None) -> str:
+        """The result in one paragraph, in the active language, from the stored tallies."""
+        if not self.result:
+            return self.result_text
+        options = list(self.options.all()) if options is None else list(options)
+        tally = self.result_points if self.kind == self.Kind.RANKED else self.result_counts
+        if self.kind == self.Kind.RANKED:
+            ordered = sorted(options, key=lambda o: -int(tally.get(str(o.pk), 0)))
+            parts = [
+                gettext("%(label)s: %(points)s Punkte")
+                % {"label": o.display_label, "points": tally.get(str(o.pk), 0)}
+                for o in ordered
+            ]
+        else:
+            parts = [f"{o.display_label}: {tally.get(str(o.pk), 0)}" for o in options]
+        unit = (
+            gettext("Institutionen")
+            if self.ballot_unit == self.BallotUnit.INSTITUTION
+            else gettext("Personen")
+        )
+        text = gettext(
+            "%(result)s (%(counts)s). %(participants)s von %(eligible)s %(unit)s haben "
+            "abgestimmt, beschlussfähig ab %(quorum)s."
+        ) % {
+            "result": self.Result(self.result).label,
+            "counts": "; ".join(parts),
+            "participants": self.participants or 0,
+            "eligible": self.eligible_count,
+            "unit": unit,
+            "quorum": self.quorum,
+        }
+        if self.kind == self.Kind.SINGLE and self.result == self.Result.DECIDED and options:
+            winner = max(options, key=lambda o: tally.get(str(o.pk), 0))
+            text = gettext("Gewählt: %(label)s. ") % {"label": winner.display_label} + text
+        if self.method == self.Method.SHOW_OF_HANDS:
+            text += " " + gettext("Ergebnis per Handzeichen in der Sitzung.")
+        return str(text)
+
+    @property
+    def result_summary(self) -> str:
+        return self.summary()
+
     @staticmethod
     def voter_key(*, institution=None, person=None) -> str:
         """The key the one-ballot-per-voter constraint is built on."""
         if institution is not None:
             return f"institution:{institution.pk}"
         return f"person:{person.pk}"
+
+
+# The options of a yes/no vote are the platform's own words: shown in the reader's language.
+STANDARD_OPTION_LABELS = {"yes": _("Ja"), "no": _("Nein"), "abstain": _("Enthaltung")}
 
 
 class VoteOption(models.Model):
@@ -298,7 +355,13 @@ class VoteOption(models.Model):
         ]
 
     def __str__(self):
-        return self.label
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        """The label in the active language for the standard options, as typed otherwise."""
+        standard = STANDARD_OPTION_LABELS.get(self.key)
+        return str(standard) if standard is not None else self.label
 
 
 class Ballot(models.Model):

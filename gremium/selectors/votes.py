@@ -127,7 +127,7 @@ def vote_result(vote: Vote, options=None) -> VoteResult:
     option_rows = [
         OptionRow(
             option_id=o.pk,
-            label=o.label,
+            label=o.display_label,
             count=int(counts.get(str(o.pk), 0)),
             points=int(points.get(str(o.pk), 0)) if ranked else None,
         )
@@ -153,7 +153,7 @@ def vote_result(vote: Vote, options=None) -> VoteResult:
             _voter_label(p.institution, p.person, vote.ballot_unit) for p in participations
         )
         return result
-    by_id = {o.pk: o.label for o in options}
+    by_id = {o.pk: o.display_label for o in options}
     ballots = Ballot.objects.filter(vote=vote).select_related("institution", "person")
     for ballot in ballots:
         if ranked:

@@ -1,13 +1,15 @@
-"""Helpers every gremium service uses: the history actor, German dates, upload checks."""
+"""Helpers every gremium service uses: the history actor, dates, upload checks, e-mails."""
 
 import mimetypes
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
+from erfurt_srp.accounts.languages import languages_of
 from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.notifications.services import message_queue_bulk
@@ -26,7 +28,19 @@ def with_history(obj, actor):
 
 
 def date_de(value: datetime) -> str:
-    return timezone.localtime(value).strftime("%d.%m.%Y, %H:%M Uhr")
+    """A meeting's start in the active language ("17.12.2026, 14:00 Uhr")."""
+    local = timezone.localtime(value)
+    return _("%(date)s, %(time)s Uhr") % {
+        "date": date_format(local, "SHORT_DATE_FORMAT"),
+        "time": date_format(local, "TIME_FORMAT"),
+    }
+
+
+def short_datetime(value: datetime | None) -> str:
+    """A deadline in the active language ("17.12.2026 14:00"), "–" without one."""
+    if value is None:
+        return "–"
+    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
 
 
 def validate_upload(upload) -> tuple[str, str]:
@@ -46,8 +60,8 @@ def validate_upload(upload) -> tuple[str, str]:
         raise DomainError(
             _("Die Datei ist zu groß (%(size)s MB); erlaubt sind höchstens %(max)s MB.")
             % {
-                "size": f"{upload.size / 1048576:.1f}".replace(".", ","),
-                "max": f"{settings.UPLOAD_MAX_BYTES / 1048576:.0f}",
+                "size": number_format(upload.size / 1048576, 1),
+                "max": number_format(settings.UPLOAD_MAX_BYTES / 1048576, 0),
             },
             field="file",
         )
@@ -88,20 +102,32 @@ def committee_recipients(committee: Committee, institution_ids=None) -> list[str
     return sorted({e.lower() for e in emails if e})
 
 
-def queue_messages(
-    kind: str, recipients: list[str], subject: str, body: str, related, revision=""
-) -> int:
-    messages = [
-        {
-            "kind": kind,
-            "recipient": r,
-            "subject": subject,
-            "body": body,
-            "related": related,
-            "revision": revision,
-        }
-        for r in recipients
-    ]
+def by_language(recipients) -> dict[str, list[str]]:
+    """{language: [e-mail, ...]}: the recipients grouped by the language they read (one query)."""
+    groups: dict[str, list[str]] = {}
+    for email, language in sorted(languages_of(recipients).items()):
+        groups.setdefault(language, []).append(email)
+    return groups
+
+
+def queue_messages(kind: str, recipients: list[str], compose, related, revision="") -> int:
+    """Queue one e-mail per recipient; `compose()` returns (subject, body) and is called once
+    per language, inside that language."""
+    messages = []
+    for language, emails in by_language(recipients).items():
+        with translation.override(language):
+            subject, body = compose()
+        messages.extend(
+            {
+                "kind": kind,
+                "recipient": r,
+                "subject": str(subject),
+                "body": str(body),
+                "related": related,
+                "revision": revision,
+            }
+            for r in emails
+        )
     if messages:
         message_queue_bulk(messages)
     return len(messages)

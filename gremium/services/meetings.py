@@ -7,9 +7,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Max
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from erfurt_srp.accounts.languages import languages_of, recipient_language
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.notifications.services import Attachment, message_queue, message_queue_bulk
 
@@ -158,37 +159,48 @@ def _agenda_pdf(meeting: Meeting, items) -> bytes:
 
 
 def _invitation_messages(
-    meeting: Meeting, *, kind: str, subject: str, intro: str, revision, attach_pdf: bool = True
+    meeting: Meeting, *, kind: str, subject, intro, revision, attach_pdf: bool = True
 ) -> list[dict]:
+    """One invitation per active member and deputy, each in the language the person reads:
+    `subject()` and `intro()` give the texts, called inside that language."""
     items = _agenda_items_with_papers(meeting)
     url = ics.absolute(meeting.get_absolute_url())
-    attachments = [ics.meeting_ics_attachment(meeting, url=url)]
-    if attach_pdf and not meeting.is_cancelled:
-        attachments.append(
-            Attachment(
-                filename=f"tagesordnung-{meeting.pk}.pdf",
-                mimetype="application/pdf",
-                content=_agenda_pdf(meeting, items),
-            )
-        )
+    recipients = list(meeting_recipients(meeting))
+    languages = languages_of([m.person.email for m in recipients])
+    texts: dict[str, tuple] = {}
     messages = []
-    for membership in meeting_recipients(meeting):
-        body = render_to_string(
-            "gremium/email/invitation.txt",
-            {
-                "meeting": meeting,
-                "items": items,
-                "url": url,
-                "intro": intro,
-                "person": membership.person,
-                "membership": membership,
-            },
-        )
+    for membership in recipients:
+        email = membership.person.email
+        language = languages.get(email.strip().lower(), settings.LANGUAGE_CODE)
+        with translation.override(language):
+            if language not in texts:
+                attachments = [ics.meeting_ics_attachment(meeting, url=url)]
+                if attach_pdf and not meeting.is_cancelled:
+                    attachments.append(
+                        Attachment(
+                            filename=f"tagesordnung-{meeting.pk}.pdf",
+                            mimetype="application/pdf",
+                            content=_agenda_pdf(meeting, items),
+                        )
+                    )
+                texts[language] = (str(subject()), str(intro()), attachments)
+            subject_text, intro_text, attachments = texts[language]
+            body = render_to_string(
+                "gremium/email/invitation.txt",
+                {
+                    "meeting": meeting,
+                    "items": items,
+                    "url": url,
+                    "intro": intro_text,
+                    "person": membership.person,
+                    "membership": membership,
+                },
+            )
         messages.append(
             {
                 "kind": kind,
-                "recipient": membership.person.email,
-                "subject": subject,
+                "recipient": email,
+                "subject": subject_text,
                 "body": body,
                 "related": meeting,
                 "revision": revision,
@@ -223,9 +235,11 @@ def meeting_publish(*, actor, meeting: Meeting) -> Meeting:
             _invitation_messages(
                 meeting,
                 kind="gremium.meeting.invitation",
-                subject=_("Einladung: %(meeting)s am %(date)s")
-                % {"meeting": meeting.title, "date": date_de(meeting.start)},
-                intro=_("hiermit laden wir Sie zur folgenden Sitzung ein."),
+                subject=lambda: (
+                    _("Einladung: %(meeting)s am %(date)s")
+                    % {"meeting": meeting.title, "date": date_de(meeting.start)}
+                ),
+                intro=lambda: _("hiermit laden wir Sie zur folgenden Sitzung ein."),
                 revision=meeting.sequence,
             )
         )
@@ -243,10 +257,14 @@ def _announce_change(meeting: Meeting, *, actor, note: str) -> None:
         _invitation_messages(
             meeting,
             kind="gremium.meeting.update",
-            subject=_("Geänderte Einladung: %(meeting)s am %(date)s")
-            % {"meeting": meeting.title, "date": date_de(meeting.start)},
-            intro=_("die Einladung zur folgenden Sitzung hat sich geändert: %(note)s")
-            % {"note": note},
+            subject=lambda: (
+                _("Geänderte Einladung: %(meeting)s am %(date)s")
+                % {"meeting": meeting.title, "date": date_de(meeting.start)}
+            ),
+            intro=lambda: (
+                _("die Einladung zur folgenden Sitzung hat sich geändert: %(note)s")
+                % {"note": note}
+            ),
             revision=meeting.sequence,
         )
     )
@@ -272,10 +290,14 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
                 _invitation_messages(
                     meeting,
                     kind="gremium.meeting.cancel",
-                    subject=_("Abgesagt: %(meeting)s am %(date)s")
-                    % {"meeting": meeting.title, "date": date_de(meeting.start)},
-                    intro=_("die folgende Sitzung ist abgesagt: %(reason)s")
-                    % {"reason": reason.strip()},
+                    subject=lambda: (
+                        _("Abgesagt: %(meeting)s am %(date)s")
+                        % {"meeting": meeting.title, "date": date_de(meeting.start)}
+                    ),
+                    intro=lambda: (
+                        _("die folgende Sitzung ist abgesagt: %(reason)s")
+                        % {"reason": reason.strip()}
+                    ),
                     revision=meeting.sequence,
                     attach_pdf=False,
                 )
@@ -315,9 +337,11 @@ def reminders_send_due(*, now: datetime | None = None, limit: int = 50) -> int:
                 _invitation_messages(
                     meeting,
                     kind="gremium.meeting.reminder",
-                    subject=_("Erinnerung: %(meeting)s am %(date)s")
-                    % {"meeting": meeting.title, "date": date_de(meeting.start)},
-                    intro=_("wir erinnern Sie an die folgende Sitzung."),
+                    subject=lambda meeting=meeting: (
+                        _("Erinnerung: %(meeting)s am %(date)s")
+                        % {"meeting": meeting.title, "date": date_de(meeting.start)}
+                    ),
+                    intro=lambda: _("wir erinnern Sie an die folgende Sitzung."),
                     revision=f"{meeting.sequence}-{meeting.start:%Y%m%d%H%M}",
                     attach_pdf=False,
                 )
@@ -511,16 +535,13 @@ def invitation_answer(*, actor, meeting: Meeting, answer: str, note: str = "") -
             )
             url = ics.absolute(meeting.get_absolute_url())
             for deputy in deputies:
-                message_queue(
-                    kind="gremium.meeting.deputy_notice",
-                    recipient=deputy.person.email,
-                    subject=_("Bitte vertreten Sie %(member)s: %(meeting)s am %(date)s")
-                    % {
+                with recipient_language(deputy.person.email):
+                    subject = _("Bitte vertreten Sie %(member)s: %(meeting)s am %(date)s") % {
                         "member": membership.person,
                         "meeting": meeting.title,
                         "date": date_de(meeting.start),
-                    },
-                    body=render_to_string(
+                    }
+                    body = render_to_string(
                         "gremium/email/deputy_notice.txt",
                         {
                             "meeting": meeting,
@@ -529,7 +550,12 @@ def invitation_answer(*, actor, meeting: Meeting, answer: str, note: str = "") -
                             "answer": response,
                             "url": url,
                         },
-                    ),
+                    )
+                message_queue(
+                    kind="gremium.meeting.deputy_notice",
+                    recipient=deputy.person.email,
+                    subject=subject,
+                    body=body,
                     related=meeting,
                     revision=f"{response.pk}-{response.answered_at:%Y%m%d%H%M%S%f}",
                 )

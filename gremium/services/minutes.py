@@ -3,9 +3,10 @@
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from erfurt_srp.accounts.languages import languages_of
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.notifications.services import message_queue_bulk
 
@@ -111,23 +112,26 @@ def minutes_publish(*, actor, meeting: Meeting) -> Minutes:
         minutes.published_at = timezone.now()
         with_history(minutes, actor).save()
         url = ics.absolute(reverse("gremium:minutes_detail", kwargs={"pk": meeting.pk}))
-        message_queue_bulk(
-            [
-                {
-                    "kind": "gremium.minutes.published",
-                    "recipient": m.person.email,
-                    "subject": _("Entwurf der Niederschrift: %(meeting)s")
-                    % {"meeting": minutes.meeting.title},
-                    "body": render_to_string(
-                        "gremium/email/minutes_published.txt",
-                        {"meeting": minutes.meeting, "person": m.person, "url": url},
-                    ),
-                    "related": minutes,
-                    "revision": "draft",
-                }
-                for m in meeting_recipients(minutes.meeting)
-            ]
-        )
+        recipients = list(meeting_recipients(minutes.meeting))
+        languages = languages_of([m.person.email for m in recipients])
+        messages = []
+        for m in recipients:
+            with translation.override(languages[m.person.email.strip().lower()]):
+                messages.append(
+                    {
+                        "kind": "gremium.minutes.published",
+                        "recipient": m.person.email,
+                        "subject": _("Entwurf der Niederschrift: %(meeting)s")
+                        % {"meeting": minutes.meeting.title},
+                        "body": render_to_string(
+                            "gremium/email/minutes_published.txt",
+                            {"meeting": minutes.meeting, "person": m.person, "url": url},
+                        ),
+                        "related": minutes,
+                        "revision": "draft",
+                    }
+                )
+        message_queue_bulk(messages)
     return minutes
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from erfurt_srp.core.errors import DomainError
@@ -22,6 +22,7 @@ from .common import (
     committee_recipients,
     queue_messages,
     require_staff,
+    short_datetime,
     subject_fields,
     validate_upload,
 )
@@ -79,22 +80,18 @@ def statement_round_open(
 
 
 def _round_mail_context(statement_round: StatementRound) -> dict:
-    deadline = (
-        timezone.localtime(statement_round.deadline).strftime("%d.%m.%Y %H:%M")
-        if statement_round.deadline
-        else "–"
-    )
+    deadline = short_datetime(statement_round.deadline)
     return {
         "title": statement_round.title,
         "committee": str(statement_round.committee),
-        "subject": statement_round.subject_label,
+        "subject": statement_round.subject_display,
         "deadline": deadline,
         "url": absolute_url(statement_round.get_absolute_url()),
     }
 
 
 def _notify_round_opened(statement_round: StatementRound) -> None:
-    with translation.override("de"):
+    def compose():
         ctx = _round_mail_context(statement_round)
         subject = _("Bitte um Fachliche Stellungnahme: %(title)s") % ctx
         body = (
@@ -105,11 +102,12 @@ def _notify_round_opened(statement_round: StatementRound) -> None:
             )
             % ctx
         )
+        return subject, body
+
     queue_messages(
         "gremium.statements.opened",
         committee_recipients(statement_round.committee),
-        subject,
-        body,
+        compose,
         statement_round,
     )
 
@@ -183,7 +181,8 @@ def statement_round_remind(
             )
         )
         recipients = committee_recipients(statement_round.committee, institution_ids=missing)
-        with translation.override("de"):
+
+        def compose():
             ctx = _round_mail_context(statement_round)
             subject = _("Erinnerung: Fachliche Stellungnahme „%(title)s“") % ctx
             body = (
@@ -194,9 +193,11 @@ def statement_round_remind(
                 )
                 % ctx
             )
+            return subject, body
+
         revision = revision or timezone.now().strftime("manual-%Y%m%d%H%M%S")
         sent = queue_messages(
-            "gremium.statements.reminder", recipients, subject, body, statement_round, revision
+            "gremium.statements.reminder", recipients, compose, statement_round, revision
         )
         statement_round.reminder_sent_at = timezone.now()
         statement_round.save(update_fields=["reminder_sent_at"])

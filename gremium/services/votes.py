@@ -50,6 +50,7 @@ Rules:
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -79,6 +80,7 @@ from .common import (
     committee_recipients,
     queue_messages,
     require_staff,
+    short_datetime,
     subject_fields,
 )
 from .statements import statement_round_is_complete, statement_round_remind
@@ -228,20 +230,18 @@ def vote_open(
 
 
 def _vote_mail_context(vote: Vote) -> dict:
-    deadline = (
-        timezone.localtime(vote.deadline).strftime("%d.%m.%Y %H:%M") if vote.deadline else "–"
-    )
+    deadline = short_datetime(vote.deadline)
     return {
         "question": vote.question,
         "committee": str(vote.committee),
-        "subject": vote.subject_label,
+        "subject": vote.subject_display,
         "deadline": deadline,
         "url": absolute_url(vote.get_absolute_url()),
     }
 
 
 def _notify_vote_opened(vote: Vote) -> None:
-    with translation.override("de"):
+    def compose():
         ctx = _vote_mail_context(vote)
         subject = _("Abstimmung eröffnet: %(question)s") % ctx
         body = (
@@ -252,7 +252,9 @@ def _notify_vote_opened(vote: Vote) -> None:
             )
             % ctx
         )
-    queue_messages("gremium.vote.opened", committee_recipients(vote.committee), subject, body, vote)
+        return subject, body
+
+    queue_messages("gremium.vote.opened", committee_recipients(vote.committee), compose, vote)
 
 
 def _validate_choice(vote: Vote, options: list[VoteOption], choice, ranking):
@@ -363,40 +365,10 @@ def ballot_cast(*, vote: Vote, actor, choice=None, ranking=None):
 
 
 def result_text(vote: Vote, options: list[VoteOption]) -> str:
-    """A German one-paragraph summary for the agenda item, the minutes and the e-mail."""
-    with translation.override("de"):
-        parts = []
-        tally = vote.result_points if vote.kind == Vote.Kind.RANKED else vote.result_counts
-        ordered = options
-        if vote.kind == Vote.Kind.RANKED:
-            ordered = sorted(options, key=lambda o: -int(tally.get(str(o.pk), 0)))
-            parts = [
-                _("%(label)s: %(points)s Punkte")
-                % {"label": o.label, "points": tally.get(str(o.pk), 0)}
-                for o in ordered
-            ]
-        else:
-            parts = [f"{o.label}: {tally.get(str(o.pk), 0)}" for o in ordered]
-        unit = (
-            _("Institutionen") if vote.ballot_unit == Vote.BallotUnit.INSTITUTION else _("Personen")
-        )
-        text = _(
-            "%(result)s (%(counts)s). %(participants)s von %(eligible)s %(unit)s haben "
-            "abgestimmt, beschlussfähig ab %(quorum)s."
-        ) % {
-            "result": Vote.Result(vote.result).label,
-            "counts": "; ".join(parts),
-            "participants": vote.participants or 0,
-            "eligible": vote.eligible_count,
-            "unit": unit,
-            "quorum": vote.quorum,
-        }
-        if vote.kind == Vote.Kind.SINGLE and vote.result == Vote.Result.DECIDED:
-            winner = max(options, key=lambda o: tally.get(str(o.pk), 0))
-            text = _("Gewählt: %(label)s. ") % {"label": winner.label} + text
-        if vote.method == Vote.Method.SHOW_OF_HANDS:
-            text += " " + _("Ergebnis per Handzeichen in der Sitzung.")
-        return str(text)
+    """The result as stored with the vote (for the minutes and the record): in the site's
+    language. Pages and e-mails show `vote.summary()` in their reader's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return vote.summary(options)
 
 
 def _finish_close(vote: Vote, *, actor, options: list[VoteOption], notify: bool = True) -> Vote:
@@ -514,8 +486,8 @@ def _write_agenda_item_result(vote: Vote) -> None:
 
 
 def _notify_result(vote: Vote) -> None:
-    with translation.override("de"):
-        ctx = _vote_mail_context(vote) | {"result": vote.result_text}
+    def compose():
+        ctx = _vote_mail_context(vote) | {"result": vote.summary()}
         subject = _("Ergebnis der Abstimmung: %(question)s") % ctx
         body = (
             _(
@@ -525,7 +497,9 @@ def _notify_result(vote: Vote) -> None:
             )
             % ctx
         )
-    queue_messages("gremium.vote.result", committee_recipients(vote.committee), subject, body, vote)
+        return subject, body
+
+    queue_messages("gremium.vote.result", committee_recipients(vote.committee), compose, vote)
 
 
 def _run_close_hooks(vote_id: int) -> None:
@@ -560,7 +534,8 @@ def vote_remind(*, vote: Vote, actor=None, revision: str = "") -> int:
             )
             if key not in voted and email:
                 recipients.add(email.lower())
-        with translation.override("de"):
+
+        def compose():
             ctx = _vote_mail_context(vote)
             subject = _("Erinnerung: Abstimmung „%(question)s“ bis %(deadline)s") % ctx
             body = (
@@ -572,10 +547,10 @@ def vote_remind(*, vote: Vote, actor=None, revision: str = "") -> int:
                 )
                 % ctx
             )
+            return subject, body
+
         revision = revision or timezone.now().strftime("manual-%Y%m%d%H%M%S")
-        sent = queue_messages(
-            "gremium.vote.reminder", sorted(recipients), subject, body, vote, revision
-        )
+        sent = queue_messages("gremium.vote.reminder", sorted(recipients), compose, vote, revision)
         vote.reminder_sent_at = timezone.now()
         vote.save(update_fields=["reminder_sent_at"])
         return sent

@@ -123,7 +123,7 @@ def _vote_history(vote, options) -> list[dict]:
         }[record.history_type]
         rows.append({"when": record.history_date, "who": record.history_user, "what": what})
     if not vote.secret:
-        labels = {o.pk: o.label for o in options}
+        labels = {o.pk: o.display_label for o in options}
         ballot_history = vote.ballots.model.history.filter(vote_id=vote.pk).select_related(
             "institution", "person"
         )
@@ -223,7 +223,7 @@ def vote_remind(request, pk):
 
 
 def _result_rows(result):
-    rows = [[_("Frage"), result.vote.question], [_("Gegenstand"), result.vote.subject_label]]
+    rows = [[_("Frage"), result.vote.question], [_("Gegenstand"), result.vote.subject_display]]
     rows.append([_("Gremium"), str(result.vote.committee)])
     rows.append([_("Ergebnis"), result.result_label])
     rows.append([_("Abgegebene Stimmen"), result.participants])
