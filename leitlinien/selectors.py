@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 import nh3
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -463,7 +462,7 @@ def abwaegung_rows(round: ConsultationRound, comments: list[Comment] | None = No
 # --- measures ---------------------------------------------------------------------------------
 
 
-def measure_list(*, planning_level="", status="", guideline="", q="", page=1, per_page=25):
+def measure_list(*, planning_level="", status="", guideline="", q=""):
     qs = Measure.objects.select_related("guideline__theme", "source_version").filter(
         source_version__state__in=[State.ADOPTED, State.SUPERSEDED]
     )
@@ -481,7 +480,7 @@ def measure_list(*, planning_level="", status="", guideline="", q="", page=1, pe
             | Q(social_areas__icontains=q)
             | Q(partners__icontains=q)
         )
-    return Paginator(qs, per_page).get_page(page)
+    return qs
 
 
 def guidelines_with_adopted_version():

@@ -13,6 +13,7 @@ from django_ratelimit.decorators import ratelimit
 from erfurt_srp.accounts.decorators import staff_required
 from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
+from erfurt_srp.core.pagination import paginate
 from erfurt_srp.discussion.models import Comment
 from erfurt_srp.exports import CSV, DOCX, PDF
 from erfurt_srp.exports.csv import csv_bytes
@@ -559,8 +560,6 @@ def round_invitations(request, pk):
 @staff_required
 def round_abwaegung(request, pk):
     """Staff answer the comments of a round, 50 per page; `?offen=1` shows the unanswered ones."""
-    from django.core.paginator import Paginator
-
     round = get_object_or_404(
         ConsultationRound.objects.select_related("version__guideline__theme"), pk=pk
     )
@@ -568,7 +567,7 @@ def round_abwaegung(request, pk):
     stats = selectors.round_stats(comments)
     only_open = request.GET.get("offen") == "1"
     listed = [c for c in comments if c.needs_answer] if only_open else comments
-    page = Paginator(listed, 50).get_page(request.GET.get("seite", 1))
+    page = paginate(request, listed, 50)
     versions = list(round.version.guideline.versions.order_by("number"))
     for comment in page:
         d = comment.disposition
@@ -753,16 +752,13 @@ def round_export(request, pk, fmt):
 def measure_list(request):
     form = MeasureFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = selectors.measure_list(page=request.GET.get("seite", 1), **filters)
-    query = request.GET.copy()
-    query.pop("seite", None)
+    page = paginate(request, selectors.measure_list(**filters), 25)
     return render(
         request,
         "leitlinien/measure_list.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
             "is_staff": is_staff(request.user),
         },
     )
