@@ -421,7 +421,7 @@ def comment_author_label(comment: Comment, round: ConsultationRound) -> str:
     return f"{name} ({group})" if group else name
 
 
-ABWAEGUNG_HEADER = [
+DISPOSITION_TABLE_HEADER = [
     "Absatz",
     "Kommentar",
     "Verfasst von / Zielgruppe",
@@ -431,8 +431,8 @@ ABWAEGUNG_HEADER = [
 ]
 
 
-def abwaegung_rows(round: ConsultationRound, comments: list[Comment] | None = None) -> list[list]:
-    """Rows of the consideration table: visible comments in paragraph order."""
+def disposition_rows(round: ConsultationRound, comments: list[Comment] | None = None) -> list[list]:
+    """Rows of the disposition table: visible comments in paragraph order."""
     if comments is None:
         comments = round_comments(round)
     rows = []
@@ -534,7 +534,9 @@ def plan_content() -> dict:
     for comment in all_comments:
         comment.disposition = dispositions.get(comment.pk)
         per_round.setdefault(comment.target_id, []).append(comment)
-    tables = [{"round": r, "rows": abwaegung_rows(r, per_round.get(str(r.pk), []))} for r in rounds]
+    tables = [
+        {"round": r, "rows": disposition_rows(r, per_round.get(str(r.pk), []))} for r in rounds
+    ]
     texts = plan_texts()
     return {
         "versions": adopted,
