@@ -10,38 +10,9 @@ from .models import Event, EventMessage, EventTable, ProgrammeItem, Registration
 from .privacy import CONSENT_TEXT
 
 
-class AccessibleFormMixin:
-    """Point each widget at its help text and error message (aria-describedby, aria-invalid);
-    labels without a trailing colon (they also stand after checkboxes)."""
+class RegistrationForm(forms.Form):
+    template_name = "beteiligung/registration_form.html"
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-    def _describe(self):
-        for name, field in self.fields.items():
-            bound = self[name]
-            ids = []
-            if field.help_text:
-                ids.append(f"{bound.auto_id}_helptext")
-            if self.is_bound and name in self.errors:
-                ids.append(f"{bound.auto_id}_error")
-                field.widget.attrs["aria-invalid"] = "true"
-            else:
-                field.widget.attrs.pop("aria-invalid", None)
-            if ids:
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
-
-    def full_clean(self):
-        super().full_clean()
-        self._describe()
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        self._describe()
-
-
-class RegistrationForm(AccessibleFormMixin, forms.Form):
     name = forms.CharField(label=_("Vor- und Nachname"), max_length=200)
     email = forms.EmailField(
         label=_("E-Mail-Adresse"),
@@ -142,7 +113,7 @@ class RegistrationForm(AccessibleFormMixin, forms.Form):
         return bool(self.data.get("website"))
 
 
-class ChangeTableForm(AccessibleFormMixin, forms.Form):
+class ChangeTableForm(forms.Form):
     table = forms.TypedChoiceField(label=_("Neuer Thementisch"), coerce=int)
 
     def __init__(self, *args, tables=(), current=None, **kwargs):
@@ -165,7 +136,7 @@ class ConfirmForm(forms.Form):
 _DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class EventForm(AccessibleFormMixin, forms.ModelForm):
+class EventForm(forms.ModelForm):
     class Meta:
         model = Event
         fields = [
@@ -242,14 +213,14 @@ TableFormSet = inlineformset_factory(
 )
 
 
-class EventMessageForm(AccessibleFormMixin, forms.ModelForm):
+class EventMessageForm(forms.ModelForm):
     class Meta:
         model = EventMessage
         fields = ["audience", "subject", "body"]
         widgets = {"audience": forms.RadioSelect}
 
 
-class InvitationCodeForm(AccessibleFormMixin, forms.Form):
+class InvitationCodeForm(forms.Form):
     label = forms.CharField(label=_("Für wen (z. B. Institution oder Person)"), max_length=200)
     max_uses = forms.IntegerField(
         label=_("Anzahl Anmeldungen mit diesem Code"), min_value=1, initial=1

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django_ratelimit.core import is_ratelimited
 from erfurt_srp.accounts.decorators import staff_required
 from erfurt_srp.core import versioned_cache
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
+from erfurt_srp.core.pagination import PAGE_PARAM, paginate
 from erfurt_srp.exports import CSV, PDF
 from erfurt_srp.exports.csv import csv_bytes
 from erfurt_srp.exports.pdf import render_pdf
@@ -335,7 +335,7 @@ def _staff_event(pk) -> Event:
 
 @staff_required
 def staff_event_list(request):
-    page = Paginator(selectors.event_list_staff(), 25).get_page(request.GET.get("seite"))
+    page = paginate(request, selectors.event_list_staff(), 25)
     return render(request, "beteiligung/staff/event_list.html", {"page": page})
 
 
@@ -396,9 +396,9 @@ def staff_registrations(request, pk):
     event = _staff_event(pk)
     filter_form = RegistrationFilterForm(request.GET or None, event=event)
     registrations = selectors.registration_list(event=event, **filter_form.filters())
-    page = Paginator(registrations, PAGE_SIZE).get_page(request.GET.get("seite"))
+    page = paginate(request, registrations, PAGE_SIZE)
     query = request.GET.copy()
-    query.pop("seite", None)
+    query.pop(PAGE_PARAM, None)
     return render(
         request,
         "beteiligung/staff/registrations.html",

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django.contrib.sites",
     "allauth",
     "allauth.account",
@@ -139,6 +140,8 @@ TEMPLATES = [
         },
     }
 ]
+
+FORM_RENDERER = "erfurt_srp.core.forms.FormRenderer"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL")

@@ -1,4 +1,4 @@
-"""Guidelines' part of "my data": comments answered in a consideration table stay as part of the
+"""Guidelines' part of "my data": comments answered in a disposition table stay as part of the
 public record under "deleted account"; unconfirmed comments and personal links go."""
 
 from django.utils.translation import gettext as _

@@ -24,7 +24,7 @@ from erfurt_srp.exports import leases
 from erfurt_srp.exports.docx import add_table, document_bytes, new_document
 
 from .models import PlanExport
-from .selectors import ABWAEGUNG_HEADER, abwaegung_rows, plan_content, round_comments
+from .selectors import DISPOSITION_TABLE_HEADER, disposition_rows, plan_content, round_comments
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +131,7 @@ def plan_docx(content: dict, *, title: str, generated_on: str) -> bytes:
             level=2,
         )
         if table["rows"]:
-            add_table(document, ABWAEGUNG_HEADER, table["rows"])
+            add_table(document, DISPOSITION_TABLE_HEADER, table["rows"])
         else:
             document.add_paragraph(_("In dieser Runde gingen keine Kommentare ein."))
     return document_bytes(document)
@@ -261,7 +261,7 @@ def _plan_docx_chapters(document, content: dict) -> None:
         document.add_paragraph(_("Es gibt noch keine Standortempfehlung."))
 
 
-def round_table_title(round) -> str:
+def disposition_table_title(round) -> str:
     return _("Abwägungstabelle: %(g)s, Fassung %(n)s – %(r)s") % {
         "g": round.version.guideline.title,
         "n": round.version.number,
@@ -269,22 +269,22 @@ def round_table_title(round) -> str:
     }
 
 
-def round_table_pdf(round, rows) -> bytes:
+def disposition_table_pdf(round, rows) -> bytes:
     from erfurt_srp.exports.pdf import render_pdf
 
     return render_pdf(
-        "leitlinien/abwaegung_pdf.html",
+        "leitlinien/disposition_table_pdf.html",
         {
             "round": round,
             "rows": rows,
-            "header": ABWAEGUNG_HEADER,
-            "title": round_table_title(round),
+            "header": DISPOSITION_TABLE_HEADER,
+            "title": disposition_table_title(round),
         },
     )
 
 
-def round_table_docx(round, rows) -> bytes:
-    document = new_document(round_table_title(round))
+def disposition_table_docx(round, rows) -> bytes:
+    document = new_document(disposition_table_title(round))
     document.add_paragraph(
         _("Zielgruppe: %(a)s · %(s)s bis %(e)s")
         % {
@@ -293,7 +293,7 @@ def round_table_docx(round, rows) -> bytes:
             "e": timezone.localtime(round.ends_at).strftime("%d.%m.%Y"),
         }
     )
-    add_table(document, ABWAEGUNG_HEADER, rows)
+    add_table(document, DISPOSITION_TABLE_HEADER, rows)
     return document_bytes(document)
 
 
@@ -315,17 +315,17 @@ def _mark_failed(export_id: int) -> None:
     )
 
 
-def _build_round_table(export_id: int, round_id: int) -> PlanExport:
+def _build_disposition_table(export_id: int, round_id: int) -> PlanExport:
     from .models import ConsultationRound
 
     try:
         with override(settings.LANGUAGE_CODE):
             round = ConsultationRound.objects.select_related("version__guideline").get(pk=round_id)
-            rows = abwaegung_rows(round, round_comments(round))
+            rows = disposition_rows(round, round_comments(round))
             _progress(export_id, 20, _("PDF wird gesetzt"), comment_count=len(rows))
-            pdf = round_table_pdf(round, rows)
+            pdf = disposition_table_pdf(round, rows)
             _progress(export_id, 80, _("DOCX wird erstellt"))
-            docx = round_table_docx(round, rows)
+            docx = disposition_table_docx(round, rows)
         export = PlanExport.objects.get(pk=export_id)
         name = f"abwaegungstabelle-{round.version.guideline.slug}-runde{round.pk}"
         export.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
@@ -371,7 +371,7 @@ def plan_build(export_id: int) -> PlanExport | None:
         PlanExport.objects.filter(pk=export_id).values_list("round_id", "report_id").first()
     )
     if round_id:
-        return _build_round_table(export_id, round_id)
+        return _build_disposition_table(export_id, round_id)
     if report_id:
         return _build_report(export_id)
     try:

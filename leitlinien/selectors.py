@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 import nh3
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -422,7 +421,7 @@ def comment_author_label(comment: Comment, round: ConsultationRound) -> str:
     return f"{name} ({group})" if group else name
 
 
-ABWAEGUNG_HEADER = [
+DISPOSITION_TABLE_HEADER = [
     "Absatz",
     "Kommentar",
     "Verfasst von / Zielgruppe",
@@ -432,8 +431,8 @@ ABWAEGUNG_HEADER = [
 ]
 
 
-def abwaegung_rows(round: ConsultationRound, comments: list[Comment] | None = None) -> list[list]:
-    """Rows of the consideration table: visible comments in paragraph order."""
+def disposition_rows(round: ConsultationRound, comments: list[Comment] | None = None) -> list[list]:
+    """Rows of the disposition table: visible comments in paragraph order."""
     if comments is None:
         comments = round_comments(round)
     rows = []
@@ -463,7 +462,7 @@ def abwaegung_rows(round: ConsultationRound, comments: list[Comment] | None = No
 # --- measures ---------------------------------------------------------------------------------
 
 
-def measure_list(*, planning_level="", status="", guideline="", q="", page=1, per_page=25):
+def measure_list(*, planning_level="", status="", guideline="", q=""):
     qs = Measure.objects.select_related("guideline__theme", "source_version").filter(
         source_version__state__in=[State.ADOPTED, State.SUPERSEDED]
     )
@@ -481,7 +480,7 @@ def measure_list(*, planning_level="", status="", guideline="", q="", page=1, pe
             | Q(social_areas__icontains=q)
             | Q(partners__icontains=q)
         )
-    return Paginator(qs, per_page).get_page(page)
+    return qs
 
 
 def guidelines_with_adopted_version():
@@ -535,7 +534,9 @@ def plan_content() -> dict:
     for comment in all_comments:
         comment.disposition = dispositions.get(comment.pk)
         per_round.setdefault(comment.target_id, []).append(comment)
-    tables = [{"round": r, "rows": abwaegung_rows(r, per_round.get(str(r.pk), []))} for r in rounds]
+    tables = [
+        {"round": r, "rows": disposition_rows(r, per_round.get(str(r.pk), []))} for r in rounds
+    ]
     texts = plan_texts()
     return {
         "versions": adopted,

@@ -805,12 +805,12 @@ def round_close(*, round: ConsultationRound, actor) -> ConsultationRound:
         round.evaluated_at = timezone.now()
         round.evaluated_by = actor
         round.save(update_fields=["evaluated_at", "evaluated_by"])
-        # the final consideration table is built once, in the background, and stored
-        round_table_export_request(round=round, actor=actor)
+        # the final disposition table is built once, in the background, and stored
+        disposition_table_export_request(round=round, actor=actor)
     return round
 
 
-def round_table_export_request(*, round: ConsultationRound, actor) -> PlanExport:
+def disposition_table_export_request(*, round: ConsultationRound, actor) -> PlanExport:
     """Queue a build of a round's Abwägungstabelle (PDF + DOCX), reusing one waiting or running."""
     require_staff(actor)
     from .tasks import plan_export_build as plan_export_build_task

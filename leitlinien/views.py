@@ -13,6 +13,7 @@ from django_ratelimit.decorators import ratelimit
 from erfurt_srp.accounts.decorators import staff_required
 from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
+from erfurt_srp.core.pagination import paginate
 from erfurt_srp.discussion.models import Comment
 from erfurt_srp.exports import CSV, DOCX, PDF
 from erfurt_srp.exports.csv import csv_bytes
@@ -557,10 +558,8 @@ def round_invitations(request, pk):
 
 
 @staff_required
-def round_abwaegung(request, pk):
+def round_dispositions(request, pk):
     """Staff answer the comments of a round, 50 per page; `?offen=1` shows the unanswered ones."""
-    from django.core.paginator import Paginator
-
     round = get_object_or_404(
         ConsultationRound.objects.select_related("version__guideline__theme"), pk=pk
     )
@@ -568,7 +567,7 @@ def round_abwaegung(request, pk):
     stats = selectors.round_stats(comments)
     only_open = request.GET.get("offen") == "1"
     listed = [c for c in comments if c.needs_answer] if only_open else comments
-    page = Paginator(listed, 50).get_page(request.GET.get("seite", 1))
+    page = paginate(request, listed, 50)
     versions = list(round.version.guideline.versions.order_by("number"))
     for comment in page:
         d = comment.disposition
@@ -583,7 +582,7 @@ def round_abwaegung(request, pk):
         )
     return render(
         request,
-        "leitlinien/round_abwaegung.html",
+        "leitlinien/round_dispositions.html",
         {
             "round": round,
             "page": page,
@@ -606,7 +605,7 @@ def comment_disposition(request, pk):
     back = request.POST.get("next", "")
     back = back if back.startswith("?") and "//" not in back else ""
     target = (
-        f"{reverse('leitlinien:round_abwaegung', kwargs={'pk': round.pk})}{back}"
+        f"{reverse('leitlinien:round_dispositions', kwargs={'pk': round.pk})}{back}"
         f"#abwaegung-{comment.pk}"
     )
     if not form.is_valid():
@@ -633,7 +632,7 @@ def round_close(request, pk):
         messages.error(request, error.message)
     else:
         messages.success(request, _("Die Runde ist abgewogen und abgeschlossen."))
-    return redirect("leitlinien:round_abwaegung", pk=round.pk)
+    return redirect("leitlinien:round_dispositions", pk=round.pk)
 
 
 @staff_required
@@ -703,8 +702,8 @@ SYNC_EXPORT_LIMIT = 300  # larger PDF/DOCX tables are built by the worker, never
 
 def round_export(request, pk, fmt):
     """The Abwägungstabelle as CSV (always at once), PDF or DOCX (at once for small rounds; large
-    ones come from a stored background build, see services.round_table_export_request)."""
-    from .plan import round_table_docx, round_table_pdf
+    ones come from a stored background build, see services.disposition_table_export_request)."""
+    from .plan import disposition_table_docx, disposition_table_pdf
 
     round = get_round_for_user(request.user, pk)
     if not can_view_dispositions(request.user, round) or fmt not in ("csv", "pdf", "docx"):
@@ -723,7 +722,7 @@ def round_export(request, pk, fmt):
             return FileResponse(field.open("rb"), as_attachment=True, filename=f"{name}.{fmt}")
         if selectors.comments_visible_count(round) > SYNC_EXPORT_LIMIT:
             if is_staff(request.user):
-                export = services.round_table_export_request(round=round, actor=request.user)
+                export = services.disposition_table_export_request(round=round, actor=request.user)
                 messages.info(
                     request, _("Die Abwägungstabelle ist groß und wird im Hintergrund erstellt.")
                 )
@@ -735,13 +734,13 @@ def round_export(request, pk, fmt):
                 ),
             )
             return redirect(round)
-    rows = selectors.abwaegung_rows(round, selectors.round_comments(round))
+    rows = selectors.disposition_rows(round, selectors.round_comments(round))
     if fmt == "csv":
-        content, mimetype = csv_bytes(selectors.ABWAEGUNG_HEADER, rows), CSV
+        content, mimetype = csv_bytes(selectors.DISPOSITION_TABLE_HEADER, rows), CSV
     elif fmt == "docx":
-        content, mimetype = round_table_docx(round, rows), DOCX
+        content, mimetype = disposition_table_docx(round, rows), DOCX
     else:
-        content, mimetype = round_table_pdf(round, rows), PDF
+        content, mimetype = disposition_table_pdf(round, rows), PDF
     response = HttpResponse(content, content_type=mimetype)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
@@ -753,16 +752,13 @@ def round_export(request, pk, fmt):
 def measure_list(request):
     form = MeasureFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = selectors.measure_list(page=request.GET.get("seite", 1), **filters)
-    query = request.GET.copy()
-    query.pop("seite", None)
+    page = paginate(request, selectors.measure_list(**filters), 25)
     return render(
         request,
         "leitlinien/measure_list.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
             "is_staff": is_staff(request.user),
         },
     )

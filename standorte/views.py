@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template, render_to_string
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from erfurt_srp.accounts.decorators import staff_required
 from erfurt_srp.core import versioned_cache
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
+from erfurt_srp.core.pagination import paginate
 
 from . import permissions, selectors, services
 from .forms import (
@@ -305,10 +305,9 @@ RECOMMENDATIONS_PER_PAGE = 50
 
 
 def recommendation_list(request):
-    paginator = Paginator(
-        selectors.recommendation_rows_for_user(user=request.user), RECOMMENDATIONS_PER_PAGE
+    page = paginate(
+        request, selectors.recommendation_rows_for_user(user=request.user), RECOMMENDATIONS_PER_PAGE
     )
-    page = paginator.get_page(request.GET.get("seite"))
     # Labels, links and dates once per page instead of a reverse(), a choices lookup and two
     # date filters per row. Detail URLs are "<list URL><pk>/" (urls.py).
     labels = {value: str(label) for value, label in Recommendation.Decision.choices}

@@ -10,7 +10,7 @@ Each app registers one handler in its AppConfig.ready():
     )
 
 Erasers run in `order` before the account itself is deleted; an eraser that keeps part of a public
-record (a comment answered in a consideration table) must run before one that deletes the rest.
+record (a comment answered in a disposition table) must run before one that deletes the rest.
 """
 
 from collections.abc import Callable

@@ -1,5 +1,17 @@
 from django import forms
+from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
+
+
+class FormRenderer(TemplatesSetting):
+    """The project's form renderer (settings.FORM_RENDERER). Every form and field renders through
+    one pair of templates: `{{ form }}` for a whole form, `{{ form.field.as_field_group }}` for
+    one field. The field template carries the accessible markup: label tied to the input, the
+    required marker, help text and errors referenced by aria-describedby (set by Django),
+    aria-invalid on error, and a fieldset with legend for radio and checkbox groups."""
+
+    form_template_name = "core/forms/form.html"
+    field_template_name = "core/forms/field.html"
 
 
 class HoneypotField(forms.CharField):
@@ -10,6 +22,7 @@ class HoneypotField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Bitte leer lassen"))
         kwargs.setdefault("required", False)
+        kwargs.setdefault("template_name", "core/forms/honeypot.html")
         kwargs.setdefault(
             "widget", forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
         )

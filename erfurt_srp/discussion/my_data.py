@@ -1,5 +1,5 @@
 """Comments' part of "my data". Apps whose comments become part of a public record (leitlinien:
-a comment answered in the consideration table) register an eraser that runs first and keeps
+a comment answered in the disposition table) register an eraser that runs first and keeps
 those under "deleted account"; this one deletes every comment still linked to the person."""
 
 from django.db.models import Q

@@ -1,7 +1,6 @@
 """Staff pages of the outbox: list, detail, send again."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from erfurt_srp.accounts.decorators import staff_required
 from erfurt_srp.core.errors import DomainError
+from erfurt_srp.core.pagination import paginate
 
 from . import selectors, services
 from .forms import OutboxFilterForm
@@ -27,16 +27,13 @@ def outbox_list(request):
     if form.is_bound:
         form.is_valid()
     rows = selectors.outbox_list(**form.filters())
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(request, rows, PAGE_SIZE)
     return render(
         request,
         "notifications/outbox_list.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
             "status_counts": selectors.outbox_status_summary(),
         },
     )

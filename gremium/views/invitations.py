@@ -1,7 +1,6 @@
 """Staff pages: invite committee members by e-mail, list invitations, send again."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from erfurt_srp.accounts.decorators import staff_required
 from erfurt_srp.accounts.models import Invitation
 from erfurt_srp.accounts.services import invitation_resend
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
+from erfurt_srp.core.pagination import paginate
 
 from ..forms.invitations import MembershipInvitationForm
 from ..models import Committee, Institution, Membership
@@ -70,7 +70,7 @@ def invitation_list(request):
         queryset = queryset.filter(used_at__isnull=True, expires_at__gt=now)
     elif status == Invitation.Status.EXPIRED:
         queryset = queryset.filter(used_at__isnull=True, expires_at__lte=now)
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    page = paginate(request, queryset, 50)
     rows = _rows(page.object_list)
     return render(
         request,

@@ -5,7 +5,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -20,6 +19,7 @@ from erfurt_srp.accounts.decorators import staff_required
 from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.core import versioned_cache
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
+from erfurt_srp.core.pagination import paginate
 from erfurt_srp.exports.pdf import render_pdf
 from erfurt_srp.notifications.selectors import outbox_for_object
 
@@ -60,7 +60,7 @@ def meeting_list(request):
         qs = meeting_selectors.meeting_list_for_user(
             request.user, committee=committee, upcoming=upcoming
         )
-        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("seite"))
+        page = paginate(request, qs, PAGE_SIZE)
         return {
             "page": page,
             "meetings": page.object_list,

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_GET
 from erfurt_srp.accounts.decorators import staff_required
 from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
+from erfurt_srp.core.pagination import paginate
 
 from ..forms.papers import ConsultationForm, FileForm, PaperForm
 from ..permissions import get_paper_for_user
@@ -23,7 +23,7 @@ PAGE_SIZE = 30
 def paper_list(request):
     query = request.GET.get("q", "").strip()[:100]
     qs = paper_selectors.paper_list_for_user(request.user, query=query)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("seite"))
+    page = paginate(request, qs, PAGE_SIZE)
     return render(
         request,
         "gremium/paper_list.html",

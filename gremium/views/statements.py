@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from erfurt_srp.accounts.decorators import staff_required
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
+from erfurt_srp.core.pagination import paginate
 
 from ..forms.statements import StatementForm, StatementRoundOpenForm
 from ..models import Statement, StatementRound
@@ -32,9 +32,11 @@ def statement_round_list(request):
         if request.GET.get("status") in StatementRound.Status.values
         else None
     )
-    page = Paginator(
-        statement_selectors.statement_round_list_for_user(request.user, status=status), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = paginate(
+        request,
+        statement_selectors.statement_round_list_for_user(request.user, status=status),
+        PAGE_SIZE,
+    )
     rounds = statement_selectors.visible_rounds(request.user, page.object_list)
     return render(
         request,

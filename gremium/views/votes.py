@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from erfurt_srp.accounts.decorators import staff_required
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
+from erfurt_srp.core.pagination import paginate
 from erfurt_srp.exports import CSV, PDF
 from erfurt_srp.exports.csv import csv_bytes
 
@@ -28,9 +28,9 @@ from .common import PAGE_SIZE, subject_from_request
 @login_required
 def vote_list(request):
     status = request.GET.get("status") if request.GET.get("status") in Vote.Status.values else None
-    page = Paginator(
-        vote_selectors.vote_list_for_user(request.user, status=status), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = paginate(
+        request, vote_selectors.vote_list_for_user(request.user, status=status), PAGE_SIZE
+    )
     votes = vote_selectors.visible_votes(request.user, page.object_list)
     return render(
         request,

@@ -70,7 +70,7 @@ def test_registration_redirects_to_the_check_your_mail_page(client, event, table
 
 
 def _field_error(html, field):
-    """The text of the error list rendered next to a field (beteiligung/_field.html)."""
+    """The text of the error list rendered next to a field (the project field template)."""
     marker = f'id="id_{field}_error"'
     assert marker in html, f"no error next to {field}"
     return html.split(marker, 1)[1].split("</ul>", 1)[0]

@@ -127,7 +127,7 @@ def test_deleting_the_account_leaves_no_table_naming_the_person(client, person, 
     assert not User.objects.filter(pk=person.pk).exists()
     assert _rows_naming(SURNAME, EMAIL) == []
 
-    # the answered comment stays as part of the consideration table, the rest is gone
+    # the answered comment stays as part of the disposition table, the rest is gone
     kept = Comment.objects.get(pk=footprint["answered"].pk)
     assert kept.author_deleted and kept.author_id is None
     assert not Comment.objects.filter(body__contains="Noch eine Idee").exists()

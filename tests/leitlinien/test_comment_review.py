@@ -123,7 +123,7 @@ def test_a_confirmed_anonymous_comment_with_a_link_waits_for_review(
     assert services.comments_needing_answer(public_round).count() == 0
 
 
-def test_held_comments_are_left_out_of_the_abwaegung(public_user, public_round):
+def test_held_comments_are_left_out_of_the_disposition_table(public_user, public_round):
     newcomer = make_user("neu@example.org")
     services.round_comment_create(round=public_round, actor=newcomer, body="Neu")
     services.round_comment_create(round=public_round, actor=public_user, body="Alt")

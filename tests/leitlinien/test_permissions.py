@@ -20,8 +20,8 @@ ROLES = ["anonymous", "public_user", "outsider_user", "member_user", "staff_user
 # url -> expected status per role, in ROLES order. "own" is a factions round of the members'
 # committee, "other" a committee round of the outsider's committee.
 MATRIX = {
-    "own_round_table_csv": [404, 404, 404, 200, 200, 200],
-    "other_round_table_csv": [404, 404, 200, 404, 200, 200],
+    "own_disposition_table_csv": [404, 404, 404, 200, 200, 200],
+    "other_disposition_table_csv": [404, 404, 200, 404, 200, 200],
     "own_round_export_page": [302, 404, 404, 200, 200, 200],
     "own_round_export_pdf": [302, 404, 404, 200, 200, 200],
     "own_round_export_docx": [302, 404, 404, 200, 200, 200],
@@ -57,8 +57,12 @@ def urls(factions_round, outsider_user):
         return reverse("leitlinien:plan_download", args=[export.pk, fmt])
 
     return {
-        "own_round_table_csv": reverse("leitlinien:round_export", args=[factions_round.pk, "csv"]),
-        "other_round_table_csv": reverse("leitlinien:round_export", args=[other_round.pk, "csv"]),
+        "own_disposition_table_csv": reverse(
+            "leitlinien:round_export", args=[factions_round.pk, "csv"]
+        ),
+        "other_disposition_table_csv": reverse(
+            "leitlinien:round_export", args=[other_round.pk, "csv"]
+        ),
         "own_round_export_page": reverse("leitlinien:plan_detail", args=[own.pk]),
         "own_round_export_pdf": download(own, "pdf"),
         "own_round_export_docx": download(own, "docx"),

@@ -131,7 +131,7 @@ def test_adopted_version_date_appears_in_plan_content(plan_data):
     ]
 
 
-def test_large_round_table_is_built_in_the_background_and_then_served(
+def test_large_disposition_table_is_built_in_the_background_and_then_served(
     client, staff_user, public_user, ended_round, monkeypatch, django_capture_on_commit_callbacks
 ):
     from leitlinien import services, views
@@ -164,7 +164,7 @@ def test_large_round_table_is_built_in_the_background_and_then_served(
     assert export.get_absolute_url() not in page and "Noch kein Plan erstellt." in page
 
 
-def test_a_waiting_round_table_or_report_build_is_not_taken_for_the_plan(
+def test_a_waiting_disposition_table_or_report_build_is_not_taken_for_the_plan(
     staff_user, ended_round, django_capture_on_commit_callbacks
 ):
     from leitlinien import services

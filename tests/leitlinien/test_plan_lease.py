@@ -64,12 +64,12 @@ def test_a_build_within_its_lease_is_left_running(client, staff_user, later):
     assert services.plan_export_request(actor=staff_user).pk == export.pk
 
 
-def test_stale_round_table_build_does_not_block_a_new_one(staff_user, later):
+def test_stale_disposition_table_build_does_not_block_a_new_one(staff_user, later):
     round = RoundFactory()
-    first = services.round_table_export_request(round=round, actor=staff_user)
+    first = services.disposition_table_export_request(round=round, actor=staff_user)
     _worker_starts_and_dies(first)
     later(hours=2)
-    second = services.round_table_export_request(round=round, actor=staff_user)
+    second = services.disposition_table_export_request(round=round, actor=staff_user)
     assert second.pk != first.pk
     first.refresh_from_db()
     assert first.status == PlanExport.Status.FAILED

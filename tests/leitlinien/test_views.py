@@ -96,7 +96,7 @@ def test_staff_pages(as_role, public_round, role, status):
         reverse("leitlinien:theme_create"),
         reverse("leitlinien:version_create", args=[public_round.version.guideline.slug]),
         reverse("leitlinien:round_create", args=[public_round.version.pk]),
-        reverse("leitlinien:round_abwaegung", args=[public_round.pk]),
+        reverse("leitlinien:round_dispositions", args=[public_round.pk]),
         reverse("leitlinien:round_invitations", args=[public_round.pk]),
         reverse("leitlinien:version_adopt", args=[public_round.version.pk]),
         reverse("leitlinien:measure_create"),
@@ -329,10 +329,10 @@ def test_compare_shows_changes_by_paragraph(client, staff_user, guideline):
     assert "entfallen" in html and "neu" in html
 
 
-def test_abwaegung_page_answer_and_close(client, staff_user, ended_round):
+def test_disposition_page_answer_and_close(client, staff_user, ended_round):
     comment = round_comment(ended_round, anchor="1", body="Bitte ändern")
     client.force_login(staff_user)
-    page = client.get(reverse("leitlinien:round_abwaegung", args=[ended_round.pk]))
+    page = client.get(reverse("leitlinien:round_dispositions", args=[ended_round.pk]))
     assert "Bitte ändern" in page.content.decode()
     close = reverse("leitlinien:round_close", args=[ended_round.pk])
     response = client.post(close, follow=True)
@@ -351,7 +351,7 @@ def test_public_sees_answers_to_public_comments(client, ended_round):
     assert "Abwägung: zur Kenntnis genommen" in html and "Zur Kenntnis genommen." in html
 
 
-def test_consideration_table_exports(client, staff_user, ended_round):
+def test_disposition_table_exports(client, staff_user, ended_round):
     comment = round_comment(ended_round, anchor="2", body="<p>=SUMME(A1) &amp; mehr</p>")
     answer(comment, ended_round)
     round_comment(ended_round, body="versteckt")
@@ -424,7 +424,7 @@ def test_dashboard_panels(client, staff_user, public_user, public_round, ended_r
     html = client.get(reverse("dashboard")).content.decode()
     assert (
         "Beendete Runde" in html
-        and reverse("leitlinien:round_abwaegung", args=[ended_round.pk]) in html
+        and reverse("leitlinien:round_dispositions", args=[ended_round.pk]) in html
     )
 
 
@@ -475,11 +475,11 @@ def test_staff_creates_round_and_sends_links(client, staff_user, draft):
     assert RoundInvitation.objects.count() == 2
 
 
-def test_abwaegung_pages_and_open_filter(client, staff_user, ended_round):
+def test_disposition_pages_and_open_filter(client, staff_user, ended_round):
     comments = [round_comment(ended_round, body=f"Hinweis {i:02}") for i in range(55)]
     answer(comments[0], ended_round)
     client.force_login(staff_user)
-    url = reverse("leitlinien:round_abwaegung", args=[ended_round.pk])
+    url = reverse("leitlinien:round_dispositions", args=[ended_round.pk])
     first = client.get(url).content.decode()
     assert "Seite 1 von 2" in first and "Hinweis 49" in first and "Hinweis 50" not in first
     open_only = client.get(url + "?offen=1").content.decode()

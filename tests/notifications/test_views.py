@@ -126,11 +126,11 @@ def test_the_list_is_paginated(client, staff_user, queue):
     client.force_login(staff_user)
 
     first = client.get(LIST_URL, {"kind": "test.invitation"})
-    second = client.get(LIST_URL, {"kind": "test.invitation", "page": 2})
+    second = client.get(LIST_URL, {"kind": "test.invitation", "seite": 2})
 
     assert len(_rows(first)) == 50
     assert len(_rows(second)) == 5
-    assert "kind=test.invitation&amp;page=2" in first.content.decode()
+    assert "kind=test.invitation&amp;seite=2" in first.content.decode()
 
 
 @pytest.mark.parametrize("rows", [1, 30])

@@ -10,7 +10,7 @@ from leitlinien.services import plan_export_request
 class Command(BaseCommand):
     help = (
         "Compile the integrated Sozialraumplan (PDF and DOCX) from the adopted guidelines, "
-        "their measures and the consideration tables; store it as a plan export."
+        "their measures and the disposition tables; store it as a plan export."
     )
 
     def add_arguments(self, parser):
