@@ -11,6 +11,7 @@ import nh3
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from erfurt_srp.discussion.models import Comment
@@ -417,7 +418,7 @@ def plain_text(body: str) -> str:
 
 def comment_author_label(comment: Comment, round: ConsultationRound) -> str:
     name = public_author(comment)
-    group = comment.author_group or round.get_audience_display()
+    group = gettext(comment.author_group) if comment.author_group else round.get_audience_display()
     return f"{name} ({group})" if group else name
 
 

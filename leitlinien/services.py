@@ -9,10 +9,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from erfurt_srp.accounts.roles import Role, role_of
 from erfurt_srp.core.adminlog import scrub_admin_log
@@ -447,15 +448,23 @@ def link_state_message(state: str, invitation: RoundInvitation) -> str:
 NEW_ACCOUNT_REVIEW = timedelta(days=7)
 
 
+def _audience_source(round: ConsultationRound) -> str:
+    """The round's audience as stored with a comment: the German source text of its label,
+    which pages translate for their reader."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(round.get_audience_display())
+
+
 def _hold_reason(*, body: str, user=None) -> str:
     """Why a comment in a public round waits for review, or "" to publish it at once.
 
     user: the logged-in author with the public role; None for a confirmed comment without an
     account. Committee members, staff and holders of a personal link are not held."""
+    # Stored as the German source text; pages translate it for their reader.
     if contains_link(body):
-        return _("Wartet auf Prüfung durch die Geschäftsstelle (enthält einen Link).")
+        return gettext_noop("Wartet auf Prüfung durch die Geschäftsstelle (enthält einen Link).")
     if user is not None and user.date_joined > timezone.now() - NEW_ACCOUNT_REVIEW:
-        return _("Wartet auf Prüfung durch die Geschäftsstelle (neues Konto).")
+        return gettext_noop("Wartet auf Prüfung durch die Geschäftsstelle (neues Konto).")
     return ""
 
 
@@ -501,7 +510,7 @@ def round_comment_create(
             author_fields = {
                 "author_name": (author_name.strip() or invitation.name)[:200],
                 "author_email": invitation.email,
-                "author_group": invitation.group or round.get_audience_display(),
+                "author_group": invitation.group or _audience_source(round),
             }
         elif actor is not None and actor.is_authenticated:
             if not can_comment_as_user(actor, round):
@@ -513,7 +522,7 @@ def round_comment_create(
                         )
                     )
                 raise DomainError(_("Sie gehören nicht zur Zielgruppe dieser Runde."))
-            author_fields = {"author": actor, "author_group": round.get_audience_display()}
+            author_fields = {"author": actor, "author_group": _audience_source(round)}
             if round.is_public and role_of(actor) == Role.PUBLIC:
                 author_fields["hold_reason"] = _hold_reason(body=body, user=actor)
         else:
@@ -696,7 +705,7 @@ def public_comment_confirm(*, token: str) -> Comment:
             parent=parent,
             author_name=pending.name,
             author_email=pending.email,
-            author_group=_("Öffentlichkeit (E-Mail bestätigt)"),
+            author_group=gettext_noop("Öffentlichkeit (E-Mail bestätigt)"),
             privacy_version=pending.privacy_version,
             hold_reason=_hold_reason(body=pending.body),
         )

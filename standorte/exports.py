@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from erfurt_srp.exports import CSV, DOCX, PDF
@@ -22,7 +23,13 @@ def _noop(done, total):
 
 
 def _fmt(value: date | None) -> str:
+    """A date in the CSV export's documented format."""
     return value.strftime("%d.%m.%Y") if value else ""
+
+
+def _date(value: date | None) -> str:
+    """A date in the active language, for the Drucksache (PDF, DOCX)."""
+    return date_format(value, "SHORT_DATE_FORMAT") if value else ""
 
 
 def drucksache_context(recommendation) -> dict:
@@ -34,7 +41,7 @@ def drucksache_context(recommendation) -> dict:
             consultations.append(
                 {
                     "body": c.body_display,
-                    "date": _fmt(c.date or (c.meeting.start.date() if c.meeting_id else None)),
+                    "date": _date(c.date or (c.meeting.start.date() if c.meeting_id else None)),
                     "treatment": _("öffentlich") if c.public else _("nicht öffentlich"),
                 }
             )
@@ -42,7 +49,7 @@ def drucksache_context(recommendation) -> dict:
         consultations = [
             {
                 "body": recommendation.project.committee.name,
-                "date": _fmt(recommendation.recommended_on),
+                "date": _date(recommendation.recommended_on),
                 "treatment": _("nicht öffentlich"),
             },
             {"body": AUSSCHUSS_NAME, "date": "", "treatment": _("öffentlich")},
@@ -69,12 +76,12 @@ def drucksache_context(recommendation) -> dict:
         "social_area": site.district.social_area.name if site.district.social_area else "",
         "annex_titles": annex_titles,
         "annex": recommendation.annex,
-        "date": _fmt(recommendation.recommended_on),
+        "date": _date(recommendation.recommended_on),
         "signer": signer or _("Geschäftsstelle Sozialraumplanung"),
         "decision": recommendation.get_decision_display()
         if recommendation.decision != "pending"
         else "",
-        "decision_date": _fmt(recommendation.decision_date),
+        "decision_date": _date(recommendation.decision_date),
     }
 
 
@@ -124,7 +131,7 @@ def build_docx(recommendations, progress: Callable = _noop) -> tuple[str, str, b
         document.add_paragraph(_("Empfohlener Standort: %(site)s") % {"site": ctx["site_line"]})
         document.add_paragraph(
             _("Abstimmungsergebnis im Begleitgremium: %(result)s")
-            % {"result": recommendation.vote_result}
+            % {"result": recommendation.vote_counts}
         )
         document.add_heading(_("Anlagenverzeichnis"), level=2)
         for title in ctx["annex_titles"] or [_("keine Anlagen")]:

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -321,6 +322,14 @@ class Deliberation(models.Model):
         return self.project.committee
 
 
+def vote_counts_text(yes: int, no: int, abstain: int) -> str:
+    return gettext("%(yes)s Ja, %(no)s Nein, %(abstain)s") % {
+        "yes": yes,
+        "no": no,
+        "abstain": ngettext("%(n)s Enthaltung", "%(n)s Enthaltungen", abstain) % {"n": abstain},
+    }
+
+
 class Recommendation(models.Model):
     """The committee's recommendation to the Ausschuss für Soziales, Arbeitsmarkt und Gleichstellung.
 
@@ -411,6 +420,11 @@ class Recommendation(models.Model):
 
     def get_absolute_url(self):
         return reverse("standorte:recommendation_detail", kwargs={"pk": self.pk})
+
+    @property
+    def vote_counts(self) -> str:
+        """The committee's vote in the active language ("15 Ja, 1 Nein, 2 Enthaltungen")."""
+        return vote_counts_text(self.votes_yes, self.votes_no, self.votes_abstain)
 
 
 def _export_path(instance, filename):

@@ -36,7 +36,7 @@ def _recommendation(r: Recommendation) -> SiteRecommendation:
         district=r.site.district.name,
         social_area=area.name if area else "",
         recommended_on=r.recommended_on,
-        vote_result=r.vote_result,
+        vote_result=r.vote_counts,
         decision=str(r.get_decision_display()),
         decided=r.decision != Recommendation.Decision.PENDING,
         decision_date=r.decision_date,

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -33,6 +34,7 @@ from .models import (
     ExportJob,
     NeighbourhoodProject,
     Recommendation,
+    vote_counts_text,
 )
 
 CHART_WIDTH = 400
@@ -316,11 +318,14 @@ def recommendation_list(request):
         {
             **row,
             "url": f"{base}{row['pk']}/",
-            "date": row["recommended_on"].strftime("%d.%m.%Y"),
+            "date": date_format(row["recommended_on"], "SHORT_DATE_FORMAT"),
             "decision_label": labels.get(row["decision"], row["decision"]),
-            "decision_day": row["decision_date"].strftime("%d.%m.%Y")
+            "decision_day": date_format(row["decision_date"], "SHORT_DATE_FORMAT")
             if row["decision_date"]
             else "",
+            "vote_result": vote_counts_text(
+                row["votes_yes"], row["votes_no"], row["votes_abstain"]
+            ),
             "site": row["site_name"] or row["site_address"],
         }
         for row in page.object_list

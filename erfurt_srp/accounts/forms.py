@@ -1,7 +1,9 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
@@ -74,6 +76,21 @@ class AccountSettingsForm(forms.ModelForm):
         model = User
         fields = ["language"]
         widgets = {"language": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each language by its own name, as the language menu shows it.
+        self.fields["language"].choices = [
+            (code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES
+        ]
+        self.fields["language"].widget.attrs["aria-describedby"] = "id_language_helptext"
+
+    def full_clean(self):
+        super().full_clean()
+        if "language" in self.errors:
+            self.fields["language"].widget.attrs["aria-describedby"] = (
+                "id_language_error id_language_helptext"
+            )
 
 
 class SignupForm(AllauthSignupForm):
