@@ -20,6 +20,7 @@ from erfurt_srp.accounts.roles import Role, role_of
 from erfurt_srp.core.adminlog import scrub_admin_log
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.core.legal import PRIVACY_NOTICE_VERSION
+from erfurt_srp.core.texts import stored_language
 from erfurt_srp.discussion.models import Comment
 from erfurt_srp.discussion.sanitize import contains_link, sanitize_comment
 from erfurt_srp.discussion.services import (
@@ -134,9 +135,11 @@ def theme_create(
             position=position,
             is_demo=is_demo,
         )
+        with stored_language():
+            guideline_title = _("Leitlinie „%(theme)s“") % {"theme": title}
         Guideline.objects.create(
             theme=theme,
-            title=_("Leitlinie „%(theme)s“") % {"theme": title},
+            title=guideline_title,
             slug=_unique_slug(Guideline, title),
         )
     return theme

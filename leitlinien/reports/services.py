@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from erfurt_srp.accounts.languages import languages_of
 from erfurt_srp.core.errors import DomainError
+from erfurt_srp.core.texts import stored_language
 from erfurt_srp.exports import PDF
 from erfurt_srp.notifications.services import message_queue_bulk
 
@@ -130,9 +131,12 @@ def _draft_create(*, actor, period_end: date) -> ProgressReport:
     with transaction.atomic():
         previous = selectors.previous_report(before=period_end)
         start = previous.period_end + timedelta(days=1) if previous else None
+        with stored_language():
+            title = _("Sachstandsbericht zur integrierten Sozialraumplanung %(end)s") % {
+                "end": date_format(period_end, "DATE_FORMAT")
+            }
         report = ProgressReport(
-            title=_("Sachstandsbericht zur integrierten Sozialraumplanung %(end)s")
-            % {"end": date_format(period_end, "DATE_FORMAT")},
+            title=title,
             period_start=start,
             period_end=period_end,
             created_by=actor,
