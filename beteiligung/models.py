@@ -274,6 +274,11 @@ class Registration(models.Model):
     needs_other = models.CharField(_("Sonstiger Bedarf"), max_length=300, blank=True)
     privacy_version = models.CharField(_("Fassung der Datenschutzhinweise"), max_length=40)
     consent_at = models.DateTimeField(_("Einwilligung am"))
+    # The language of the page the person registered on: every e-mail about the registration
+    # is written in it.
+    language = models.CharField(
+        _("Sprache"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     # Personal links carry public_id plus an HMAC of it (see make_token): the database alone
     # cannot forge a link, and clearing public_id revokes every link of the registration.
     public_id = models.CharField(max_length=32, unique=True, null=True, blank=True)

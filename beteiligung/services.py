@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from erfurt_srp.accounts.languages import current as current_language
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.notifications.links import LINK_PLACEHOLDER
 from erfurt_srp.notifications.models import OutboxMessage
@@ -72,7 +73,10 @@ def _after_capacity_check() -> None:
 
 
 def _render_mail(template: str, context: dict) -> tuple[str, str]:
-    with translation.override(settings.LANGUAGE_CODE):
+    """The mail in the language the person registered in (not the language of whoever's action
+    sends it)."""
+    registration = context["registration"]
+    with translation.override(registration.language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"beteiligung/email/{template}_subject.txt", context)
         body = render_to_string(f"beteiligung/email/{template}.txt", context)
     return " ".join(subject.split()), body
@@ -326,6 +330,7 @@ def registration_create(
         needs_other=needs_other.strip(),
         privacy_version=privacy_version(),
         consent_at=now,
+        language=current_language(),
         public_id=new_public_id(),
         expires_at=now + timedelta(minutes=settings.BETEILIGUNG_OPT_IN_MINUTES),
         client_key=client_key(client),

@@ -15,10 +15,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from erfurt_srp.accounts.languages import languages_of
 from erfurt_srp.accounts.roles import Role, role_of
 from erfurt_srp.core.adminlog import scrub_admin_log
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.core.legal import PRIVACY_NOTICE_VERSION
+from erfurt_srp.core.texts import stored_language
 from erfurt_srp.discussion.models import Comment
 from erfurt_srp.discussion.sanitize import contains_link, sanitize_comment
 from erfurt_srp.discussion.services import (
@@ -133,9 +135,11 @@ def theme_create(
             position=position,
             is_demo=is_demo,
         )
+        with stored_language():
+            guideline_title = _("Leitlinie „%(theme)s“") % {"theme": title}
         Guideline.objects.create(
             theme=theme,
-            title=_("Leitlinie „%(theme)s“") % {"theme": title},
+            title=guideline_title,
             slug=_unique_slug(Guideline, title),
         )
     return theme
@@ -363,38 +367,43 @@ def round_invite(
             )
         created = RoundInvitation.objects.bulk_create(rows)
         guideline = round.version.guideline
+        languages = languages_of([invitation.email for invitation in created])
         messages = []
         for invitation, token in zip(created, tokens, strict=True):
-            body = _(
-                "Guten Tag %(name)s,\n\n"
-                "die Landeshauptstadt Erfurt lädt Sie zur Beteiligung an der %(guideline)s ein "
-                "(Fassung %(number)s, Beteiligungsrunde „%(round)s“).\n\n"
-                "Über Ihren persönlichen Link können Sie vom %(start)s bis zum %(end)s Absätze "
-                "kommentieren und auf Kommentare antworten:\n\n%(url)s\n\n"
-                "Der Link gilt nur für diese Runde und nur für Sie. Bitte leiten Sie ihn nicht "
-                "weiter.\n\nMit freundlichen Grüßen\nGeschäftsstelle Sozialraumplanung\n"
-            ) % {
-                "name": invitation.name,
-                "guideline": guideline.title,
-                "number": round.version.number,
-                "round": round.title,
-                "start": date_format(timezone.localtime(round.starts_at), "DATETIME_FORMAT"),
-                "end": date_format(timezone.localtime(round.ends_at), "DATETIME_FORMAT"),
-                "url": _invitation_url(LINK_PLACEHOLDER),
-            }
-            messages.append(
-                {
-                    "kind": ROUND_INVITATION_MAIL_KIND,
-                    "recipient": invitation.email,
-                    "subject": _("Einladung zur Beteiligung: %(t)s") % {"t": guideline.title},
-                    "body": body,
-                    "related": round,
-                    "revision": invitation.token_hash[:16],
-                    "link_secret": token,
-                }
-            )
+            with translation.override(languages[invitation.email.strip().lower()]):
+                messages.append(_round_invitation_mail(round, guideline, invitation, token))
         message_queue_bulk(messages)
     return created, skipped
+
+
+def _round_invitation_mail(round, guideline, invitation, token) -> dict:
+    """The invitation e-mail of one person, in the active language."""
+    body = _(
+        "Guten Tag %(name)s,\n\n"
+        "die Landeshauptstadt Erfurt lädt Sie zur Beteiligung an der %(guideline)s ein "
+        "(Fassung %(number)s, Beteiligungsrunde „%(round)s“).\n\n"
+        "Über Ihren persönlichen Link können Sie vom %(start)s bis zum %(end)s Absätze "
+        "kommentieren und auf Kommentare antworten:\n\n%(url)s\n\n"
+        "Der Link gilt nur für diese Runde und nur für Sie. Bitte leiten Sie ihn nicht "
+        "weiter.\n\nMit freundlichen Grüßen\nGeschäftsstelle Sozialraumplanung\n"
+    ) % {
+        "name": invitation.name,
+        "guideline": guideline.title,
+        "number": round.version.number,
+        "round": round.title,
+        "start": date_format(timezone.localtime(round.starts_at), "DATETIME_FORMAT"),
+        "end": date_format(timezone.localtime(round.ends_at), "DATETIME_FORMAT"),
+        "url": _invitation_url(LINK_PLACEHOLDER),
+    }
+    return {
+        "kind": ROUND_INVITATION_MAIL_KIND,
+        "recipient": invitation.email,
+        "subject": _("Einladung zur Beteiligung: %(t)s") % {"t": guideline.title},
+        "body": body,
+        "related": round,
+        "revision": invitation.token_hash[:16],
+        "link_secret": token,
+    }
 
 
 class LinkState:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from erfurt_srp.core import versioned_cache
 from erfurt_srp.core.errors import DomainError
+from erfurt_srp.core.texts import stored_language
 
 from .models import (
     Deliberation,
@@ -285,7 +286,11 @@ def deliberation_start(
             raise DomainError(
                 _("Es gibt noch keine Standortvorschläge, über die beraten werden kann.")
             )
-        title = (title or "").strip() or _("Standorte für %(project)s") % {"project": project.name}
+        with stored_language():
+            title = (title or "").strip() or _("Standorte für %(project)s") % {
+                "project": project.name
+            }
+            round_title = _("Fachliche Stellungnahme: %(title)s") % {"title": title}
         deliberation = Deliberation.objects.create(
             project=project, title=title[:300], state=Deliberation.State.STATEMENTS
         )
@@ -297,7 +302,7 @@ def deliberation_start(
         statement_round = statement_services.statement_round_open(
             committee=project.committee,
             subject=deliberation,
-            title=_("Fachliche Stellungnahme: %(title)s") % {"title": title},
+            title=round_title,
             deadline=deadline,
             description=description,
             actor=actor,
@@ -444,6 +449,13 @@ def recommendation_create_from_vote(*, deliberation, vote, actor=None) -> Recomm
 
     Idempotent: a deliberation has at most one recommendation.
     """
+    # The recommendation and its Drucksache are a record of the city: written in its language
+    # whatever the language of the page that closed the vote.
+    with stored_language():
+        return _recommendation_create_from_vote(deliberation=deliberation, vote=vote, actor=actor)
+
+
+def _recommendation_create_from_vote(*, deliberation, vote, actor=None) -> Recommendation | None:
     from gremium.models import Vote
     from gremium.selectors import statements as statement_selectors
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from erfurt_srp.accounts.languages import recipient_language
 from erfurt_srp.notifications.services import message_queue
 
 from . import exports, selectors
@@ -83,15 +84,17 @@ def export_job_run(job_id: int) -> None:
         if user is not None and user.email:
             from django.conf import settings
 
+            with recipient_language(user.email):
+                subject = _("Ihr Export ist fertig: %(name)s") % {"name": filename}
+                body = _(
+                    "Guten Tag,\n\nder angeforderte Export „%(name)s“ ist fertig und kann hier "
+                    "heruntergeladen werden:\n%(url)s\n\nGeschäftsstelle Sozialraumplanung"
+                ) % {"name": filename, "url": settings.SITE_URL + job.get_absolute_url()}
             message_queue(
                 kind="standorte.export_ready",
                 recipient=user.email,
-                subject=_("Ihr Export ist fertig: %(name)s") % {"name": filename},
-                body=_(
-                    "Guten Tag,\n\nder angeforderte Export „%(name)s“ ist fertig und kann hier "
-                    "heruntergeladen werden:\n%(url)s\n\nGeschäftsstelle Sozialraumplanung"
-                )
-                % {"name": filename, "url": settings.SITE_URL + job.get_absolute_url()},
+                subject=subject,
+                body=body,
                 related=job,
             )
 

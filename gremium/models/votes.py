@@ -24,8 +24,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from erfurt_srp.core.texts import localized
+
 from .committees import Committee, Institution, Person
 from .meetings import subject_label_display
+
+# Titles the platform gives statement rounds it opens (standorte: a deliberation's round).
+GENERATED_ROUND_TITLES = ("Fachliche Stellungnahme: %(title)s", "Standorte für %(project)s")
 
 
 class SubjectLabel:
@@ -106,6 +111,11 @@ class StatementRound(SubjectLabel, models.Model):
 
     def get_absolute_url(self):
         return reverse("gremium:statement_round_detail", kwargs={"pk": self.pk})
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language when the platform made it, else as typed."""
+        return localized(self.title, *GENERATED_ROUND_TITLES)
 
 
 def statement_upload_to(instance, filename):

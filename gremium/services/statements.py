@@ -82,7 +82,7 @@ def statement_round_open(
 def _round_mail_context(statement_round: StatementRound) -> dict:
     deadline = short_datetime(statement_round.deadline)
     return {
-        "title": statement_round.title,
+        "title": statement_round.display_title,
         "committee": str(statement_round.committee),
         "subject": statement_round.subject_display,
         "deadline": deadline,

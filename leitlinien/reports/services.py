@@ -9,11 +9,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from erfurt_srp.accounts.languages import languages_of
 from erfurt_srp.core.errors import DomainError
+from erfurt_srp.core.texts import stored_language
 from erfurt_srp.exports import PDF
 from erfurt_srp.notifications.services import message_queue_bulk
 
@@ -129,9 +131,12 @@ def _draft_create(*, actor, period_end: date) -> ProgressReport:
     with transaction.atomic():
         previous = selectors.previous_report(before=period_end)
         start = previous.period_end + timedelta(days=1) if previous else None
+        with stored_language():
+            title = _("Sachstandsbericht zur integrierten Sozialraumplanung %(end)s") % {
+                "end": date_format(period_end, "DATE_FORMAT")
+            }
         report = ProgressReport(
-            title=_("Sachstandsbericht zur integrierten Sozialraumplanung %(end)s")
-            % {"end": date_format(period_end, "DATE_FORMAT")},
+            title=title,
             period_start=start,
             period_end=period_end,
             created_by=actor,
@@ -300,31 +305,33 @@ def report_reminders_send_due(*, today: date | None = None) -> int:
         cycle = ReportCycle.objects.select_for_update(skip_locked=True).filter(pk=1).first()
         if cycle is None or not cycle.reminder_due(today):
             return 0
-        due = date_format(cycle.next_due_on, "DATE_FORMAT")
         url = settings.SITE_URL + reverse("leitlinien:report_index")
-        queued = message_queue_bulk(
-            [
-                {
-                    "kind": "leitlinien.report_due",
-                    "recipient": email,
-                    "subject": _("Sachstandsbericht an den Ausschuss fällig am %(d)s") % {"d": due},
-                    "body": _(
-                        "Guten Tag,\n\nder nächste Sachstandsbericht zur integrierten "
-                        "Sozialraumplanung an den %(committee)s ist am %(d)s fällig.\n\n"
-                        "Die Plattform entwirft ihn aus den aktuellen Daten: %(url)s\n\n"
-                        "Geschäftsstelle Sozialraumplanung"
-                    )
-                    % {
-                        "committee": cycle.committee or _("Ausschuss"),
-                        "d": due,
-                        "url": url,
-                    },
-                    "related": cycle,
-                    "revision": cycle.next_due_on.isoformat(),
-                }
-                for email in _staff_emails()
-            ]
-        )
+        messages = []
+        for email, language in sorted(languages_of(_staff_emails()).items()):
+            with translation.override(language):
+                due = date_format(cycle.next_due_on, "DATE_FORMAT")
+                messages.append(
+                    {
+                        "kind": "leitlinien.report_due",
+                        "recipient": email,
+                        "subject": _("Sachstandsbericht an den Ausschuss fällig am %(d)s")
+                        % {"d": due},
+                        "body": _(
+                            "Guten Tag,\n\nder nächste Sachstandsbericht zur integrierten "
+                            "Sozialraumplanung an den %(committee)s ist am %(d)s fällig.\n\n"
+                            "Die Plattform entwirft ihn aus den aktuellen Daten: %(url)s\n\n"
+                            "Geschäftsstelle Sozialraumplanung"
+                        )
+                        % {
+                            "committee": cycle.committee or _("Ausschuss"),
+                            "d": due,
+                            "url": url,
+                        },
+                        "related": cycle,
+                        "revision": cycle.next_due_on.isoformat(),
+                    }
+                )
+        queued = message_queue_bulk(messages)
         cycle.reminded_for = cycle.next_due_on
         cycle.save(update_fields=["reminded_for"])
     return len(queued)
