@@ -523,7 +523,8 @@ class Minutes(models.Model):
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     modified_at = models.DateTimeField(_("geändert"), auto_now=True)
 
-    history = HistoricalRecords()
+    # The reason for undoing an approval is free text and may be longer than a title.
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("Niederschrift")

@@ -186,6 +186,13 @@ POST_MATRIX = [
     ),
     ("minutes_approve", "past", "pk", {}, [LOGIN, 403, 403, 403, 403, 400, 400]),
     (
+        "minutes_approval_revoke",
+        "past",
+        "pk",
+        {"reason": "irrtümlich"},
+        [LOGIN, 403, 403, 403, 403, 400, 400],
+    ),
+    (
         "agenda_item_add",
         "meeting",
         "pk",
