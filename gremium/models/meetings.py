@@ -409,6 +409,10 @@ class MeetingResponse(models.Model):
         DEPUTY = "deputy", _("Meine Stellvertretung nimmt teil")
         DECLINED = "declined", _("Ich sage ab")
 
+    # Answers of those who will not come: they get no reminder, and a member who gives one
+    # leaves the seat to the institution's deputy.
+    NOT_ATTENDING = (Answer.DECLINED, Answer.DEPUTY)
+
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="responses", verbose_name=_("Sitzung")
     )
