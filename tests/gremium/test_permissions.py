@@ -200,6 +200,19 @@ POST_MATRIX = [
         [LOGIN, 403, 403, 403, 403, 302, 302],
     ),
     (
+        "membership_add",
+        "committee",
+        "slug",
+        {
+            "represents": "self",
+            "role": "member",
+            "first_name": "Gerd",
+            "last_name": "Baumann",
+            "email": "gerd.baumann@example.org",
+        },
+        [LOGIN, 403, 403, 403, 403, 302, 302],
+    ),
+    (
         "paper_create",
         None,
         None,
