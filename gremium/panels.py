@@ -26,8 +26,6 @@ def meetings_panel(request) -> str:
     for meeting in coming:
         meeting.my_response = answers.get(meeting.pk)
         meeting.standing_in_for = stand_in.get(meeting.pk, [])
-    for meeting in past:
-        meeting.standing_in_for = []
 
     # No request: the panel needs no context processors (they would run the whole navigation
     # again for each panel); the dashboard page around it has them.

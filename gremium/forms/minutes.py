@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ..models import (
@@ -42,7 +43,8 @@ class MinutesApproveForm(forms.Form):
         )
         self.has_candidates = bool(candidates)
         field.widget.choices = [("", field.empty_label)] + [
-            (m.pk, f"{m.title} ({timezone.localtime(m.start):%d.%m.%Y})") for m in candidates
+            (m.pk, f"{m.title} ({date_format(timezone.localtime(m.start), 'SHORT_DATE_FORMAT')})")
+            for m in candidates
         ]
 
 
