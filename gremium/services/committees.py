@@ -161,7 +161,11 @@ def membership_replace(
     """Replace a member or deputy: the old membership ends the day the new one starts."""
     start_date = start_date or timezone.localdate()
     with transaction.atomic():
-        old = Membership.objects.select_for_update().get(pk=membership.pk)
+        old = (
+            Membership.objects.select_for_update(of=("self",))
+            .select_related("institution")
+            .get(pk=membership.pk)
+        )
         if old.person_id == person.pk:
             raise DomainError(
                 _("Bitte wählen Sie eine andere Person als die bisherige."), field="person"
@@ -178,16 +182,22 @@ def membership_replace(
         new = with_history(
             Membership(
                 committee_id=old.committee_id,
-                institution_id=old.institution_id,
+                # a person who represented only themselves is replaced by one who does too
+                institution_id=(
+                    _personal_institution(actor, person).pk
+                    if old.institution.is_individual
+                    else old.institution_id
+                ),
                 person=person,
                 role=old.role,
-                function=old.function,
+                function="" if old.institution.is_individual else old.function,
                 start_date=start_date,
             ),
             actor,
         )
         new.full_clean()
         new.save()
+        new.institution.committees.add(old.committee_id)
     return new
 
 

@@ -139,6 +139,35 @@ def test_a_person_representing_themselves_keeps_one_own_entry(ag, staff_user):
     assert third.institution.name == "Gerd Baum (2)"
 
 
+def test_replacing_a_personal_member_gives_the_successor_their_own_entry(ag, staff_user):
+    resident = PersonFactory(first_name="Gerd", last_name="Baum")
+    own = committee_services.membership_create(
+        actor=staff_user,
+        committee=ag,
+        person=resident,
+        role="member",
+        institution_kind="individual",
+        function="Stadtteilbeirat",
+    )
+    successor = PersonFactory(first_name="Rita", last_name="Sommer")
+    new = committee_services.membership_replace(actor=staff_user, membership=own, person=successor)
+    assert new.institution.is_individual and new.institution.name == "Rita Sommer"
+    assert new.function == "" and ag.institutions.filter(pk=new.institution.pk).exists()
+
+
+def test_an_invitation_cannot_be_for_someone_elses_personal_entry(ag, staff_user):
+    from gremium.forms.invitations import MembershipInvitationForm
+
+    own = committee_services.membership_create(
+        actor=staff_user,
+        committee=ag,
+        person=PersonFactory(),
+        role="member",
+        institution_kind="individual",
+    )
+    assert own.institution not in MembershipInvitationForm().fields["institution"].queryset
+
+
 def test_a_new_body_with_a_name_that_exists_as_another_kind_is_refused(ag, staff_user):
     Institution.objects.create(name="Jugendamt", kind=Institution.Kind.ADMINISTRATION)
     with pytest.raises(DomainError) as error:
