@@ -58,6 +58,7 @@ class ActiveMembership(NamedTuple):
     institution_id: int
     institution_kind: str
     person_id: int
+    role: str
 
 
 def user_memberships(user) -> tuple[ActiveMembership, ...]:
@@ -73,7 +74,7 @@ def user_memberships(user) -> tuple[ActiveMembership, ...]:
             for row in Membership.objects.active()
             .filter(person__user=user)
             .order_by()  # the default ordering would join committee and institution by name
-            .values_list("committee_id", "institution_id", "institution__kind", "person_id")
+            .values_list("committee_id", "institution_id", "institution__kind", "person_id", "role")
         )
         user._srp_memberships = cached
     return cached

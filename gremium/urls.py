@@ -40,6 +40,11 @@ urlpatterns: list = [
         name="minutes_approve",
     ),
     path(
+        "sitzungen/<int:pk>/niederschrift/genehmigung-aufheben/",
+        minutes.minutes_approval_revoke,
+        name="minutes_approval_revoke",
+    ),
+    path(
         "sitzungen/<int:pk>/niederschrift/kommentare/",
         minutes.minutes_comment_add,
         name="minutes_comment_add",

@@ -1,5 +1,9 @@
-"""Demo data: the Begleitgremium with its 18 institutions (Drucksache 1803/22), the three feedback
-bodies, the council committee, and one demo member and one demo deputy per institution.
+"""Demo data: the Begleitgremium with its 18 institutions (Drucksache 1803/22) and one demo
+member and one demo deputy per institution, the council committee, and the three feedback bodies
+with their members: the Arbeitskreis Quartiersarbeit (Quartiersmanager, offices, a resident who
+speaks for themselves), the Jour fixe der Fachplaner (specialist planners of the city's offices)
+and the AG der sozialpolitischen Sprecher (the council factions' social-policy spokespeople).
+The people are fictional; their roles are the real ones.
 
 Idempotent: everything is found again by slug, name or e-mail address.
 """
@@ -16,6 +20,8 @@ P = Institution.Kind.PROVIDER
 H = Institution.Kind.HOUSING
 S = Institution.Kind.SCIENCE
 J = Institution.Kind.JOBCENTER
+F = Institution.Kind.FACTION
+SELF = Institution.Kind.INDIVIDUAL
 
 # (name, short name, kind) in the order of the Drucksache.
 INSTITUTIONS = [
@@ -86,6 +92,224 @@ OTHER_COMMITTEES = [
 
 DEMO_DOMAIN = "demo.erfurt-srp.de"
 
+MEMBER = Membership.Role.MEMBER
+DEPUTY = Membership.Role.DEPUTY
+
+# committee slug -> (members since, [(represented body, short name, kind, [(role, first name,
+# last name, function)])]). A body of kind SELF is the person themselves.
+FEEDBACK_MEMBERS = {
+    "ak-quartiersarbeit": (
+        date(2021, 10, 1),
+        [
+            (
+                "Quartiersmanagement Herrenberg",
+                "QM Herrenberg",
+                P,
+                [
+                    (MEMBER, "Julia", "Brandner", "Quartiersmanagerin Herrenberg"),
+                    (DEPUTY, "Kevin", "Otto", "Quartiersarbeit Herrenberg"),
+                ],
+            ),
+            (
+                "Quartiersmanagement Wiesenhügel/Drosselberg",
+                "QM Wiesenhügel",
+                P,
+                [
+                    (
+                        MEMBER,
+                        "Sandra",
+                        "Pohlmann",
+                        "Quartiersmanagerin Wiesenhügel und Drosselberg",
+                    ),
+                ],
+            ),
+            (
+                "Quartiersmanagement Roter Berg",
+                "QM Roter Berg",
+                P,
+                [
+                    (MEMBER, "Markus", "Ziegler", "Quartiersmanager Roter Berg"),
+                    (DEPUTY, "Anja", "Reimann", "Quartiersarbeit Roter Berg"),
+                ],
+            ),
+            (
+                "Quartiersmanagement Moskauer Platz",
+                "QM Moskauer Platz",
+                P,
+                [
+                    (MEMBER, "Franziska", "Roth", "Quartiersmanagerin Moskauer Platz"),
+                ],
+            ),
+            (
+                "Quartiersmanagement Rieth",
+                "QM Rieth",
+                P,
+                [
+                    (MEMBER, "Daniel", "Kraus", "Quartiersmanager Rieth"),
+                ],
+            ),
+            (
+                "Amt für Soziales",
+                "Amt für Soziales",
+                A,
+                [
+                    (MEMBER, "Monika", "Arnold", "Sozialraumkoordination"),
+                ],
+            ),
+            (
+                "Amt für Stadtentwicklung und Stadtplanung",
+                "Stadtentwicklung",
+                A,
+                [
+                    (
+                        MEMBER,
+                        "Christian",
+                        "Wolff",
+                        "Städtebauförderung, Programm Sozialer Zusammenhalt",
+                    ),
+                ],
+            ),
+            (
+                "StadtLiga der freien Wohlfahrtspflege",
+                "StadtLiga",
+                P,
+                [
+                    (MEMBER, "Ines", "Werner", "Gemeinwesenarbeit"),
+                ],
+            ),
+            (
+                "Gerd Baumann",
+                "Gerd Baumann",
+                SELF,
+                [
+                    (MEMBER, "Gerd", "Baumann", "ehrenamtlich im Stadtteilbeirat Herrenberg"),
+                ],
+            ),
+        ],
+    ),
+    "jour-fixe-fachplaner": (
+        date(2021, 11, 1),
+        [
+            (
+                "Amt für Soziales",
+                "Amt für Soziales",
+                A,
+                [
+                    (MEMBER, "Anne", "Winkler", "Sozialplanung"),
+                    (DEPUTY, "Peter", "Schulze", "Altenhilfeplanung"),
+                ],
+            ),
+            (
+                "Jugendamt",
+                "Jugendamt",
+                A,
+                [
+                    (MEMBER, "Stefan", "Keller", "Jugendhilfeplanung"),
+                    (DEPUTY, "Claudia", "Neumann", "Kita-Bedarfsplanung"),
+                ],
+            ),
+            (
+                "Amt für Bildung",
+                "Amt für Bildung",
+                A,
+                [
+                    (MEMBER, "Birgit", "Scholz", "Schulnetzplanung"),
+                ],
+            ),
+            (
+                "Gesundheitsamt",
+                "Gesundheitsamt",
+                A,
+                [
+                    (MEMBER, "Ralf", "Becker", "Gesundheitsberichterstattung und -planung"),
+                ],
+            ),
+            (
+                "Amt für Stadtentwicklung und Stadtplanung",
+                "Stadtentwicklung",
+                A,
+                [
+                    (MEMBER, "Nadine", "Seidel", "Stadtentwicklungsplanung"),
+                ],
+            ),
+            (
+                "Umwelt- und Naturschutzamt",
+                "Umweltamt",
+                A,
+                [
+                    (MEMBER, "Jörg", "Hahn", "Umweltplanung"),
+                ],
+            ),
+            (
+                "Büro für Integration und Migration",
+                "Integration und Migration",
+                A,
+                [
+                    (MEMBER, "Aylin", "Demir", "Integrationsplanung"),
+                ],
+            ),
+            (
+                "Kommunalstatistik",
+                "Statistik",
+                A,
+                [
+                    (MEMBER, "Holger", "Lange", "Kommunalstatistik, Sozialstrukturatlas"),
+                ],
+            ),
+        ],
+    ),
+    "ag-sozialpolitische-sprecher": (
+        date(2022, 8, 30),
+        [
+            (
+                "CDU-Fraktion im Erfurter Stadtrat",
+                "CDU",
+                F,
+                [
+                    (MEMBER, "Martina", "Kessler", "sozialpolitische Sprecherin"),
+                    (DEPUTY, "Thomas", "Wendt", "stellvertretender sozialpolitischer Sprecher"),
+                ],
+            ),
+            (
+                "Fraktion DIE LINKE. im Erfurter Stadtrat",
+                "DIE LINKE.",
+                F,
+                [
+                    (MEMBER, "Sabine", "Förster", "sozialpolitische Sprecherin"),
+                    (DEPUTY, "Jan", "Richter", "stellvertretender sozialpolitischer Sprecher"),
+                ],
+            ),
+            (
+                "AfD-Fraktion im Erfurter Stadtrat",
+                "AfD",
+                F,
+                [
+                    (MEMBER, "Uwe", "Brandt", "sozialpolitischer Sprecher"),
+                    (DEPUTY, "Heike", "Lorenz", "stellvertretende sozialpolitische Sprecherin"),
+                ],
+            ),
+            (
+                "SPD-Fraktion im Erfurter Stadtrat",
+                "SPD",
+                F,
+                [
+                    (MEMBER, "Katrin", "Vogel", "sozialpolitische Sprecherin"),
+                    (DEPUTY, "Matthias", "Krüger", "stellvertretender sozialpolitischer Sprecher"),
+                ],
+            ),
+            (
+                "Fraktion BÜNDNIS 90/DIE GRÜNEN im Erfurter Stadtrat",
+                "GRÜNE",
+                F,
+                [
+                    (MEMBER, "Lea", "Hartmann", "sozialpolitische Sprecherin"),
+                    (DEPUTY, "Felix", "Sommer", "stellvertretender sozialpolitischer Sprecher"),
+                ],
+            ),
+        ],
+    ),
+}
+
 
 def _committee(spec: dict) -> Committee:
     committee = Committee.objects.filter(slug=spec["slug"]).first()
@@ -133,7 +357,34 @@ def seed(out) -> list[tuple[str, str, str]]:
                 defaults={"start_date": begleitgremium.founded_on or date(2021, 9, 28)},
             )
             logins.setdefault(role.value, person.email)
+    _feedback_members()
     return [
         ("member", logins["member"], DEMO_PASSWORD),
         ("deputy", logins["deputy"], DEMO_PASSWORD),
     ]
+
+
+def _feedback_members() -> None:
+    """The members of the three feedback bodies (no logins: they are reached by e-mail)."""
+    for slug, (since, bodies) in FEEDBACK_MEMBERS.items():
+        committee = Committee.objects.filter(slug=slug).first()
+        if committee is None:
+            continue
+        for name, short_name, kind, people in bodies:
+            institution, _created = Institution.objects.get_or_create(
+                name=name, defaults={"short_name": short_name, "kind": kind}
+            )
+            institution.committees.add(committee)
+            for role, first_name, last_name, function in people:
+                email = f"{slugify(first_name)}.{slugify(last_name)}@{DEMO_DOMAIN}"
+                person, _created = Person.objects.get_or_create(
+                    email=email,
+                    defaults={"first_name": first_name, "last_name": last_name, "is_demo": True},
+                )
+                Membership.objects.get_or_create(
+                    person=person,
+                    committee=committee,
+                    institution=institution,
+                    role=role,
+                    defaults={"function": function, "start_date": since},
+                )

@@ -20,7 +20,7 @@ class MembershipInvitationForm(forms.Form):
     )
     institution = forms.ModelChoiceField(
         label=_("Institution"),
-        queryset=Institution.objects.all(),
+        queryset=Institution.objects.exclude(kind=Institution.Kind.INDIVIDUAL),
         empty_label=_("– bitte wählen –"),
         error_messages={"required": _("Bitte wählen Sie eine Institution.")},
     )

@@ -39,7 +39,13 @@ class Committee(models.Model):
 
 
 class Institution(models.Model):
-    """An institution represented in a committee through its member and deputy."""
+    """What a member and their deputy represent in a committee: an institution (the 18 of the
+    Begleitgremium), an office of the city administration, a council faction, or, for a person
+    who speaks only for themselves, that person (kind "individual", one per person).
+
+    Votes by institution, statements and deputies all count per represented body, so a faction
+    in the AG der sozialpolitischen Sprecher works like an institution in the Begleitgremium.
+    """
 
     class Kind(models.TextChoices):
         ADMINISTRATION = "administration", _("Verwaltung")
@@ -47,6 +53,8 @@ class Institution(models.Model):
         HOUSING = "housing", _("Wohnungsunternehmen")
         SCIENCE = "science", _("Wissenschaft")
         JOBCENTER = "jobcenter", _("Jobcenter")
+        FACTION = "faction", _("Stadtratsfraktion")
+        INDIVIDUAL = "individual", _("Einzelperson (vertritt sich selbst)")
 
     name = models.CharField(_("Name"), max_length=200, unique=True)
     short_name = models.CharField(_("Kurzname"), max_length=60, blank=True)
@@ -65,6 +73,10 @@ class Institution(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_individual(self) -> bool:
+        return self.kind == self.Kind.INDIVIDUAL
 
 
 class Person(models.Model):
@@ -102,7 +114,8 @@ class MembershipQuerySet(models.QuerySet):
 
 
 class Membership(models.Model):
-    """A person represents an institution in a committee as member or deputy (OParl Membership)."""
+    """A person represents an institution, office or faction (or themselves) in a committee as
+    member or deputy (OParl Membership: `institution` is onBehalfOf, `function` the role text)."""
 
     class Role(models.TextChoices):
         MEMBER = "member", _("Mitglied")
@@ -121,6 +134,15 @@ class Membership(models.Model):
         verbose_name=_("Institution"),
     )
     role = models.CharField(_("Rolle"), max_length=10, choices=Role.choices)
+    function = models.CharField(
+        _("Funktion"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "z. B. „sozialpolitische Sprecherin“, „Jugendhilfeplanung“, "
+            "„Quartiersmanagement Herrenberg“"
+        ),
+    )
     start_date = models.DateField(_("Beginn"), default=timezone.localdate)
     end_date = models.DateField(
         _("Ende"), null=True, blank=True, help_text=_("Ab diesem Tag besteht kein Zugang mehr.")

@@ -409,6 +409,10 @@ class MeetingResponse(models.Model):
         DEPUTY = "deputy", _("Meine Stellvertretung nimmt teil")
         DECLINED = "declined", _("Ich sage ab")
 
+    # Answers of those who will not come: they get no reminder, and a member who gives one
+    # leaves the seat to the institution's deputy.
+    NOT_ATTENDING = (Answer.DECLINED, Answer.DEPUTY)
+
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="responses", verbose_name=_("Sitzung")
     )
@@ -523,7 +527,8 @@ class Minutes(models.Model):
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     modified_at = models.DateTimeField(_("geändert"), auto_now=True)
 
-    history = HistoricalRecords()
+    # The reason for undoing an approval is free text and may be longer than a title.
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("Niederschrift")

@@ -22,6 +22,7 @@ from ..permissions import (
     meeting_visibility_q,
     paper_visibility_q,
     user_committee_ids,
+    user_memberships,
 )
 
 
@@ -146,3 +147,34 @@ def responses_by_meeting(user, meetings) -> dict[int, MeetingResponse]:
         r.meeting_id: r
         for r in MeetingResponse.objects.filter(meeting__in=meetings, membership__person__user=user)
     }
+
+
+def stand_in_requests_for_user(user, meetings) -> dict[int, list[Membership]]:
+    """For a deputy: per meeting id, the members of their institution who answered that they
+    will not come and so asked the deputy to stand in ({} for everyone else, without a query)."""
+    seats = [
+        (m.committee_id, m.institution_id)
+        for m in user_memberships(user)
+        if m.role == Membership.Role.DEPUTY
+    ]
+    if not seats or not meetings:
+        return {}
+    seat_q = Q()
+    for committee_id, institution_id in seats:
+        seat_q |= Q(
+            membership__committee_id=committee_id, membership__institution_id=institution_id
+        )
+    responses = (
+        MeetingResponse.objects.filter(
+            seat_q,
+            meeting__in=meetings,
+            answer__in=MeetingResponse.NOT_ATTENDING,
+            membership__role=Membership.Role.MEMBER,
+        )
+        .select_related("membership__person", "membership__institution")
+        .order_by("membership__person__last_name")
+    )
+    requests: dict[int, list[Membership]] = {}
+    for response in responses:
+        requests.setdefault(response.meeting_id, []).append(response.membership)
+    return requests

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from erfurt_srp.accounts.languages import languages_of, recipient_language
 from erfurt_srp.core.errors import DomainError
-from erfurt_srp.notifications.services import Attachment, message_queue, message_queue_bulk
+from erfurt_srp.notifications.services import Attachment, message_queue_bulk
 
 from .. import ics
 from ..cache import content_changed
@@ -159,13 +159,29 @@ def _agenda_pdf(meeting: Meeting, items) -> bytes:
 
 
 def _invitation_messages(
-    meeting: Meeting, *, kind: str, subject, intro, revision, attach_pdf: bool = True
+    meeting: Meeting,
+    *,
+    kind: str,
+    subject,
+    intro,
+    revision,
+    attach_pdf: bool = True,
+    skip_answers=(),
 ) -> list[dict]:
-    """One invitation per active member and deputy, each in the language the person reads:
-    `subject()` and `intro()` give the texts, called inside that language."""
+    """One invitation per active member and deputy (except those whose answer is in
+    `skip_answers`), each in the language the person reads: `subject()` and `intro()` give the
+    texts, called inside that language. The text names exactly the attachments it carries."""
     items = _agenda_items_with_papers(meeting)
     url = ics.absolute(meeting.get_absolute_url())
+    with_pdf = attach_pdf and not meeting.is_cancelled
     recipients = list(meeting_recipients(meeting))
+    if skip_answers:
+        skipped = set(
+            meeting.responses.filter(answer__in=skip_answers).values_list(
+                "membership_id", flat=True
+            )
+        )
+        recipients = [m for m in recipients if m.pk not in skipped]
     languages = languages_of([m.person.email for m in recipients])
     texts: dict[str, tuple] = {}
     messages = []
@@ -175,7 +191,7 @@ def _invitation_messages(
         with translation.override(language):
             if language not in texts:
                 attachments = [ics.meeting_ics_attachment(meeting, url=url)]
-                if attach_pdf and not meeting.is_cancelled:
+                if with_pdf:
                     attachments.append(
                         Attachment(
                             filename=f"tagesordnung-{meeting.pk}.pdf",
@@ -194,6 +210,7 @@ def _invitation_messages(
                     "intro": intro_text,
                     "person": membership.person,
                     "membership": membership,
+                    "with_pdf": with_pdf,
                 },
             )
         messages.append(
@@ -227,6 +244,15 @@ def meeting_publish(*, actor, meeting: Meeting) -> Meeting:
         now = timezone.now()
         if meeting.start <= now:
             raise DomainError(_("Die Sitzung liegt in der Vergangenheit."))
+        if not Membership.objects.active().filter(committee_id=meeting.committee_id).exists():
+            raise DomainError(
+                _(
+                    "Das Gremium „%(committee)s“ hat keine aktiven Mitglieder oder "
+                    "Stellvertretungen: Es gäbe niemanden einzuladen. Tragen Sie zuerst die "
+                    "Mitglieder ein; die Sitzung bleibt bis dahin ein Entwurf."
+                )
+                % {"committee": meeting.committee.name}
+            )
         meeting.state = Meeting.State.PUBLISHED
         meeting.published_at = now
         meeting.reminder_due_at = meeting.start - timedelta(days=_reminder_days())
@@ -344,6 +370,7 @@ def reminders_send_due(*, now: datetime | None = None, limit: int = 50) -> int:
                     intro=lambda: _("wir erinnern Sie an die folgende Sitzung."),
                     revision=f"{meeting.sequence}-{meeting.start:%Y%m%d%H%M}",
                     attach_pdf=False,
+                    skip_answers=MeetingResponse.NOT_ATTENDING,
                 )
             )
             meeting.reminder_sent_at = now
@@ -491,14 +518,19 @@ def agenda_item_delete(*, actor, item: AgendaItem) -> None:
 
 
 def invitation_answer(*, actor, meeting: Meeting, answer: str, note: str = "") -> MeetingResponse:
-    """A member or deputy answers the invitation. When a member declines or sends the deputy,
-    the institution's deputies are told."""
+    """A member or deputy answers the invitation.
+
+    When a member's answer newly leaves the seat to the deputy ("my deputy attends" or "I
+    decline"), the institution's deputies are asked once to stand in; saving the same kind of
+    answer again tells nobody. When the member then attends after all, the deputies are told
+    that they are no longer needed.
+    """
     if answer not in MeetingResponse.Answer.values:
         raise DomainError(_("Bitte wählen Sie eine Antwort."), field="answer")
     with transaction.atomic():
         meeting = (
             Meeting.objects.select_for_update(of=("self",))
-            .select_related("committee")
+            .select_related("committee", "location")
             .get(pk=meeting.pk)
         )
         if meeting.state != Meeting.State.PUBLISHED:
@@ -515,48 +547,77 @@ def invitation_answer(*, actor, meeting: Meeting, answer: str, note: str = "") -
             raise DomainError(
                 _("Nur ein Mitglied kann die Stellvertretung schicken."), field="answer"
             )
+        previous = (
+            MeetingResponse.objects.filter(meeting=meeting, membership=membership)
+            .values_list("answer", flat=True)
+            .first()
+        )
         response, _created = MeetingResponse.objects.update_or_create(
             meeting=meeting,
             membership=membership,
             defaults={"answer": answer, "note": note.strip()[:500], "answered_at": timezone.now()},
         )
-        if membership.role == Membership.Role.MEMBER and answer in (
-            MeetingResponse.Answer.DECLINED,
-            MeetingResponse.Answer.DEPUTY,
-        ):
-            deputies = (
-                Membership.objects.active()
-                .filter(
-                    committee_id=meeting.committee_id,
-                    institution_id=membership.institution_id,
-                    role=Membership.Role.DEPUTY,
-                )
-                .select_related("person")
-            )
-            url = ics.absolute(meeting.get_absolute_url())
-            for deputy in deputies:
-                with recipient_language(deputy.person.email):
-                    subject = _("Bitte vertreten Sie %(member)s: %(meeting)s am %(date)s") % {
-                        "member": membership.person,
-                        "meeting": meeting.title,
-                        "date": date_de(meeting.start),
-                    }
-                    body = render_to_string(
-                        "gremium/email/deputy_notice.txt",
-                        {
-                            "meeting": meeting,
-                            "member": membership,
-                            "deputy": deputy,
-                            "answer": response,
-                            "url": url,
-                        },
-                    )
-                message_queue(
-                    kind="gremium.meeting.deputy_notice",
-                    recipient=deputy.person.email,
-                    subject=subject,
-                    body=body,
-                    related=meeting,
-                    revision=f"{response.pk}-{response.answered_at:%Y%m%d%H%M%S%f}",
-                )
+        if membership.role == Membership.Role.MEMBER:
+            was_needed = previous in MeetingResponse.NOT_ATTENDING
+            needed = answer in MeetingResponse.NOT_ATTENDING
+            if needed and not was_needed:
+                _tell_deputies(meeting, membership, response, released=False)
+            elif was_needed and not needed:
+                _tell_deputies(meeting, membership, response, released=True)
     return response
+
+
+def _tell_deputies(meeting: Meeting, membership: Membership, response, *, released: bool) -> None:
+    """Ask the institution's active deputies to stand in for the member, or release them; each
+    message in the language its recipient reads."""
+    deputies = (
+        Membership.objects.active()
+        .filter(
+            committee_id=meeting.committee_id,
+            institution_id=membership.institution_id,
+            role=Membership.Role.DEPUTY,
+        )
+        .select_related("person")
+    )
+    url = ics.absolute(meeting.get_absolute_url())
+    if released:
+        kind = "gremium.meeting.deputy_released"
+        template = "gremium/email/deputy_released.txt"
+    else:
+        kind = "gremium.meeting.deputy_notice"
+        template = "gremium/email/deputy_notice.txt"
+    # One message per change of the answer: the revision is the moment of that change.
+    revision = f"{response.pk}-{response.answered_at:%Y%m%d%H%M%S%f}"
+    messages = []
+    for deputy in deputies:
+        with recipient_language(deputy.person.email):
+            names = {
+                "member": membership.person,
+                "meeting": meeting.title,
+                "date": date_de(meeting.start),
+            }
+            if released:
+                subject = _("Vertretung nicht mehr nötig: %(meeting)s am %(date)s") % names
+            else:
+                subject = _("Bitte vertreten Sie %(member)s: %(meeting)s am %(date)s") % names
+            body = render_to_string(
+                template,
+                {
+                    "meeting": meeting,
+                    "member": membership,
+                    "deputy": deputy,
+                    "answer": response,
+                    "url": url,
+                },
+            )
+        messages.append(
+            {
+                "kind": kind,
+                "recipient": deputy.person.email,
+                "subject": subject,
+                "body": body,
+                "related": meeting,
+                "revision": revision,
+            }
+        )
+    message_queue_bulk(messages)

@@ -20,7 +20,7 @@ from ..models import (
     Minutes,
     MinutesEntry,
 )
-from .common import with_history
+from .common import require_staff, with_history
 from .meetings import meeting_recipients
 
 
@@ -135,8 +135,33 @@ def minutes_publish(*, actor, meeting: Meeting) -> Minutes:
     return minutes
 
 
+def approval_meeting_problem(minutes_meeting: Meeting, approved_in: Meeting, now=None) -> str:
+    """Why `approved_in` cannot approve the minutes of `minutes_meeting` ("" when it can).
+
+    Minutes are approved at a later meeting of the same committee that has taken place: not at
+    a cancelled, a coming or an earlier one, nor at another committee's.
+    """
+    now = now or timezone.now()
+    if approved_in.committee_id != minutes_meeting.committee_id:
+        return _("Die Niederschrift wird in einer Sitzung desselben Gremiums genehmigt.")
+    if approved_in.pk == minutes_meeting.pk or approved_in.start <= minutes_meeting.start:
+        return _(
+            "Die Niederschrift wird in einer späteren Sitzung genehmigt, nicht in dieser oder einer früheren."
+        )
+    if approved_in.state == Meeting.State.CANCELLED:
+        return _("Die gewählte Sitzung ist abgesagt; in ihr kann nichts genehmigt werden.")
+    if approved_in.start > now:
+        return _("Die gewählte Sitzung hat noch nicht stattgefunden.")
+    if approved_in.state not in (Meeting.State.HELD, Meeting.State.MINUTES_APPROVED):
+        return _(
+            "Die gewählte Sitzung ist noch nicht als durchgeführt markiert. Markieren Sie sie "
+            "zuerst als durchgeführt."
+        )
+    return ""
+
+
 def minutes_approve(*, actor, meeting: Meeting, approved_in: Meeting) -> Minutes:
-    """Mark the minutes approved at a later meeting of the same committee."""
+    """Mark the minutes approved at a later, held meeting of the same committee."""
     content_changed()
     with transaction.atomic():
         minutes = (
@@ -149,17 +174,47 @@ def minutes_approve(*, actor, meeting: Meeting, approved_in: Meeting) -> Minutes
             raise DomainError(
                 _("Nur ein veröffentlichter Entwurf der Niederschrift kann genehmigt werden.")
             )
-        if (
-            approved_in.committee_id != minutes.meeting.committee_id
-            or approved_in.start <= minutes.meeting.start
-        ):
-            raise DomainError(
-                _("Die Niederschrift wird in einer späteren Sitzung desselben Gremiums genehmigt."),
-                field="approved_in",
-            )
+        approved_in = Meeting.objects.get(pk=approved_in.pk)
+        problem = approval_meeting_problem(minutes.meeting, approved_in)
+        if problem:
+            raise DomainError(problem, field="approved_in")
         minutes.state = Minutes.State.APPROVED
         minutes.approved_at = timezone.now()
         minutes.approved_in = approved_in
+        minutes._change_reason = _("genehmigt in der %(meeting)s") % {"meeting": approved_in.title}
         with_history(minutes, actor).save()
-        Meeting.objects.filter(pk=minutes.meeting_id).update(state=Meeting.State.MINUTES_APPROVED)
+        minutes_meeting = Meeting.objects.select_for_update().get(pk=minutes.meeting_id)
+        minutes_meeting.state = Meeting.State.MINUTES_APPROVED
+        with_history(minutes_meeting, actor).save(update_fields=["state"])
+    return minutes
+
+
+def minutes_approval_revoke(*, actor, meeting: Meeting, reason: str) -> Minutes:
+    """Staff undo a wrong approval: the minutes are an open draft again, the reason stays in the
+    minutes' history together with who revoked it and when."""
+    require_staff(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(
+            _("Bitte geben Sie an, warum die Genehmigung aufgehoben wird."), field="reason"
+        )
+    content_changed()
+    with transaction.atomic():
+        minutes = (
+            Minutes.objects.select_for_update(of=("self",))
+            .select_related("approved_in")
+            .filter(meeting=meeting)
+            .first()
+        )
+        if minutes is None or minutes.state != Minutes.State.APPROVED:
+            raise DomainError(_("Diese Niederschrift ist nicht genehmigt."))
+        minutes.state = Minutes.State.PUBLISHED
+        minutes.approved_at = None
+        minutes.approved_in = None
+        minutes._change_reason = reason
+        with_history(minutes, actor).save()
+        minutes_meeting = Meeting.objects.select_for_update().get(pk=minutes.meeting_id)
+        if minutes_meeting.state == Meeting.State.MINUTES_APPROVED:
+            minutes_meeting.state = Meeting.State.HELD
+            with_history(minutes_meeting, actor).save(update_fields=["state"])
     return minutes

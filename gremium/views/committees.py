@@ -41,7 +41,12 @@ def committee_detail(request, slug):
     staff = is_staff(request.user)
     show_people = staff or is_committee_member(request.user, committee.pk)
     memberships = list(committee_selectors.committee_members(committee))
-    institutions = Institution.objects.filter(committees=committee).order_by("name")
+    # Persons who represent only themselves are not named to the public.
+    institutions = (
+        Institution.objects.filter(committees=committee)
+        .exclude(kind=Institution.Kind.INDIVIDUAL)
+        .order_by("name")
+    )
     coming = list(
         meeting_selectors.meeting_list_for_user(request.user, committee=committee, upcoming=True)[
             :5
@@ -83,10 +88,11 @@ def membership_add(request, slug):
                 committee_services.membership_create(
                     actor=request.user,
                     committee=committee,
-                    institution=data["institution"],
                     person=person,
                     role=data["role"],
+                    function=data["function"],
                     start_date=data["start_date"],
+                    **form.representation(),
                 )
             except DomainError as error:
                 add_domain_error_to_form(form, error)

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -127,6 +127,10 @@ def _meeting_context(request, meeting, **extra):
         context["my_membership"] = committee_selectors.membership_for_user(
             user, meeting.committee_id
         )
+        if getattr(context["my_membership"], "role", "") == "deputy":
+            context["standing_in_for"] = meeting_selectors.stand_in_requests_for_user(
+                user, [meeting]
+            ).get(meeting.pk, [])
         context["response_form"] = ResponseForm(
             initial={"answer": response.answer, "note": response.note} if response else None,
             deputy=getattr(context["my_membership"], "role", "") == "deputy",
@@ -291,8 +295,16 @@ def meeting_publish(request, pk):
     except DomainError as error:
         messages.error(request, str(error))
         return redirect(meeting)
+    invited = len(meeting_services.meeting_recipients(meeting))
     messages.success(
-        request, _("Die Sitzung ist veröffentlicht; die Einladungen werden verschickt.")
+        request,
+        ngettext(
+            "Die Sitzung ist veröffentlicht; die Einladung an %(count)s Person wird verschickt.",
+            "Die Sitzung ist veröffentlicht; die Einladungen an %(count)s Personen werden "
+            "verschickt.",
+            invited,
+        )
+        % {"count": invited},
     )
     if late:
         messages.warning(

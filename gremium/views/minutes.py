@@ -11,7 +11,7 @@ from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 from erfurt_srp.exports.pdf import render_pdf
 
-from ..forms.minutes import MinutesApproveForm
+from ..forms.minutes import MinutesApproveForm, MinutesRevokeForm
 from ..models import Minutes
 from ..permissions import can_view_internal, get_meeting_for_user
 from ..selectors import meetings as meeting_selectors
@@ -99,9 +99,21 @@ def minutes_detail(request, pk):
     meeting = _visible_minutes(request, pk)
     context = _minutes_context(request, meeting)
     context["staff"] = is_staff(request.user)
-    if context["staff"] and context["minutes"].state == Minutes.State.PUBLISHED:
-        context["approve_form"] = MinutesApproveForm(meeting=meeting)
+    if context["staff"]:
+        _with_staff_forms(context, meeting)
     return render(request, "gremium/minutes_detail.html", context)
+
+
+def _with_staff_forms(context, meeting, **forms) -> None:
+    """The approve form (published draft) or the revoke form (approved), and the history."""
+    minutes = context["minutes"]
+    context["staff"] = True
+    if minutes.state == Minutes.State.PUBLISHED:
+        context["approve_form"] = MinutesApproveForm(meeting=meeting)
+    elif minutes.state == Minutes.State.APPROVED:
+        context["revoke_form"] = MinutesRevokeForm()
+    context.update(forms)  # a form posted with errors is shown with them
+    context["approval_history"] = minutes_selectors.approval_history(minutes)
 
 
 @require_GET
@@ -176,7 +188,35 @@ def minutes_approve(request, pk):
             messages.success(request, _("Die Niederschrift ist genehmigt."))
             return redirect("gremium:minutes_detail", pk=meeting.pk)
     context = _minutes_context(request, meeting)
-    context.update(staff=True, approve_form=form)
+    if context["minutes"] is None:
+        raise Http404
+    _with_staff_forms(context, meeting, approve_form=form)
+    return render(request, "gremium/minutes_detail.html", context, status=400)
+
+
+@require_POST
+@login_required
+def minutes_approval_revoke(request, pk):
+    """Staff undo a wrong approval, with a reason kept in the minutes' history."""
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    form = MinutesRevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            minutes_services.minutes_approval_revoke(
+                actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            add_domain_error_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("Die Genehmigung ist aufgehoben; die Niederschrift ist wieder ein Entwurf."),
+            )
+            return redirect("gremium:minutes_detail", pk=meeting.pk)
+    context = _minutes_context(request, meeting)
+    if context["minutes"] is None:
+        raise Http404
+    _with_staff_forms(context, meeting, revoke_form=form)
     return render(request, "gremium/minutes_detail.html", context, status=400)
 
 

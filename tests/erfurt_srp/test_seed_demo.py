@@ -48,7 +48,8 @@ def test_committee_seed_is_idempotent_and_complete(db):
     memberships = Membership.objects.filter(committee=begleitgremium)
     assert memberships.filter(role="member").count() == 18
     assert memberships.filter(role="deputy").count() == 18
-    assert all(p.is_demo and p.first_name.startswith("Demo-") for p in Person.objects.all())
+    assert all(p.is_demo and p.email.endswith("@demo.erfurt-srp.de") for p in Person.objects.all())
+    assert all(m.person.first_name.startswith("Demo-") for m in memberships)
     assert Person.objects.get(email__startswith="mitglied.jugendamt").user.is_demo
 
     roles = dict((role, email) for role, email, _ in logins)

@@ -186,10 +186,30 @@ POST_MATRIX = [
     ),
     ("minutes_approve", "past", "pk", {}, [LOGIN, 403, 403, 403, 403, 400, 400]),
     (
+        "minutes_approval_revoke",
+        "past",
+        "pk",
+        {"reason": "irrtümlich"},
+        [LOGIN, 403, 403, 403, 403, 400, 400],
+    ),
+    (
         "agenda_item_add",
         "meeting",
         "pk",
         {"name": "Neu", "public": "on"},
+        [LOGIN, 403, 403, 403, 403, 302, 302],
+    ),
+    (
+        "membership_add",
+        "committee",
+        "slug",
+        {
+            "represents": "self",
+            "role": "member",
+            "first_name": "Gerd",
+            "last_name": "Baumann",
+            "email": "gerd.baumann@example.org",
+        },
         [LOGIN, 403, 403, 403, 403, 302, 302],
     ),
     (

@@ -266,7 +266,13 @@ def test_attendance_and_minutes_lifecycle(committee, staff_user, member_user, de
     past.end = past.start + timedelta(hours=2)
     past.save()
     item = AgendaItemFactory(meeting=past, name="Standorte")
-    later = MeetingFactory(committee=committee, number=4)
+    later = MeetingFactory(
+        committee=committee,
+        number=4,
+        start=timezone.now() - timedelta(days=1),
+        end=timezone.now() - timedelta(hours=22),
+        state=Meeting.State.HELD,
+    )
     members = list(Membership.objects.filter(committee=committee))
     minutes_services.attendance_record(
         actor=staff_user,
