@@ -228,6 +228,28 @@ def test_secret_vote_never_shows_who_voted_what(
         reverse("admin:gremium_secrettally_changelist")
 
 
+def test_a_secret_vote_in_a_committee_with_too_few_voters_is_refused_at_the_field(
+    staff_user, member_user, agenda_item, committee, client
+):
+    client.force_login(staff_user)
+    url = reverse("gremium:vote_create") + f"?ct=gremium.agendaitem&id={agenda_item.pk}"
+    data = {
+        "committee": committee.pk,
+        "question": "Geheim über Nord?",
+        "kind": "yes_no",
+        "ballot_unit": "institution",
+        "requires_round": "auto",
+        "secret": "on",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "secret" in response.context["form"].errors
+    body = response.content.decode()
+    assert "braucht mindestens 3 Stimmberechtigte" in body
+    assert 'value="Geheim über Nord?"' in body
+    assert not Vote.objects.exists()
+
+
 def test_staff_see_why_a_secret_vote_cannot_be_closed_yet(
     secret_vote, member_user, staff_user, client
 ):
