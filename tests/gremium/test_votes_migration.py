@@ -6,8 +6,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-BEFORE = [("gremium", "0003_votes_statements")]
-AFTER = [("gremium", "0004_secret_ballots_become_tallies")]
+BEFORE = [("gremium", "0005_member_kinds_and_function")]
+AFTER = [("gremium", "0006_secret_ballots_become_tallies")]
 
 
 def _migrate(target):

@@ -38,7 +38,7 @@ def ballots_to_tallies(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("gremium", "0003_votes_statements"),
+        ("gremium", "0005_member_kinds_and_function"),
     ]
 
     operations = [
