@@ -280,6 +280,11 @@ ACCOUNT_FORMS = {"signup": "erfurt_srp.accounts.forms.SignupForm"}
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 # Meeting reminders go out this many days before a meeting starts (gremium beat job).
 GREMIUM_REMINDER_DAYS = env_int("GREMIUM_REMINDER_DAYS", 2)
+# A secret vote shows a result only with at least this many ballots (fewer could reveal a single
+# voter's choice): staff cannot close it before, and a deadline passed before ends it without one.
+SECRET_VOTE_MIN_BALLOTS = env_int("SECRET_VOTE_MIN_BALLOTS", 3)
+if SECRET_VOTE_MIN_BALLOTS < 1:
+    raise ImproperlyConfigured("SECRET_VOTE_MIN_BALLOTS must be at least 1.")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

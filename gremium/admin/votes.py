@@ -1,7 +1,8 @@
 """Admin for votes, ballots and statements.
 
 Secret votes: the admin shows who took part (Participation) but never a choice next to a voter.
-SecretBallot is not registered at all, and vote pages show counts only once a vote is closed.
+SecretTally (the running sums of an open secret vote) is not registered at all, and vote pages
+show counts only once a vote is closed.
 """
 
 from django.contrib import admin
@@ -74,11 +75,11 @@ class BallotAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
 
 @admin.register(Participation)
 class ParticipationAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    """Who took part in a secret vote; the choice is stored elsewhere without a link."""
+    """Who took part in a secret vote; no ballot is stored, only sums per option."""
 
-    list_display = ["vote", "institution", "person", "cast_role", "cast_at"]
+    list_display = ["vote", "institution", "person", "cast_role"]
     list_select_related = ["vote", "institution", "person"]
-    readonly_fields = ["vote", "voter_key", "institution", "person", "cast_role", "cast_at"]
+    readonly_fields = ["vote", "voter_key", "institution", "person", "cast_role"]
 
 
 class StatementInline(admin.TabularInline):

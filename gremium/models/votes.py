@@ -7,12 +7,12 @@ gremium.services.statements.
 Ballot storage:
 - open votes: one `Ballot` row per voter (institution or person), unique (vote, voter_key); it
   links voter and choice and keeps its history (django-simple-history).
-- secret votes: a `Participation` row says who has voted (unique (vote, voter_key)), and an
-  `SecretBallot` row holds the choice with a random UUID key, no timestamp, no history and no
-  link to the voter. Nobody (staff and admins included) can tell who voted what.
+- secret votes: a `Participation` row says who has voted (unique (vote, voter_key); no time, no
+  history), and no row stands for a ballot: one `SecretTally` row per option holds the running
+  sums (votes, Borda points). Every ballot adds to all tally rows of its vote in one statement, so
+  that every row changes with every ballot whatever was chosen (see gremium.services.votes). The
+  tally rows go when the vote closes; the result is on the vote.
 """
-
-import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -44,7 +44,7 @@ class SubjectLabel:
 __all__ = [
     "Ballot",
     "Participation",
-    "SecretBallot",
+    "SecretTally",
     "Statement",
     "StatementRound",
     "Vote",
@@ -193,6 +193,7 @@ class Vote(SubjectLabel, models.Model):
         DECIDED = "decided", _("entschieden")
         TIED = "tied", _("Stimmengleichheit")
         RANKED = "ranked", _("Rangfolge ermittelt")
+        TOO_FEW = "too_few", _("kein Ergebnis: zu wenige geheime Stimmen")
 
     committee = models.ForeignKey(
         Committee, on_delete=models.PROTECT, related_name="votes", verbose_name=_("Gremium")
@@ -296,6 +297,16 @@ class Vote(SubjectLabel, models.Model):
         """The result in one paragraph, in the active language, from the stored tallies."""
         if not self.result:
             return self.result_text
+        if self.result == self.Result.TOO_FEW:
+            return gettext(
+                "Kein Ergebnis: Bis zum Ende der Frist haben %(participants)s von %(eligible)s "
+                "abgestimmt. Eine geheime Abstimmung zeigt ihr Ergebnis erst ab %(min)s Stimmen, "
+                "damit es nicht verrät, wie Einzelne abgestimmt haben."
+            ) % {
+                "participants": self.participants or 0,
+                "eligible": self.eligible_count,
+                "min": settings.SECRET_VOTE_MIN_BALLOTS,
+            }
         options = list(self.options.all()) if options is None else list(options)
         tally = self.result_points if self.kind == self.Kind.RANKED else self.result_counts
         if self.kind == self.Kind.RANKED:
@@ -425,7 +436,7 @@ class Ballot(models.Model):
 
 
 class Participation(models.Model):
-    """Who has voted in a secret vote (never what)."""
+    """Who has voted in a secret vote (never what, nor when)."""
 
     vote = models.ForeignKey(
         Vote, on_delete=models.CASCADE, related_name="participations", verbose_name=_("Abstimmung")
@@ -443,12 +454,11 @@ class Participation(models.Model):
         Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("abgegeben von")
     )
     cast_role = models.CharField(_("als"), max_length=10, choices=Ballot.CastRole.choices)
-    cast_at = models.DateTimeField(_("abgegeben am"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("Teilnahme an geheimer Abstimmung")
         verbose_name_plural = _("Teilnahmen an geheimen Abstimmungen")
-        ordering = ["vote", "cast_at"]
+        ordering = ["vote", "voter_key"]
         constraints = [
             models.UniqueConstraint(
                 fields=["vote", "voter_key"], name="participation_one_per_voter"
@@ -459,27 +469,22 @@ class Participation(models.Model):
         return f"{self.vote_id}: {self.voter_key}"
 
 
-class SecretBallot(models.Model):
-    """An anonymous ballot: random key, no timestamp, no history, no voter."""
+class SecretTally(models.Model):
+    """The running sums of one option of an open secret vote: no voter, no time, no history."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     vote = models.ForeignKey(
-        Vote, on_delete=models.CASCADE, related_name="secret_ballots", verbose_name=_("Abstimmung")
+        Vote, on_delete=models.CASCADE, related_name="secret_tallies", verbose_name=_("Abstimmung")
     )
-    choice = models.ForeignKey(
-        VoteOption,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("Stimme"),
+    option = models.OneToOneField(
+        VoteOption, on_delete=models.CASCADE, related_name="+", verbose_name=_("Option")
     )
-    ranking = models.JSONField(_("Rangfolge (Option-IDs)"), default=list, blank=True)
+    count = models.PositiveIntegerField(_("Stimmen"), default=0)
+    points = models.PositiveIntegerField(_("Punkte (Borda)"), default=0)
 
     class Meta:
-        verbose_name = _("geheime Stimme")
-        verbose_name_plural = _("geheime Stimmen")
-        ordering = ["id"]
+        verbose_name = _("Zwischensumme einer geheimen Abstimmung")
+        verbose_name_plural = _("Zwischensummen geheimer Abstimmungen")
+        ordering = ["vote", "option"]
 
     def __str__(self):
-        return str(_("geheime Stimme"))
+        return f"{self.vote_id}: {self.option_id}"

@@ -81,7 +81,8 @@ class VoteResult:
     eligible: int
     quorum: int
     result_label: str
-    counts_hidden: bool = False  # secret votes show no counts before they close
+    # Secret votes show no counts before they close, nor when they ended with too few ballots.
+    counts_hidden: bool = False
     ballots: list[BallotRow] = field(default_factory=list)  # open votes only
     voted: list[str] = field(default_factory=list)  # who has voted (also for secret votes)
 
@@ -103,10 +104,7 @@ def vote_result(vote: Vote, options=None) -> VoteResult:
         counts, points, participants = {}, {}, vote.participations.count()
         label = str(Vote.Status.OPEN.label)
     elif vote.is_open:
-        rows = (vote.secret_ballots.all() if vote.secret else vote.ballots.all()).values_list(
-            "choice_id", "ranking"
-        )
-        rows = list(rows)
+        rows = list(vote.ballots.values_list("choice_id", "ranking"))
         computed = compute_result(
             kind=vote.kind,
             quorum=vote.quorum,
@@ -143,7 +141,7 @@ def vote_result(vote: Vote, options=None) -> VoteResult:
         eligible=vote.eligible_count,
         quorum=vote.quorum,
         result_label=label,
-        counts_hidden=vote.is_open and vote.secret,
+        counts_hidden=vote.secret and (vote.is_open or vote.result == Vote.Result.TOO_FEW),
     )
     if vote.secret:
         participations = Participation.objects.filter(vote=vote).select_related(

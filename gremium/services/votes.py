@@ -34,8 +34,12 @@ Rules:
   A member's ballot takes precedence: a member's later ballot replaces the deputy's earlier one,
   a deputy cannot change a ballot the member has cast. Either may change their own ballot until
   the vote closes (open votes). Ballot unit "person": one ballot per person (members and deputies).
-- Secret votes store who took part (Participation) and, separately, an anonymous SecretBallot.
-  Since nothing links the two, a secret ballot is final once cast.
+- Secret votes store who took part (Participation) and no ballot: each ballot adds its share to
+  the vote's SecretTally rows (running sums per option, see gremium.models.votes). Since nothing
+  links the two, a secret ballot is final once cast. A secret vote needs at least
+  settings.SECRET_VOTE_MIN_BALLOTS voters to open and as many ballots to be closed by staff; a
+  deadline that passes with fewer ends it without a result (Vote.Result.TOO_FEW), so that no
+  result shows what a single voter chose.
 - Online ballots are accepted while the vote is open and before its deadline. Every service
   locks the vote row before checking, so a ballot can never land after the close; the unique
   constraint (vote, voter_key) keeps one ballot per voter even without the lock.
@@ -53,6 +57,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import Case, F, IntegerField, Value, When
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -67,13 +72,13 @@ from ..models import (
     Minutes,
     MinutesEntry,
     Participation,
-    SecretBallot,
+    SecretTally,
     StatementRound,
     Vote,
     VoteOption,
 )
 from ..permissions import subject_visibility, voter_for
-from ..tallies import compute_result, decide
+from ..tallies import ballot_tally, compute_result, decide, secret_result
 from .common import (
     REMINDER_BEFORE,
     absolute_url,
@@ -170,6 +175,17 @@ def vote_open(
         eligible = _eligible_count(committee, ballot_unit)
         if eligible == 0:
             raise DomainError(_("Dieses Gremium hat keine Stimmberechtigten."), field="committee")
+        min_ballots = settings.SECRET_VOTE_MIN_BALLOTS
+        if secret and eligible < min_ballots:
+            raise DomainError(
+                _(
+                    "Eine geheime Abstimmung braucht mindestens %(min)s Stimmberechtigte, damit "
+                    "ihr Ergebnis nicht zeigt, wie Einzelne abgestimmt haben; dieses Gremium hat "
+                    "%(eligible)s."
+                )
+                % {"min": min_ballots, "eligible": eligible},
+                field="secret",
+            )
         if quorum is None:
             quorum = eligible // 2 + 1
         if quorum < 1:
@@ -220,10 +236,12 @@ def vote_open(
             opened_by=actor,
             remind_at=remind_at,
         )
-        VoteOption.objects.bulk_create(
+        created = VoteOption.objects.bulk_create(
             VoteOption(vote=vote, position=i, key=key, label=label)
             for i, (key, label) in enumerate(option_specs, start=1)
         )
+        if vote.secret:
+            SecretTally.objects.bulk_create(SecretTally(vote=vote, option=o) for o in created)
         if notify:
             _notify_vote_opened(vote)
     return vote
@@ -290,20 +308,53 @@ def _check_vote_accepts_ballots(vote: Vote) -> None:
         )
 
 
+def _locked_vote(pk) -> Vote:
+    """The vote, its row locked until the end of the transaction (ballots, close, reminders)."""
+    return Vote.objects.select_for_update().select_related("committee").get(pk=pk)
+
+
+def _add_to_secret_tallies(vote: Vote, options: list[VoteOption], option, ranked) -> None:
+    """Add a secret ballot's share to the sums of its vote.
+
+    One UPDATE of all tally rows of the vote, each row gets its share (0 for the options not
+    chosen): every row gets a new version with the same transaction id, in the same physical
+    order, whatever was chosen, so neither says which sum grew.
+    """
+    share = ballot_tally(
+        kind=vote.kind,
+        options=options,
+        choice=option.pk if option is not None else None,
+        ranking=ranked,
+    )
+
+    def per_option(index: int) -> Case:
+        whens = [When(option_id=int(pk), then=Value(values[index])) for pk, values in share.items()]
+        return Case(*whens, default=Value(0), output_field=IntegerField())
+
+    updated = SecretTally.objects.filter(vote=vote).update(
+        count=F("count") + per_option(0), points=F("points") + per_option(1)
+    )
+    if updated != len(options):
+        raise RuntimeError(
+            f"secret vote {vote.pk}: {updated} tally rows for {len(options)} options"
+        )
+
+
 def ballot_cast(*, vote: Vote, actor, choice=None, ranking=None):
     """Cast or change the actor's ballot (see the module docstring for member and deputy).
 
     Returns the Ballot (open votes) or the Participation (secret votes).
     """
     with transaction.atomic():
-        vote = Vote.objects.select_for_update().select_related("committee").get(pk=vote.pk)
+        vote = _locked_vote(vote.pk)
         _check_vote_accepts_ballots(vote)
         voter = voter_for(actor, vote)
         if voter is None:
             raise DomainError(_("Sie sind in dieser Abstimmung nicht stimmberechtigt."))
         if not subject_visibility.can_view(actor, vote.subject):
             raise DomainError(_("Sie sind in dieser Abstimmung nicht stimmberechtigt."))
-        option, ranked = _validate_choice(vote, list(vote.options.all()), choice, ranking)
+        options = list(vote.options.all())
+        option, ranked = _validate_choice(vote, options, choice, ranking)
 
         if vote.secret:
             if Participation.objects.filter(vote=vote, voter_key=voter.key).exists():
@@ -319,7 +370,7 @@ def ballot_cast(*, vote: Vote, actor, choice=None, ranking=None):
                         person=voter.person,
                         cast_role=voter.role,
                     )
-                    SecretBallot.objects.create(vote=vote, choice=option, ranking=ranked)
+                    _add_to_secret_tallies(vote, options, option, ranked)
             except IntegrityError:
                 raise DomainError(
                     _("Es wurde bereits geheim abgestimmt; geheime Stimmen sind endgültig.")
@@ -377,6 +428,8 @@ def _finish_close(vote: Vote, *, actor, options: list[VoteOption], notify: bool 
     vote.closed_by = actor if actor is not None and actor.is_authenticated else None
     vote.result_text = result_text(vote, options)
     vote.save()
+    if vote.secret:
+        SecretTally.objects.filter(vote=vote).delete()
     _write_agenda_item_result(vote)
     if notify:
         _notify_result(vote)
@@ -388,24 +441,30 @@ def _finish_close(vote: Vote, *, actor, options: list[VoteOption], notify: bool 
 def vote_close(*, vote: Vote, actor=None, notify: bool = True) -> Vote:
     """Close an open vote and compute its result from the ballots cast online.
 
-    actor None means the periodic job closes a vote whose deadline has passed.
+    actor None means the periodic job closes a vote whose deadline has passed. Staff cannot
+    close a secret vote with fewer than settings.SECRET_VOTE_MIN_BALLOTS ballots; the periodic
+    job closes it without a result (Vote.Result.TOO_FEW).
     """
     if actor is not None:
         require_staff(actor)
     with transaction.atomic():
-        vote = Vote.objects.select_for_update().select_related("committee").get(pk=vote.pk)
+        vote = _locked_vote(vote.pk)
         if not vote.is_open:
             raise DomainError(_("Die Abstimmung ist bereits abgeschlossen."))
         options = list(vote.options.all())
-        rows = vote.secret_ballots.all() if vote.secret else vote.ballots.all()
-        rows = list(rows.values_list("choice_id", "ranking"))
-        computed = compute_result(
-            kind=vote.kind,
-            quorum=vote.quorum,
-            options=options,
-            choices=[c for c, _r in rows if c is not None],
-            rankings=[r for _c, r in rows if r],
-        )
+        if vote.secret:
+            computed = _secret_result(vote, options)
+            if computed["result"] == Vote.Result.TOO_FEW and actor is not None:
+                raise DomainError(secret_close_refusal(vote, computed["participants"]))
+        else:
+            rows = list(vote.ballots.values_list("choice_id", "ranking"))
+            computed = compute_result(
+                kind=vote.kind,
+                quorum=vote.quorum,
+                options=options,
+                choices=[c for c, _r in rows if c is not None],
+                rankings=[r for _c, r in rows if r],
+            )
         vote.method = Vote.Method.ONLINE
         vote.result = computed["result"]
         vote.result_counts = computed["counts"]
@@ -414,14 +473,39 @@ def vote_close(*, vote: Vote, actor=None, notify: bool = True) -> Vote:
         return _finish_close(vote, actor=actor, options=options, notify=notify)
 
 
+def _secret_result(vote: Vote, options: list[VoteOption]) -> dict:
+    sums = SecretTally.objects.filter(vote=vote).values_list("option_id", "count", "points")
+    sums = [(str(option_id), count, points) for option_id, count, points in sums]
+    return secret_result(
+        kind=vote.kind,
+        quorum=vote.quorum,
+        min_ballots=settings.SECRET_VOTE_MIN_BALLOTS,
+        options=options,
+        counts={option_id: count for option_id, count, _points in sums},
+        points={option_id: points for option_id, _count, points in sums},
+    )
+
+
+def secret_close_refusal(vote: Vote, participants: int) -> str:
+    """Why staff cannot close this secret vote yet (shown on the vote page and on refusal)."""
+    text = _(
+        "Eine geheime Abstimmung kann erst mit mindestens %(min)s Stimmen abgeschlossen werden "
+        "(bisher %(count)s), damit das Ergebnis nicht zeigt, wie Einzelne abgestimmt haben."
+    ) % {"min": settings.SECRET_VOTE_MIN_BALLOTS, "count": participants}
+    if vote.deadline is not None:
+        text += " " + _("Endet die Frist vorher, endet die Abstimmung ohne Ergebnis.")
+    return text
+
+
 def vote_record_show_of_hands(*, vote: Vote, counts: dict, actor) -> Vote:
     """Close the vote with the result of a show of hands in the meeting (counts per option id).
 
-    The show of hands replaces online ballots, which stay stored (and in their history).
+    The show of hands replaces online ballots: an open vote's ballots stay stored (and in their
+    history), a secret vote's sums are removed as at every close.
     """
     require_staff(actor)
     with transaction.atomic():
-        vote = Vote.objects.select_for_update().select_related("committee").get(pk=vote.pk)
+        vote = _locked_vote(vote.pk)
         if not vote.is_open:
             raise DomainError(_("Die Abstimmung ist bereits abgeschlossen."))
         if vote.kind == Vote.Kind.RANKED:
@@ -514,7 +598,7 @@ def vote_remind(*, vote: Vote, actor=None, revision: str = "") -> int:
     if actor is not None:
         require_staff(actor)
     with transaction.atomic():
-        vote = Vote.objects.select_for_update().select_related("committee").get(pk=vote.pk)
+        vote = _locked_vote(vote.pk)
         if not vote.is_open:
             raise DomainError(_("Die Abstimmung ist bereits abgeschlossen."))
         voted = set(

@@ -1,5 +1,6 @@
 """Views for votes: thin, they check access, call a service, render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -95,11 +96,12 @@ def _vote_context(request, vote, ballot_form=None):
             else:
                 initial = {"choice": str(mine.choice_id)}
         ballot_form = BallotForm(vote=vote, options=options, initial=initial)
+    result = vote_selectors.vote_result(vote, options)
     context = {
         "vote": vote,
         "subject": vote.subject,
         "options": options,
-        "result": vote_selectors.vote_result(vote, options),
+        "result": result,
         "voter": voter,
         "my_ballot": mine,
         "can_cast": can_cast,
@@ -109,6 +111,8 @@ def _vote_context(request, vote, ballot_form=None):
     }
     if context["can_manage"]:
         context["history"] = _vote_history(vote, options)
+        if vote.is_open and vote.secret and result.participants < settings.SECRET_VOTE_MIN_BALLOTS:
+            context["close_refusal"] = vote_services.secret_close_refusal(vote, result.participants)
     return context
 
 

@@ -8,6 +8,7 @@ from tests.gremium.factories import (
     ConsultationFactory,
     MeetingFactory,
     PaperFactory,
+    add_institutions,
     open_vote,
 )
 
@@ -70,7 +71,14 @@ def vote(committee, member_user, deputy_user, staff_user, agenda_item):
 
 
 @pytest.fixture
-def secret_vote(committee, member_user, deputy_user, staff_user, agenda_item):
+def secret_voters(committee):
+    """Two more institutions' members: a secret vote needs SECRET_VOTE_MIN_BALLOTS (3) voters."""
+    return [m.person.user for m in add_institutions(committee, 2)]
+
+
+@pytest.fixture
+def secret_vote(committee, member_user, deputy_user, secret_voters, staff_user, agenda_item):
+    """An open secret yes/no vote of the test committee: member_user's institution and two more."""
     return open_vote(
         committee=committee,
         subject=agenda_item,

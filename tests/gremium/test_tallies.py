@@ -46,6 +46,7 @@ def test_the_values_are_those_of_the_vote_model():
         tallies.DECIDED,
         tallies.TIED,
         tallies.RANKED_RESULT,
+        tallies.TOO_FEW_BALLOTS,
     } == set(Vote.Result.values)
 
 
@@ -157,3 +158,66 @@ def test_decide_from_show_of_hands_counts():
 def test_a_single_option_cannot_tie():
     result = tallies.decide(kind=tallies.SINGLE, quorum=0, options=[A], counts={"11": 0}, points={})
     assert result["result"] == tallies.DECIDED
+
+
+def test_a_ballots_share_names_every_option():
+    share = tallies.ballot_tally(kind=tallies.YES_NO, options=YES_NO_OPTIONS, choice=NO.pk)
+    assert share == {"1": (0, 0), "2": (1, 0), "3": (0, 0)}
+    share = tallies.ballot_tally(kind=tallies.RANKED, options=[A, B, C], ranking=[C.pk, A.pk])
+    assert share == {"11": (0, 1), "12": (0, 0), "13": (1, 2)}
+    assert tallies.ballot_tally(kind=tallies.SINGLE, options=[A, B], choice=999) == {
+        "11": (0, 0),
+        "12": (0, 0),
+    }
+
+
+def test_sums_of_shares_give_the_same_result_as_the_ballots():
+    rankings = [[A.pk, B.pk, C.pk], [B.pk, A.pk, C.pk], [B.pk, C.pk]]
+    counts, points = {"11": 0, "12": 0, "13": 0}, {"11": 0, "12": 0, "13": 0}
+    for ranking in rankings:
+        share = tallies.ballot_tally(kind=tallies.RANKED, options=[A, B, C], ranking=ranking)
+        for option_id, (count, share_points) in share.items():
+            counts[option_id] += count
+            points[option_id] += share_points
+    from_sums = tallies.secret_result(
+        kind=tallies.RANKED,
+        quorum=1,
+        min_ballots=3,
+        options=[A, B, C],
+        counts=counts,
+        points=points,
+    )
+    assert from_sums == ranked(rankings)
+
+
+def secret(counts, min_ballots=3, quorum=1):
+    return tallies.secret_result(
+        kind=tallies.YES_NO,
+        quorum=quorum,
+        min_ballots=min_ballots,
+        options=YES_NO_OPTIONS,
+        counts=counts,
+        points={},
+    )
+
+
+def test_a_secret_result_needs_the_minimum_number_of_ballots():
+    result = secret({"1": 1, "2": 1})
+    assert result == {
+        "result": tallies.TOO_FEW_BALLOTS,
+        "counts": {},
+        "points": {},
+        "participants": 2,
+    }
+    assert secret({"1": 2, "2": 1}) == {
+        "result": tallies.CARRIED,
+        "counts": {"1": 2, "2": 1, "3": 0},
+        "points": {},
+        "participants": 3,
+    }
+    assert secret({"1": 1, "2": 1}, min_ballots=2)["result"] == tallies.REJECTED
+
+
+def test_too_few_secret_ballots_win_over_no_quorum():
+    assert secret({"1": 1}, quorum=3)["result"] == tallies.TOO_FEW_BALLOTS
+    assert secret({"1": 3}, quorum=4)["result"] == tallies.NO_QUORUM

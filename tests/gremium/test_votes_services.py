@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.notifications.models import OutboxMessage
-from gremium.models import Ballot, Minutes, MinutesEntry, Participation, SecretBallot, Vote
+from gremium.models import Ballot, Minutes, MinutesEntry, Participation, SecretTally, Vote
 from gremium.services import statements as statement_services
 from gremium.services import votes as vote_services
 from tests.gremium.factories import (
@@ -148,22 +148,125 @@ def test_nobody_votes_on_a_subject_they_cannot_see(committee, member_user, staff
 def test_secret_ballot_is_stored_without_link_to_the_voter_and_is_final(
     secret_vote, member_user, deputy_user
 ):
+    def sums():
+        rows = SecretTally.objects.filter(vote=secret_vote).select_related("option")
+        return {t.option.key: (t.count, t.points) for t in rows}
+
+    assert sums() == {"yes": (0, 0), "no": (0, 0), "abstain": (0, 0)}
     vote_services.ballot_cast(
         vote=secret_vote, actor=deputy_user, choice=option(secret_vote, "no").pk
     )
     assert not Ballot.objects.exists()
     participation = Participation.objects.get(vote=secret_vote)
     assert participation.person.user == deputy_user
-    secret = SecretBallot.objects.get(vote=secret_vote)
-    field_names = {f.name for f in SecretBallot._meta.get_fields()}
-    assert field_names == {"id", "vote", "choice", "ranking"}
-    assert secret.choice.key == "no"
-    assert not hasattr(SecretBallot, "history")
+    assert {f.name for f in Participation._meta.get_fields()} == {
+        "id",
+        "vote",
+        "voter_key",
+        "institution",
+        "person",
+        "cast_role",
+    }
+    assert {f.name for f in SecretTally._meta.get_fields()} == {
+        "id",
+        "vote",
+        "option",
+        "count",
+        "points",
+    }
+    assert sums() == {"yes": (0, 0), "no": (1, 0), "abstain": (0, 0)}
+    assert not hasattr(SecretTally, "history") and not hasattr(Participation, "history")
     with pytest.raises(DomainError):
         vote_services.ballot_cast(
             vote=secret_vote, actor=member_user, choice=option(secret_vote, "yes").pk
         )
-    assert SecretBallot.objects.count() == 1
+    assert sums() == {"yes": (0, 0), "no": (1, 0), "abstain": (0, 0)}
+
+
+def test_secret_ranked_ballots_add_borda_points_and_the_close_removes_the_sums(
+    committee, staff_user
+):
+    vote, users = _committee_with(
+        3, committee, staff_user, kind="ranked", options=["A", "B", "C"], secret=True
+    )
+    a, b, c = (option(vote, x).pk for x in "ABC")
+    vote_services.ballot_cast(vote=vote, actor=users[0], ranking=[a, b, c])
+    vote_services.ballot_cast(vote=vote, actor=users[1], ranking=[b, a, c])
+    vote_services.ballot_cast(vote=vote, actor=users[2], ranking=[b, c])
+    sums = {t.option_id: (t.count, t.points) for t in SecretTally.objects.filter(vote=vote)}
+    assert sums == {a: (1, 3), b: (2, 5), c: (0, 1)}
+    vote = vote_services.vote_close(vote=vote, actor=staff_user)
+    assert vote.result == Vote.Result.RANKED
+    assert vote.result_points == {str(a): 3, str(b): 5, str(c): 1}
+    assert vote.result_counts == {str(a): 1, str(b): 2, str(c): 0}
+    assert vote.participants == 3
+    assert not SecretTally.objects.filter(vote=vote).exists()
+
+
+def test_a_secret_vote_needs_as_many_voters_as_ballots_it_must_have(
+    committee, member_user, staff_user, settings
+):
+    add_institutions(committee, 1)
+    with pytest.raises(DomainError) as error:
+        open_vote(committee=committee, actor=staff_user, secret=True)
+    assert error.value.field == "secret"
+    assert "mindestens 3 Stimmberechtigte" in str(error.value)
+    settings.SECRET_VOTE_MIN_BALLOTS = 2
+    assert open_vote(committee=committee, actor=staff_user, secret=True).secret
+
+
+def test_staff_cannot_close_a_secret_vote_with_too_few_ballots(
+    secret_vote, member_user, secret_voters, staff_user
+):
+    for user in (member_user, secret_voters[0]):
+        vote_services.ballot_cast(
+            vote=secret_vote, actor=user, choice=option(secret_vote, "yes").pk
+        )
+    with pytest.raises(DomainError) as error:
+        vote_services.vote_close(vote=secret_vote, actor=staff_user)
+    assert "mindestens 3 Stimmen" in str(error.value) and "bisher 2" in str(error.value)
+    secret_vote.refresh_from_db()
+    assert secret_vote.is_open and secret_vote.result == ""
+    assert SecretTally.objects.filter(vote=secret_vote, count=2).exists()
+
+    vote_services.ballot_cast(
+        vote=secret_vote, actor=secret_voters[1], choice=option(secret_vote, "no").pk
+    )
+    vote = vote_services.vote_close(vote=secret_vote, actor=staff_user)
+    assert vote.result == Vote.Result.CARRIED and vote.participants == 3
+
+
+def test_the_minimum_number_of_secret_ballots_is_a_setting(
+    secret_vote, member_user, secret_voters, staff_user, settings
+):
+    settings.SECRET_VOTE_MIN_BALLOTS = 2
+    for user in (member_user, secret_voters[0]):
+        vote_services.ballot_cast(
+            vote=secret_vote, actor=user, choice=option(secret_vote, "yes").pk
+        )
+    assert vote_services.vote_close(vote=secret_vote, actor=staff_user).result == "carried"
+
+
+def test_a_secret_vote_whose_deadline_passes_with_too_few_ballots_ends_without_a_result(
+    secret_vote, member_user, staff_user
+):
+    minutes = Minutes.objects.create(meeting=secret_vote.subject.meeting)
+    vote_services.ballot_cast(
+        vote=secret_vote, actor=member_user, choice=option(secret_vote, "no").pk
+    )
+    Vote.objects.filter(pk=secret_vote.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+    assert vote_services.votes_send_due()["closed"] == 1
+    vote = Vote.objects.get(pk=secret_vote.pk)
+    assert vote.status == Vote.Status.CLOSED
+    assert vote.result == Vote.Result.TOO_FEW
+    assert vote.result_counts == {} and vote.result_points == {}
+    assert vote.participants == 1
+    assert vote.result_text.startswith("Kein Ergebnis: Bis zum Ende der Frist haben 1 von 3")
+    assert "ab 3 Stimmen" in vote.result_text
+    assert not SecretTally.objects.filter(vote=vote).exists()
+    assert "Kein Ergebnis" in MinutesEntry.objects.get(minutes=minutes).result
+    mail = OutboxMessage.objects.get(kind="gremium.vote.result", recipient=member_user.email)
+    assert "Kein Ergebnis" in mail.body and "Nein" not in mail.body
 
 
 def _committee_with(n, committee, staff_user, **kwargs):

@@ -183,11 +183,15 @@ def test_open_vote_result_sheet_lists_ballots_per_institution(
 
 
 def test_secret_vote_never_shows_who_voted_what(
-    secret_vote, member_user, staff_user, admin_user, client
+    secret_vote, member_user, secret_voters, staff_user, admin_user, client
 ):
     vote_services.ballot_cast(
         vote=secret_vote, actor=member_user, choice=option(secret_vote, "no").pk
     )
+    for user in secret_voters:
+        vote_services.ballot_cast(
+            vote=secret_vote, actor=user, choice=option(secret_vote, "yes").pk
+        )
     person = str(member_user.person)
     institution = member_user.person.memberships.first().institution.name
 
@@ -221,7 +225,99 @@ def test_secret_vote_never_shows_who_voted_what(
     from django.urls import NoReverseMatch
 
     with pytest.raises(NoReverseMatch):
-        reverse("admin:gremium_secretballot_changelist")
+        reverse("admin:gremium_secrettally_changelist")
+
+
+def test_a_secret_vote_in_a_committee_with_too_few_voters_is_refused_at_the_field(
+    staff_user, member_user, agenda_item, committee, client
+):
+    client.force_login(staff_user)
+    url = reverse("gremium:vote_create") + f"?ct=gremium.agendaitem&id={agenda_item.pk}"
+    data = {
+        "committee": committee.pk,
+        "question": "Geheim über Nord?",
+        "kind": "yes_no",
+        "ballot_unit": "institution",
+        "requires_round": "auto",
+        "secret": "on",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "secret" in response.context["form"].errors
+    body = response.content.decode()
+    assert "braucht mindestens 3 Stimmberechtigte" in body
+    assert 'value="Geheim über Nord?"' in body
+    assert not Vote.objects.exists()
+
+
+def test_staff_see_why_a_secret_vote_cannot_be_closed_yet(
+    secret_vote, member_user, staff_user, client
+):
+    vote_services.ballot_cast(
+        vote=secret_vote, actor=member_user, choice=option(secret_vote, "no").pk
+    )
+    client.force_login(staff_user)
+    page = client.get(secret_vote.get_absolute_url()).content.decode()
+    assert (
+        '<p id="close-refusal">Eine geheime Abstimmung kann erst mit mindestens 3 Stimmen '
+        "abgeschlossen werden (bisher 1)" in page
+    )
+    assert "Endet die Frist vorher, endet die Abstimmung ohne Ergebnis." in page
+    assert 'disabled aria-describedby="close-refusal"' in page
+
+    response = client.post(reverse("gremium:vote_close", args=[secret_vote.pk]), follow=True)
+    assert response.status_code == 200
+    assert "mindestens 3 Stimmen" in str(list(response.context["messages"])[0])
+    secret_vote.refresh_from_db()
+    assert secret_vote.is_open
+
+
+def test_the_reason_is_shown_in_english_too(secret_vote, staff_user, client):
+    client.force_login(staff_user)
+    page = client.get(
+        secret_vote.get_absolute_url(), headers={"accept-language": "en"}
+    ).content.decode()
+    assert "A secret vote can only be closed once at least 3 ballots are in (so far 0)" in page
+    assert "If the deadline passes first, the vote ends without a result." in page
+
+
+def test_members_and_open_votes_see_no_refusal(
+    secret_vote, vote, member_user, secret_voters, staff_user, client
+):
+    client.force_login(member_user)
+    assert "close-refusal" not in client.get(secret_vote.get_absolute_url()).content.decode()
+    client.force_login(staff_user)
+    assert "close-refusal" not in client.get(vote.get_absolute_url()).content.decode()
+    for user in [member_user, *secret_voters]:
+        vote_services.ballot_cast(
+            vote=secret_vote, actor=user, choice=option(secret_vote, "yes").pk
+        )
+    page = client.get(secret_vote.get_absolute_url()).content.decode()
+    assert "close-refusal" not in page
+    assert "Abstimmung jetzt abschließen und auszählen" in page
+
+
+def test_a_secret_vote_ended_with_too_few_ballots_shows_why_and_no_counts(
+    secret_vote, member_user, staff_user, client
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    vote_services.ballot_cast(
+        vote=secret_vote, actor=member_user, choice=option(secret_vote, "no").pk
+    )
+    Vote.objects.filter(pk=secret_vote.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+    vote_services.votes_send_due()
+    client.force_login(staff_user)
+    page = client.get(secret_vote.get_absolute_url()).content.decode()
+    assert "kein Ergebnis: zu wenige geheime Stimmen" in page
+    assert "Kein Ergebnis: Bis zum Ende der Frist haben 1 von 3 abgestimmt." in page
+    assert "Stimmen je Option" not in page
+    csv = client.get(reverse("gremium:vote_result_csv", args=[secret_vote.pk]))
+    assert "Nein;;" in csv.content.decode("utf-8-sig")
+    pdf = client.get(reverse("gremium:vote_result_pdf", args=[secret_vote.pk]))
+    assert pdf.status_code == 200
 
 
 def test_staff_sees_the_history_of_ballot_changes(

@@ -93,6 +93,37 @@ def test_tied_vote_makes_no_recommendation(setup, staff_user, django_capture_on_
     assert Deliberation.objects.get().state == Deliberation.State.FAILED
 
 
+def test_a_secret_vote_ended_with_too_few_ballots_shows_no_counts_and_recommends_nothing(
+    client, setup, staff_user, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    project, memberships, (a, _b) = setup
+    memberships.append(MembershipFactory(committee=project.committee, role="member"))
+    deliberation = services.deliberation_start(actor=staff_user, project=project)
+    _statements(deliberation, memberships)
+    vote = services.deliberation_open_vote(
+        actor=staff_user,
+        deliberation=deliberation,
+        deadline=timezone.now() + timedelta(days=1),
+        secret=True,
+    )
+    option_for = {v: int(k) for k, v in Deliberation.objects.get().option_proposals.items()}
+    vote_services.ballot_cast(vote=vote, actor=memberships[0].person.user, choice=option_for[a.pk])
+    Vote.objects.filter(pk=vote.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        vote_services.votes_send_due()
+    assert Vote.objects.get(pk=vote.pk).result == Vote.Result.TOO_FEW
+    assert not Recommendation.objects.exists()
+    assert Deliberation.objects.get().state == Deliberation.State.FAILED
+    client.force_login(staff_user)
+    page = client.get(deliberation.get_absolute_url()).content.decode()
+    assert "kein Ergebnis: zu wenige geheime Stimmen" in page
+    assert '<th scope="col">Option</th><th scope="col">Stimmen</th>' not in page
+
+
 def test_deliberation_page_members_and_staff_only(
     client, setup, staff_user, member_user, outsider_user, public_user
 ):
