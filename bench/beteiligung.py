@@ -10,8 +10,8 @@ gunicorn (3 sync workers, DJANGO_DEBUG=0) + PostgreSQL via bench/common.py. Phas
    capacity 200, the waiting-list box ticked) at 50 clients. Each answer must be the 302 to the
    "check your mail" page. Target: <= 5 s, 0 errors. The burst runs BENCH_BURST_RUNS times (3),
    each on a fresh event with cold workers' caches for it; the median run is reported as
-   burst_seconds (all runs in burst_seconds_runs), because this machine's speed varies by a
-   quarter from one run to the next.
+   burst_seconds (all runs in burst_seconds_runs), because a shared machine's speed varies
+   from one run to the next.
 2. opt-in (on the last burst's event): every registrant follows the confirmation link from the e-mail in the outbox (POST on
    the confirm page), again at 50 clients. Double opt-in means a place counts only after this
    step, so "confirmed" is measured after it: it must be exactly 200 (50 per table), the other
@@ -79,8 +79,8 @@ def seed() -> None:
     for event in Event.objects.filter(slug=SLUG):
         event.registrations.all().delete()
         event.delete()
-    # The deleted rows of earlier runs stay as dead tuples when autovacuum is off (as on this
-    # machine's PostgreSQL); each run would then start slower than the one before.
+    # The deleted rows of earlier runs stay as dead tuples when autovacuum is off; each run
+    # would then start slower than the one before.
     from django.db import connection
 
     from beteiligung.models import Registration
@@ -147,8 +147,8 @@ def confirm_paths() -> list[str]:
 
 def _gunicorn_cpu_seconds(base_url: str) -> float:
     """CPU seconds (user + system) used so far by the gunicorn master and workers serving
-    base_url. With 8 people sharing 2 cores, wall-clock figures mostly measure the queue for the
-    CPU; CPU seconds per request say what the code costs."""
+    base_url. On a shared machine, wall-clock figures mostly measure the queue for the CPU;
+    CPU seconds per request say what the code costs."""
     port = base_url.rsplit(":", 1)[-1]
     ticks = os.sysconf("SC_CLK_TCK")
     masters, total = set(), 0.0
@@ -212,7 +212,7 @@ def main() -> int:
                 },
             )
 
-        # The machine's speed varies from run to run by a quarter or more: the burst runs
+        # A shared machine's speed varies from run to run: the burst runs
         # BURST_RUNS times, each on a fresh event, and the median run is the figure.
         runs = []
         for run in range(BURST_RUNS):

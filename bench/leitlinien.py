@@ -38,7 +38,7 @@ PARAGRAPH = (
 figures: dict = {}
 
 
-def _comments(round, n, ct, users, start=0):
+def _comments(consultation_round, n, ct, users, start=0):
     from erfurt_srp.discussion.models import Comment
 
     rows = []
@@ -51,7 +51,7 @@ def _comments(round, n, ct, users, start=0):
         rows.append(
             Comment(
                 target_type=ct,
-                target_id=str(round.pk),
+                target_id=str(consultation_round.pk),
                 anchor=str(i % 41) if i % 41 else "",
                 body=f"<p>Kommentar {i}: Bitte die Angebote im Quartier besser bekannt machen und "
                 f"die Beratung auch abends anbieten.</p>",

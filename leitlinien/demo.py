@@ -327,7 +327,7 @@ def _end(day: date) -> datetime:
 
 def _answered_round(*, version, audience, title, dates, comments, staff):
     """A past round with its comments (dated inside the round) and every Abwägung."""
-    round = services.round_create(
+    consultation_round = services.round_create(
         version=version,
         audience=audience,
         title=title,
@@ -338,13 +338,17 @@ def _answered_round(*, version, audience, title, dates, comments, staff):
     )
     for anchor, name, group, text, decision, reason in comments:
         comment = comment_create(
-            target=round, body=text, anchor=anchor, author_name=name, author_group=group
+            target=consultation_round,
+            body=text,
+            anchor=anchor,
+            author_name=name,
+            author_group=group,
         )
         services.disposition_set(comment=comment, decision=decision, reason=reason, actor=staff)
-    Comment.objects.filter(target_id=str(round.pk), target_type__model="consultationround").update(
-        created_at=_start(dates[0]) + timedelta(days=7)
-    )
-    return round
+    Comment.objects.filter(
+        target_id=str(consultation_round.pk), target_type__model="consultationround"
+    ).update(created_at=_start(dates[0]) + timedelta(days=7))
+    return consultation_round
 
 
 def _closed_round(*, version, index, staff):
@@ -437,7 +441,7 @@ def _open_public_round(staff, citizen):
     if version is None:
         return None
     now = timezone.now()
-    round = services.round_create(
+    consultation_round = services.round_create(
         version=version,
         audience=Audience.PUBLIC,
         title="Öffentliche Beteiligung zur Leitlinie Wohnen und Nachbarschaft",
@@ -447,17 +451,17 @@ def _open_public_round(staff, citizen):
         description="Demo-Runde: Kommentieren Sie einzelne Absätze oder den ganzen Text.",
     )
     services.round_comment_create(
-        round=round,
+        consultation_round=consultation_round,
         actor=citizen,
         anchor="3",
         body="In unserem Viertel fehlt ein offener Nachbarschaftstreff. (Demo)",
     )
     services.round_comment_create(
-        round=round,
+        consultation_round=consultation_round,
         actor=citizen,
         body="Gut, dass die Ortsteile früh gefragt werden sollen. (Demo)",
     )
-    return round
+    return consultation_round
 
 
 def _history(staff):
@@ -480,17 +484,17 @@ def _history(staff):
             text="\n\n".join(spec["v1"]),
             change_note="Erster Entwurf aus dem Begleitgremium (Demo)",
         )
-        round = _closed_round(version=v1, index=index, staff=staff)
+        consultation_round = _closed_round(version=v1, index=index, staff=staff)
         v2 = services.version_create(
             guideline=guideline,
             actor=staff,
             text="\n\n".join(spec["v2"]),
             change_note="Ergebnisse der Beteiligung eingearbeitet (Demo)",
         )
-        Disposition.objects.filter(round=round, decision__in=["accepted", "partly"]).update(
-            taken_up_in=v2
-        )
-        services.round_close(round=round, actor=staff)
+        Disposition.objects.filter(
+            round=consultation_round, decision__in=["accepted", "partly"]
+        ).update(taken_up_in=v2)
+        services.round_close(consultation_round=consultation_round, actor=staff)
         versions.append((v1, v2))
 
     # Teilhabe: Fassung 2 adopted. Gesundheit: Fassung 1 adopted, Fassung 2 is the next draft.
@@ -515,7 +519,7 @@ def _history(staff):
         comments=PUBLIC_COMMENTS_2022,
         staff=staff,
     )
-    services.round_close(round=public_round, actor=staff)
+    services.round_close(consultation_round=public_round, actor=staff)
     themes = {t.title: t for t in Theme.objects.select_related("guideline")}
     for theme_index, title, level, office, partners, areas, frame, status in MEASURES:
         services.measure_create(

@@ -17,8 +17,8 @@ def rounds_panel(request) -> str:
     if not rounds:
         return ""
     counts = round_comment_counts(rounds)
-    for round in rounds:
-        round.comment_count = counts.get(round.pk, 0)
+    for consultation_round in rounds:
+        consultation_round.comment_count = counts.get(consultation_round.pk, 0)
     return render_to_string(
         "leitlinien/_dashboard_panel.html",
         {"rounds": rounds, "is_staff": is_staff(request.user)},

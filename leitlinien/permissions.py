@@ -67,47 +67,47 @@ def _invited_round_ids(user) -> set[int]:
     return cache["invited"]
 
 
-def in_audience(user, round: ConsultationRound, committee_id: int) -> bool:
+def in_audience(user, consultation_round: ConsultationRound, committee_id: int) -> bool:
     """Does this logged-in user belong to the round's audience?"""
     if not user.is_authenticated:
         return False
     if is_staff(user):
         return True
-    if round.audience == Audience.PUBLIC:
+    if consultation_round.audience == Audience.PUBLIC:
         return has_verified_email(user)
-    if round.audience == Audience.COMMITTEE and is_insider(user, committee_id):
+    if consultation_round.audience == Audience.COMMITTEE and is_insider(user, committee_id):
         return True
-    if round.audience == Audience.ADMINISTRATION and any(
+    if consultation_round.audience == Audience.ADMINISTRATION and any(
         cid == committee_id and kind == Institution.Kind.ADMINISTRATION
         for cid, kind in _active_memberships(user)
     ):
         return True
-    return round.pk in _invited_round_ids(user)
+    return consultation_round.pk in _invited_round_ids(user)
 
 
-def committee_id_of_round(round: ConsultationRound) -> int:
-    return round.version.guideline.theme.committee_id
+def committee_id_of_round(consultation_round: ConsultationRound) -> int:
+    return consultation_round.version.guideline.theme.committee_id
 
 
-def can_view_round(user, round: ConsultationRound) -> bool:
-    committee_id = committee_id_of_round(round)
+def can_view_round(user, consultation_round: ConsultationRound) -> bool:
+    committee_id = committee_id_of_round(consultation_round)
     if is_insider(user, committee_id):
         return True
-    if round.version.state == GuidelineVersion.State.DRAFT:
+    if consultation_round.version.state == GuidelineVersion.State.DRAFT:
         return False
-    if round.phase() == ConsultationRound.Phase.PLANNED:
+    if consultation_round.phase() == ConsultationRound.Phase.PLANNED:
         return False
-    if round.audience == Audience.PUBLIC:
+    if consultation_round.audience == Audience.PUBLIC:
         return True
-    return in_audience(user, round, committee_id)
+    return in_audience(user, consultation_round, committee_id)
 
 
-def can_view_dispositions(user, round: ConsultationRound) -> bool:
+def can_view_dispositions(user, consultation_round: ConsultationRound) -> bool:
     """Insiders see every answer; the public sees the answers in public rounds; participants theirs."""
-    if is_insider(user, committee_id_of_round(round)):
+    if is_insider(user, committee_id_of_round(consultation_round)):
         return True
-    return round.audience == Audience.PUBLIC or in_audience(
-        user, round, committee_id_of_round(round)
+    return consultation_round.audience == Audience.PUBLIC or in_audience(
+        user, consultation_round, committee_id_of_round(consultation_round)
     )
 
 
@@ -129,16 +129,18 @@ def can_view_version(user, version: GuidelineVersion, rounds=None) -> bool:
     if version.is_frozen:
         return True
     rounds = version.rounds.all() if rounds is None else rounds
-    for round in rounds:
-        round.version = version
-        if can_view_round(user, round):
+    for consultation_round in rounds:
+        consultation_round.version = version
+        if can_view_round(user, consultation_round):
             return True
     return False
 
 
-def can_comment_as_user(user, round: ConsultationRound) -> bool:
+def can_comment_as_user(user, consultation_round: ConsultationRound) -> bool:
     """A logged-in user may comment under their name in an open round of their audience."""
-    return round.is_open() and in_audience(user, round, committee_id_of_round(round))
+    return consultation_round.is_open() and in_audience(
+        user, consultation_round, committee_id_of_round(consultation_round)
+    )
 
 
 def require_staff(user) -> None:
@@ -147,12 +149,12 @@ def require_staff(user) -> None:
 
 
 def get_round_for_user(user, pk: int) -> ConsultationRound:
-    round = (
+    consultation_round = (
         ConsultationRound.objects.select_related("version__guideline__theme").filter(pk=pk).first()
     )
-    if round is None or not can_view_round(user, round):
+    if consultation_round is None or not can_view_round(user, consultation_round):
         raise Http404
-    return round
+    return consultation_round
 
 
 def get_version_for_user(user, pk: int) -> GuidelineVersion:

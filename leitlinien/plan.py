@@ -124,10 +124,10 @@ def plan_docx(content: dict, *, title: str, generated_on: str) -> bytes:
     _plan_docx_chapters(document, content)
     document.add_heading(_("Anlage: Abwägungstabellen"), level=1)
     for index, table in enumerate(content["tables"], start=1):
-        round = table["round"]
+        consultation_round = table["round"]
         document.add_heading(
-            f"A.{index} {round.version.guideline.title}, {_('Fassung')} {round.version.number}: "
-            f"{round.title} ({round.get_audience_display()})",
+            f"A.{index} {consultation_round.version.guideline.title}, {_('Fassung')} {consultation_round.version.number}: "
+            f"{consultation_round.title} ({consultation_round.get_audience_display()})",
             level=2,
         )
         if table["rows"]:
@@ -261,36 +261,36 @@ def _plan_docx_chapters(document, content: dict) -> None:
         document.add_paragraph(_("Es gibt noch keine Standortempfehlung."))
 
 
-def disposition_table_title(round) -> str:
+def disposition_table_title(consultation_round) -> str:
     return _("Abwägungstabelle: %(g)s, Fassung %(n)s – %(r)s") % {
-        "g": round.version.guideline.title,
-        "n": round.version.number,
-        "r": round.title,
+        "g": consultation_round.version.guideline.title,
+        "n": consultation_round.version.number,
+        "r": consultation_round.title,
     }
 
 
-def disposition_table_pdf(round, rows) -> bytes:
+def disposition_table_pdf(consultation_round, rows) -> bytes:
     from erfurt_srp.exports.pdf import render_pdf
 
     return render_pdf(
         "leitlinien/disposition_table_pdf.html",
         {
-            "round": round,
+            "round": consultation_round,
             "rows": rows,
             "header": DISPOSITION_TABLE_HEADER,
-            "title": disposition_table_title(round),
+            "title": disposition_table_title(consultation_round),
         },
     )
 
 
-def disposition_table_docx(round, rows) -> bytes:
-    document = new_document(disposition_table_title(round))
+def disposition_table_docx(consultation_round, rows) -> bytes:
+    document = new_document(disposition_table_title(consultation_round))
     document.add_paragraph(
         _("Zielgruppe: %(a)s · %(s)s bis %(e)s")
         % {
-            "a": round.get_audience_display(),
-            "s": timezone.localtime(round.starts_at).strftime("%d.%m.%Y"),
-            "e": timezone.localtime(round.ends_at).strftime("%d.%m.%Y"),
+            "a": consultation_round.get_audience_display(),
+            "s": timezone.localtime(consultation_round.starts_at).strftime("%d.%m.%Y"),
+            "e": timezone.localtime(consultation_round.ends_at).strftime("%d.%m.%Y"),
         }
     )
     add_table(document, DISPOSITION_TABLE_HEADER, rows)
@@ -320,14 +320,16 @@ def _build_disposition_table(export_id: int, round_id: int) -> PlanExport:
 
     try:
         with override(settings.LANGUAGE_CODE):
-            round = ConsultationRound.objects.select_related("version__guideline").get(pk=round_id)
-            rows = disposition_rows(round, round_comments(round))
+            consultation_round = ConsultationRound.objects.select_related("version__guideline").get(
+                pk=round_id
+            )
+            rows = disposition_rows(consultation_round, round_comments(consultation_round))
             _progress(export_id, 20, _("PDF wird gesetzt"), comment_count=len(rows))
-            pdf = disposition_table_pdf(round, rows)
+            pdf = disposition_table_pdf(consultation_round, rows)
             _progress(export_id, 80, _("DOCX wird erstellt"))
-            docx = disposition_table_docx(round, rows)
+            docx = disposition_table_docx(consultation_round, rows)
         export = PlanExport.objects.get(pk=export_id)
-        name = f"abwaegungstabelle-{round.version.guideline.slug}-runde{round.pk}"
+        name = f"abwaegungstabelle-{consultation_round.version.guideline.slug}-runde{consultation_round.pk}"
         export.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
         export.docx.save(f"{name}.docx", ContentFile(docx), save=False)
         return _mark_done(export)

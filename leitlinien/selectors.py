@@ -111,10 +111,10 @@ def guideline_versions_for_user(user, guideline: Guideline) -> list[GuidelineVer
             visible.append(version)
     counts = round_comment_counts([r for v in visible for r in v.rounds.all()])
     for version in visible:
-        for round in version.rounds.all():
-            round.comment_count = counts.get(round.pk, 0)
+        for consultation_round in version.rounds.all():
+            consultation_round.comment_count = counts.get(consultation_round.pk, 0)
             # A round the reader may not open is named without a link.
-            round.viewable = can_view_round(user, round)
+            consultation_round.viewable = can_view_round(user, consultation_round)
     return visible
 
 
@@ -171,19 +171,25 @@ class Section:
         return sum(1 + len(replies) for _top, replies in self.threads)
 
 
-def _round_comment_qs(round: ConsultationRound):
+def _round_comment_qs(consultation_round: ConsultationRound):
     round_type = ContentType.objects.get_for_model(ConsultationRound)  # cached after the first
-    return Comment.objects.filter(target_type=round_type, target_id=str(round.pk))
+    return Comment.objects.filter(target_type=round_type, target_id=str(consultation_round.pk))
 
 
-def round_comments(round: ConsultationRound, *, with_dispositions: bool = True) -> list[Comment]:
+def round_comments(
+    consultation_round: ConsultationRound, *, with_dispositions: bool = True
+) -> list[Comment]:
     """All comments of a round, authors joined, dispositions attached (2 queries)."""
-    comments = list(_round_comment_qs(round).select_related("author").order_by("created_at", "id"))
+    comments = list(
+        _round_comment_qs(consultation_round).select_related("author").order_by("created_at", "id")
+    )
     dispositions = {}
     if with_dispositions:
         dispositions = {
             d.comment_id: d
-            for d in Disposition.objects.filter(round=round).select_related("taken_up_in")
+            for d in Disposition.objects.filter(round=consultation_round).select_related(
+                "taken_up_in"
+            )
         }
     _decorate(comments, dispositions)
     return comments
@@ -214,7 +220,7 @@ def public_author(comment: Comment) -> str:
 
 
 def round_sections(
-    round: ConsultationRound,
+    consultation_round: ConsultationRound,
     comments: list[Comment],
     *,
     expand: str | None = None,
@@ -225,7 +231,7 @@ def round_sections(
     Each section shows its first `limit` threads (the rest one click away); the section whose
     key is `expand` ("gesamt" or a paragraph number) and every section when expand == "alle"
     show all. The data is the same either way: one query for all comments of the round."""
-    version = round.version
+    version = consultation_round.version
     sections = [Section(anchor="", number=None, text="")]
     sections += [Section(anchor=str(n), number=n, text=t) for n, t in version.numbered_paragraphs()]
     by_anchor = {s.anchor: s for s in sections}
@@ -247,7 +253,7 @@ def round_sections(
 
 
 def round_page(
-    round: ConsultationRound,
+    consultation_round: ConsultationRound,
     *,
     expand: str | None = None,
     with_dispositions: bool = True,
@@ -260,11 +266,11 @@ def round_page(
     from django.db.models import F, Window
     from django.db.models.functions import RowNumber
 
-    comments_qs = _round_comment_qs(round)
-    stats = round_stats_aggregate(round)
+    comments_qs = _round_comment_qs(consultation_round)
+    stats = round_stats_aggregate(consultation_round)
     if expand == "alle":
-        comments = round_comments(round, with_dispositions=with_dispositions)
-        return round_sections(round, comments, expand="alle"), stats
+        comments = round_comments(consultation_round, with_dispositions=with_dispositions)
+        return round_sections(consultation_round, comments, expand="alle"), stats
     per_anchor = {
         row["anchor"]: row
         for row in comments_qs.values("anchor").annotate(
@@ -309,7 +315,7 @@ def round_page(
         }
     _decorate(shown, dispositions)
     shown.sort(key=lambda c: (c.created_at, c.pk))
-    sections = round_sections(round, shown, expand=expand, limit=limit)
+    sections = round_sections(consultation_round, shown, expand=expand, limit=limit)
     for section in sections:
         row = per_anchor.get(section.anchor, {"n": 0, "tops": 0})
         section.total_comments = row["n"]
@@ -317,20 +323,20 @@ def round_page(
     return sections, stats
 
 
-def round_comment_get(round: ConsultationRound, pk: int) -> Comment | None:
+def round_comment_get(consultation_round: ConsultationRound, pk: int) -> Comment | None:
     """One comment of the round (the one a reply answers), decorated like the page's."""
-    comment = _round_comment_qs(round).select_related("author").filter(pk=pk).first()
+    comment = _round_comment_qs(consultation_round).select_related("author").filter(pk=pk).first()
     if comment is not None:
         _decorate([comment], {})
     return comment
 
 
-def round_stats_aggregate(round: ConsultationRound) -> dict:
+def round_stats_aggregate(consultation_round: ConsultationRound) -> dict:
     """Counts of the round's comments in one query (see round_stats for a loaded list)."""
     visible = Q(hidden_at__isnull=True)
     answered = Q(leitlinien_disposition__isnull=False)
     staff = Q(author__is_staff=True)
-    row = _round_comment_qs(round).aggregate(
+    row = _round_comment_qs(consultation_round).aggregate(
         total=Count("pk"),
         visible=Count("pk", filter=visible),
         answered=Count("pk", filter=answered),
@@ -384,26 +390,30 @@ def held_comments_for_review() -> list[Comment]:
     return comments
 
 
-def comments_needing_answer(round: ConsultationRound):
+def comments_needing_answer(consultation_round: ConsultationRound):
     """Visible comments of participants (not of staff) in the round; each needs a disposition."""
     return Comment.objects.filter(
         target_type=ContentType.objects.get_for_model(ConsultationRound),
-        target_id=str(round.pk),
+        target_id=str(consultation_round.pk),
         hidden_at__isnull=True,
     ).exclude(author__is_staff=True)
 
 
-def comments_visible_count(round: ConsultationRound) -> int:
+def comments_visible_count(consultation_round: ConsultationRound) -> int:
     return Comment.objects.filter(
         target_type=ContentType.objects.get_for_model(ConsultationRound),
-        target_id=str(round.pk),
+        target_id=str(consultation_round.pk),
         hidden_at__isnull=True,
     ).count()
 
 
-def comments_needing_answer_count(round: ConsultationRound) -> int:
+def comments_needing_answer_count(consultation_round: ConsultationRound) -> int:
     """How many comments of the round still have no disposition."""
-    return comments_needing_answer(round).filter(leitlinien_disposition__isnull=True).count()
+    return (
+        comments_needing_answer(consultation_round)
+        .filter(leitlinien_disposition__isnull=True)
+        .count()
+    )
 
 
 # --- Abwägungstabelle --------------------------------------------------------------------------
@@ -416,9 +426,13 @@ def plain_text(body: str) -> str:
     ).strip()
 
 
-def comment_author_label(comment: Comment, round: ConsultationRound) -> str:
+def comment_author_label(comment: Comment, consultation_round: ConsultationRound) -> str:
     name = public_author(comment)
-    group = gettext(comment.author_group) if comment.author_group else round.get_audience_display()
+    group = (
+        gettext(comment.author_group)
+        if comment.author_group
+        else consultation_round.get_audience_display()
+    )
     return f"{name} ({group})" if group else name
 
 
@@ -432,10 +446,12 @@ DISPOSITION_TABLE_HEADER = [
 ]
 
 
-def disposition_rows(round: ConsultationRound, comments: list[Comment] | None = None) -> list[list]:
+def disposition_rows(
+    consultation_round: ConsultationRound, comments: list[Comment] | None = None
+) -> list[list]:
     """Rows of the disposition table: visible comments in paragraph order."""
     if comments is None:
-        comments = round_comments(round)
+        comments = round_comments(consultation_round)
     rows = []
     ordered = sorted(
         (c for c in comments if c.hidden_at is None),
@@ -447,7 +463,7 @@ def disposition_rows(round: ConsultationRound, comments: list[Comment] | None = 
             [
                 f"§ {comment.anchor}" if comment.anchor else _("Gesamter Text"),
                 plain_text(comment.body),
-                comment_author_label(comment, round),
+                comment_author_label(comment, consultation_round),
                 disposition.get_decision_display() if disposition else _("offen"),
                 disposition.reason if disposition else "",
                 (

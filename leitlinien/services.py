@@ -326,7 +326,7 @@ def round_invitation_link_reissue(message) -> str:
 
 
 def round_invite(
-    *, round: ConsultationRound, recipients: list[dict], actor
+    *, consultation_round: ConsultationRound, recipients: list[dict], actor
 ) -> tuple[list[RoundInvitation], list[str]]:
     """Create personal links for people without an account and queue their e-mails in bulk.
 
@@ -336,16 +336,21 @@ def round_invite(
     """
     require_staff(actor)
     with transaction.atomic():
-        round = (
+        consultation_round = (
             ConsultationRound.objects.select_for_update()
             .select_related("version__guideline")
-            .get(pk=round.pk)
+            .get(pk=consultation_round.pk)
         )
-        if round.phase() in (ConsultationRound.Phase.ENDED, ConsultationRound.Phase.EVALUATED):
+        if consultation_round.phase() in (
+            ConsultationRound.Phase.ENDED,
+            ConsultationRound.Phase.EVALUATED,
+        ):
             raise DomainError(
                 _("Die Runde ist beendet; es können keine Links mehr versandt werden.")
             )
-        existing = {e.lower() for e in round.invitations.values_list("email", flat=True)}
+        existing = {
+            e.lower() for e in consultation_round.invitations.values_list("email", flat=True)
+        }
         rows, tokens, skipped = [], [], []
         for spec in recipients:
             email = spec["email"].strip().lower()
@@ -357,26 +362,28 @@ def round_invite(
             tokens.append(token)
             rows.append(
                 RoundInvitation(
-                    round=round,
+                    round=consultation_round,
                     name=spec["name"].strip()[:200],
                     email=email,
                     group=spec.get("group", "").strip()[:200],
                     token_hash=hash_token(token),
-                    expires_at=round.ends_at,
+                    expires_at=consultation_round.ends_at,
                 )
             )
         created = RoundInvitation.objects.bulk_create(rows)
-        guideline = round.version.guideline
+        guideline = consultation_round.version.guideline
         languages = languages_of([invitation.email for invitation in created])
         messages = []
         for invitation, token in zip(created, tokens, strict=True):
             with translation.override(languages[invitation.email.strip().lower()]):
-                messages.append(_round_invitation_mail(round, guideline, invitation, token))
+                messages.append(
+                    _round_invitation_mail(consultation_round, guideline, invitation, token)
+                )
         message_queue_bulk(messages)
     return created, skipped
 
 
-def _round_invitation_mail(round, guideline, invitation, token) -> dict:
+def _round_invitation_mail(consultation_round, guideline, invitation, token) -> dict:
     """The invitation e-mail of one person, in the active language."""
     body = _(
         "Guten Tag %(name)s,\n\n"
@@ -389,10 +396,10 @@ def _round_invitation_mail(round, guideline, invitation, token) -> dict:
     ) % {
         "name": invitation.name,
         "guideline": guideline.title,
-        "number": round.version.number,
-        "round": round.title,
-        "start": date_format(timezone.localtime(round.starts_at), "DATETIME_FORMAT"),
-        "end": date_format(timezone.localtime(round.ends_at), "DATETIME_FORMAT"),
+        "number": consultation_round.version.number,
+        "round": consultation_round.title,
+        "start": date_format(timezone.localtime(consultation_round.starts_at), "DATETIME_FORMAT"),
+        "end": date_format(timezone.localtime(consultation_round.ends_at), "DATETIME_FORMAT"),
         "url": _invitation_url(LINK_PLACEHOLDER),
     }
     return {
@@ -400,7 +407,7 @@ def _round_invitation_mail(round, guideline, invitation, token) -> dict:
         "recipient": invitation.email,
         "subject": _("Einladung zur Beteiligung: %(t)s") % {"t": guideline.title},
         "body": body,
-        "related": round,
+        "related": consultation_round,
         "revision": invitation.token_hash[:16],
         "link_secret": token,
     }
@@ -416,23 +423,23 @@ class LinkState:
 
 def invitation_state(invitation: RoundInvitation, now=None) -> str:
     now = now or timezone.now()
-    round = invitation.round
+    consultation_round = invitation.round
     if invitation.revoked_at:
         return LinkState.REVOKED
-    if round.evaluated_at or now >= round.ends_at:
+    if consultation_round.evaluated_at or now >= consultation_round.ends_at:
         return LinkState.ROUND_CLOSED
     if now >= invitation.expires_at:
         return LinkState.EXPIRED
-    if now < round.starts_at:
+    if now < consultation_round.starts_at:
         return LinkState.NOT_STARTED
     return LinkState.VALID
 
 
 def link_state_message(state: str, invitation: RoundInvitation) -> str:
-    round = invitation.round
+    consultation_round = invitation.round
     fmt = {
-        "start": date_format(timezone.localtime(round.starts_at), "DATETIME_FORMAT"),
-        "end": date_format(timezone.localtime(round.ends_at), "DATETIME_FORMAT"),
+        "start": date_format(timezone.localtime(consultation_round.starts_at), "DATETIME_FORMAT"),
+        "end": date_format(timezone.localtime(consultation_round.ends_at), "DATETIME_FORMAT"),
         "expires": date_format(timezone.localtime(invitation.expires_at), "DATETIME_FORMAT"),
     }
     return {
@@ -457,11 +464,11 @@ def link_state_message(state: str, invitation: RoundInvitation) -> str:
 NEW_ACCOUNT_REVIEW = timedelta(days=7)
 
 
-def _audience_source(round: ConsultationRound) -> str:
+def _audience_source(consultation_round: ConsultationRound) -> str:
     """The round's audience as stored with a comment: the German source text of its label,
     which pages translate for their reader."""
     with translation.override(settings.LANGUAGE_CODE):
-        return str(round.get_audience_display())
+        return str(consultation_round.get_audience_display())
 
 
 def _hold_reason(*, body: str, user=None) -> str:
@@ -479,7 +486,7 @@ def _hold_reason(*, body: str, user=None) -> str:
 
 def round_comment_create(
     *,
-    round: ConsultationRound,
+    consultation_round: ConsultationRound,
     body: str,
     anchor: str = "",
     parent_id: int | None = None,
@@ -495,14 +502,14 @@ def round_comment_create(
             field="body",
         )
     with transaction.atomic():
-        round = (
+        consultation_round = (
             ConsultationRound.objects.select_for_update(of=("self",))
             .select_related("version__guideline__theme")
-            .get(pk=round.pk)
+            .get(pk=consultation_round.pk)
         )
         now = timezone.now()
-        if not round.is_open(now):
-            if now < round.starts_at:
+        if not consultation_round.is_open(now):
+            if now < consultation_round.starts_at:
                 raise DomainError(_("Diese Beteiligungsrunde hat noch nicht begonnen."))
             raise DomainError(
                 _("Diese Beteiligungsrunde ist beendet; sie nimmt keine Kommentare mehr an.")
@@ -510,20 +517,20 @@ def round_comment_create(
         author_fields: dict = {}
         if invitation is not None:
             invitation = RoundInvitation.objects.select_for_update().get(pk=invitation.pk)
-            if invitation.round_id != round.pk:
+            if invitation.round_id != consultation_round.pk:
                 raise DomainError(_("Ihr Link gilt nicht für diese Beteiligungsrunde."))
-            invitation.round = round
+            invitation.round = consultation_round
             state = invitation_state(invitation, now)
             if state != LinkState.VALID:
                 raise DomainError(link_state_message(state, invitation))
             author_fields = {
                 "author_name": (author_name.strip() or invitation.name)[:200],
                 "author_email": invitation.email,
-                "author_group": invitation.group or _audience_source(round),
+                "author_group": invitation.group or _audience_source(consultation_round),
             }
         elif actor is not None and actor.is_authenticated:
-            if not can_comment_as_user(actor, round):
-                if round.is_public:
+            if not can_comment_as_user(actor, consultation_round):
+                if consultation_round.is_public:
                     raise DomainError(
                         _(
                             "Um öffentlich zu kommentieren, bestätigen Sie bitte zuerst Ihre "
@@ -531,32 +538,32 @@ def round_comment_create(
                         )
                     )
                 raise DomainError(_("Sie gehören nicht zur Zielgruppe dieser Runde."))
-            author_fields = {"author": actor, "author_group": _audience_source(round)}
-            if round.is_public and role_of(actor) == Role.PUBLIC:
+            author_fields = {"author": actor, "author_group": _audience_source(consultation_round)}
+            if consultation_round.is_public and role_of(actor) == Role.PUBLIC:
                 author_fields["hold_reason"] = _hold_reason(body=body, user=actor)
         else:
             raise DomainError(_("Bitte melden Sie sich an, um zu kommentieren."))
         parent = None
         if parent_id:
             parent = Comment.objects.filter(pk=parent_id).first()
-            if parent is None or parent.target_id != str(round.pk) or parent.is_hidden:
+            if parent is None or parent.target_id != str(consultation_round.pk) or parent.is_hidden:
                 raise DomainError(
                     _("Der Kommentar, auf den Sie antworten, ist hier nicht (mehr) vorhanden."),
                     field="parent",
                 )
             if parent.parent_id:
                 parent = Comment.objects.get(pk=parent.parent_id)
-        elif anchor and not round.version.has_paragraph(anchor):
+        elif anchor and not consultation_round.version.has_paragraph(anchor):
             raise DomainError(
                 _(
                     "Absatz %(a)s gibt es in Fassung %(n)s nicht. Bitte wählen Sie einen Absatz "
                     "oder „Gesamter Text“; Ihr Text bleibt erhalten."
                 )
-                % {"a": anchor, "n": round.version.number},
+                % {"a": anchor, "n": consultation_round.version.number},
                 field="anchor",
             )
         comment = comment_create(
-            target=round, body=body, anchor=anchor, parent=parent, **author_fields
+            target=consultation_round, body=body, anchor=anchor, parent=parent, **author_fields
         )
         if invitation is not None:
             invitation.last_used_at = now
@@ -566,7 +573,7 @@ def round_comment_create(
 
 def public_comment_submit(
     *,
-    round: ConsultationRound,
+    consultation_round: ConsultationRound,
     name: str,
     email: str,
     body: str,
@@ -586,36 +593,38 @@ def public_comment_submit(
             field="body",
         )
     with transaction.atomic():
-        round = (
+        consultation_round = (
             ConsultationRound.objects.select_for_update(of=("self",))
             .select_related("version__guideline")
-            .get(pk=round.pk)
+            .get(pk=consultation_round.pk)
         )
-        if not round.is_public:
+        if not consultation_round.is_public:
             raise DomainError(_("Diese Runde ist nicht öffentlich."))
-        if not round.is_open():
+        if not consultation_round.is_open():
             raise DomainError(
                 _("Diese Beteiligungsrunde ist beendet; sie nimmt keine Kommentare mehr an.")
             )
         if parent_id:
-            parent = Comment.objects.filter(pk=parent_id, target_id=str(round.pk)).first()
+            parent = Comment.objects.filter(
+                pk=parent_id, target_id=str(consultation_round.pk)
+            ).first()
             if parent is None or parent.is_hidden:
                 raise DomainError(
                     _("Der Kommentar, auf den Sie antworten, ist hier nicht (mehr) vorhanden."),
                     field="parent",
                 )
-        elif anchor and not round.version.has_paragraph(anchor):
+        elif anchor and not consultation_round.version.has_paragraph(anchor):
             raise DomainError(
                 _(
                     "Absatz %(a)s gibt es in Fassung %(n)s nicht. Bitte wählen Sie einen Absatz "
                     "oder „Gesamter Text“; Ihr Text bleibt erhalten."
                 )
-                % {"a": anchor, "n": round.version.number},
+                % {"a": anchor, "n": consultation_round.version.number},
                 field="anchor",
             )
         token = secrets.token_urlsafe(32)
         pending = PendingPublicComment.objects.create(
-            round=round,
+            round=consultation_round,
             name=name.strip()[:200],
             email=email.strip().lower(),
             anchor=anchor,
@@ -625,7 +634,7 @@ def public_comment_submit(
             token_hash=hash_token(token),
             expires_at=min(
                 timezone.now() + timedelta(hours=settings.PUBLIC_COMMENT_CONFIRMATION_HOURS),
-                round.ends_at,
+                consultation_round.ends_at,
             ),
         )
         # The address is whatever the visitor typed: the e-mail carries no text of theirs
@@ -643,7 +652,7 @@ def public_comment_submit(
                 "Geschäftsstelle Sozialraumplanung\n"
             )
             % {
-                "guideline": round.version.guideline.title,
+                "guideline": consultation_round.version.guideline.title,
                 "url": _comment_confirm_url(LINK_PLACEHOLDER),
                 "until": date_format(timezone.localtime(pending.expires_at), "DATETIME_FORMAT"),
             },
@@ -680,13 +689,13 @@ def public_comment_confirm(*, token: str) -> Comment:
             raise DomainError(_("Dieser Bestätigungslink ist ungültig."), code="invalid")
         if pending.comment_id:
             return pending.comment
-        round = (
+        consultation_round = (
             ConsultationRound.objects.select_for_update()
             .select_related("version")
             .get(pk=pending.round_id)
         )
         now = timezone.now()
-        if not round.is_open(now):
+        if not consultation_round.is_open(now):
             raise DomainError(
                 _(
                     "Die Beteiligungsrunde ist beendet, bevor Sie bestätigt haben. Ihr Kommentar "
@@ -708,7 +717,7 @@ def public_comment_confirm(*, token: str) -> Comment:
             if parent is not None and parent.parent_id:
                 parent = Comment.objects.get(pk=parent.parent_id)
         comment = comment_create(
-            target=round,
+            target=consultation_round,
             body=pending.body,
             anchor=pending.anchor,
             parent=parent,
@@ -728,10 +737,10 @@ def _round_of_comment(comment: Comment, *, lock: bool) -> ConsultationRound:
     qs = ConsultationRound.objects.select_related("version__guideline__theme")
     if lock:
         qs = qs.select_for_update(of=("self",))
-    round = qs.filter(pk=comment.target_id).first()
-    if round is None or comment.target_type.model_class() is not ConsultationRound:
+    consultation_round = qs.filter(pk=comment.target_id).first()
+    if consultation_round is None or comment.target_type.model_class() is not ConsultationRound:
         raise DomainError(_("Dieser Kommentar gehört zu keiner Beteiligungsrunde."))
-    return round
+    return consultation_round
 
 
 def round_comment_hide(*, comment: Comment, reason: str, actor) -> Comment:
@@ -772,21 +781,24 @@ def disposition_set(
     if not reason.strip():
         raise DomainError(_("Bitte begründen Sie die Abwägung."), field="reason")
     with transaction.atomic():
-        round = _round_of_comment(comment, lock=True)
-        if round.evaluated_at:
+        consultation_round = _round_of_comment(comment, lock=True)
+        if consultation_round.evaluated_at:
             raise DomainError(
                 _(
                     "Die Abwägung dieser Runde ist abgeschlossen und kann nicht mehr geändert werden."
                 )
             )
-        if taken_up_in is not None and taken_up_in.guideline_id != round.version.guideline_id:
+        if (
+            taken_up_in is not None
+            and taken_up_in.guideline_id != consultation_round.version.guideline_id
+        ):
             raise DomainError(
                 _("Die Fassung gehört zu einer anderen Leitlinie."), field="taken_up_in"
             )
         disposition, _created = Disposition.objects.update_or_create(
             comment=comment,
             defaults={
-                "round": round,
+                "round": consultation_round,
                 "decision": decision,
                 "reason": reason.strip(),
                 "taken_up_in": taken_up_in,
@@ -797,20 +809,28 @@ def disposition_set(
     return disposition
 
 
-def round_close(*, round: ConsultationRound, actor) -> ConsultationRound:
+def round_close(*, consultation_round: ConsultationRound, actor) -> ConsultationRound:
     """Close a round as evaluated: only after its end and when every comment has an answer."""
     require_staff(actor)
     with transaction.atomic():
-        round = ConsultationRound.objects.select_for_update().get(pk=round.pk)
-        if round.evaluated_at:
+        consultation_round = ConsultationRound.objects.select_for_update().get(
+            pk=consultation_round.pk
+        )
+        if consultation_round.evaluated_at:
             raise DomainError(_("Diese Runde ist bereits abgeschlossen."))
-        if timezone.now() < round.ends_at:
+        if timezone.now() < consultation_round.ends_at:
             raise DomainError(
                 _("Die Runde läuft noch bis %(end)s.")
-                % {"end": date_format(timezone.localtime(round.ends_at), "DATETIME_FORMAT")}
+                % {
+                    "end": date_format(
+                        timezone.localtime(consultation_round.ends_at), "DATETIME_FORMAT"
+                    )
+                }
             )
         open_count = (
-            comments_needing_answer(round).filter(leitlinien_disposition__isnull=True).count()
+            comments_needing_answer(consultation_round)
+            .filter(leitlinien_disposition__isnull=True)
+            .count()
         )
         if open_count:
             raise DomainError(
@@ -820,29 +840,30 @@ def round_close(*, round: ConsultationRound, actor) -> ConsultationRound:
                 )
                 % {"n": open_count}
             )
-        round.evaluated_at = timezone.now()
-        round.evaluated_by = actor
-        round.save(update_fields=["evaluated_at", "evaluated_by"])
+        consultation_round.evaluated_at = timezone.now()
+        consultation_round.evaluated_by = actor
+        consultation_round.save(update_fields=["evaluated_at", "evaluated_by"])
         # the final disposition table is built once, in the background, and stored
-        disposition_table_export_request(round=round, actor=actor)
-    return round
+        disposition_table_export_request(consultation_round=consultation_round, actor=actor)
+    return consultation_round
 
 
-def disposition_table_export_request(*, round: ConsultationRound, actor) -> PlanExport:
+def disposition_table_export_request(*, consultation_round: ConsultationRound, actor) -> PlanExport:
     """Queue a build of a round's Abwägungstabelle (PDF + DOCX), reusing one waiting or running."""
     require_staff(actor)
     from .tasks import plan_export_build as plan_export_build_task
 
     with transaction.atomic():
-        ConsultationRound.objects.select_for_update().get(pk=round.pk)
+        ConsultationRound.objects.select_for_update().get(pk=consultation_round.pk)
         plan_exports_expire_stale()
         running = PlanExport.objects.filter(
-            round=round, status__in=[PlanExport.Status.QUEUED, PlanExport.Status.RUNNING]
+            round=consultation_round,
+            status__in=[PlanExport.Status.QUEUED, PlanExport.Status.RUNNING],
         ).first()
         if running:
             return running
         export = PlanExport.objects.create(
-            round=round,
+            round=consultation_round,
             requested_by=actor,
             step=_("wartet auf den Start"),
             lease_until=PlanExport.new_lease(),
@@ -852,18 +873,20 @@ def disposition_table_export_request(*, round: ConsultationRound, actor) -> Plan
     return export
 
 
-def round_end_now(*, round: ConsultationRound, actor) -> ConsultationRound:
+def round_end_now(*, consultation_round: ConsultationRound, actor) -> ConsultationRound:
     """End an open round early (e.g. after the public event); it then takes no more comments."""
     require_staff(actor)
     with transaction.atomic():
-        round = ConsultationRound.objects.select_for_update().get(pk=round.pk)
+        consultation_round = ConsultationRound.objects.select_for_update().get(
+            pk=consultation_round.pk
+        )
         now = timezone.now()
-        if round.phase(now) != ConsultationRound.Phase.OPEN:
+        if consultation_round.phase(now) != ConsultationRound.Phase.OPEN:
             raise DomainError(_("Nur eine laufende Runde kann beendet werden."))
-        round.ends_at = now
-        round.save(update_fields=["ends_at"])
-        round.invitations.filter(expires_at__gt=now).update(expires_at=now)
-    return round
+        consultation_round.ends_at = now
+        consultation_round.save(update_fields=["ends_at"])
+        consultation_round.invitations.filter(expires_at__gt=now).update(expires_at=now)
+    return consultation_round
 
 
 # --- measures ---------------------------------------------------------------------------------

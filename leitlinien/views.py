@@ -258,12 +258,14 @@ def round_create(request, pk):
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            round = services.round_create(version=version, actor=request.user, **form.cleaned_data)
+            consultation_round = services.round_create(
+                version=version, actor=request.user, **form.cleaned_data
+            )
         except DomainError as error:
             add_domain_error_to_form(form, error)
         else:
             messages.success(request, _("Die Beteiligungsrunde wurde angelegt."))
-            return redirect(round)
+            return redirect(consultation_round)
     return render(
         request,
         "leitlinien/form.html",
@@ -272,16 +274,16 @@ def round_create(request, pk):
 
 
 def _round_context(
-    request, round, *, form=None, invitation=None, link_message="", can_comment=None
+    request, consultation_round, *, form=None, invitation=None, link_message="", can_comment=None
 ):
     user = request.user
-    insider = is_insider(user, round.version.guideline.theme.committee_id)
-    show_dispositions = can_view_dispositions(user, round) or invitation is not None
+    insider = is_insider(user, consultation_round.version.guideline.theme.committee_id)
+    show_dispositions = can_view_dispositions(user, consultation_round) or invitation is not None
     sections, stats = selectors.round_page(
-        round, expand=request.GET.get("alle"), with_dispositions=show_dispositions
+        consultation_round, expand=request.GET.get("alle"), with_dispositions=show_dispositions
     )
     if can_comment is None:
-        can_comment = can_comment_as_user(user, round)
+        can_comment = can_comment_as_user(user, consultation_round)
     if form is None and can_comment:
         initial = {"anchor": request.GET.get("absatz", "")}
         reply_to = request.GET.get("antwort", "")
@@ -289,7 +291,7 @@ def _round_context(
             initial["parent"] = int(reply_to)
         form = CommentForm(
             initial=initial,
-            version=round.version,
+            version=consultation_round.version,
             author_name=invitation.name if invitation else None,
         )
     public_form = None
@@ -297,8 +299,8 @@ def _round_context(
         not can_comment
         and invitation is None
         and not user.is_authenticated
-        and round.is_public
-        and round.is_open()
+        and consultation_round.is_public
+        and consultation_round.is_open()
     ):
         public_form = form if isinstance(form, PublicCommentForm) else None
         if public_form is None:
@@ -307,17 +309,17 @@ def _round_context(
                     "anchor": request.GET.get("absatz", ""),
                     "parent": request.GET.get("antwort") or None,
                 },
-                version=round.version,
+                version=consultation_round.version,
             )
         form = public_form
     parent_id = form["parent"].value() if form is not None else None
     reply_to = None
     if parent_id and str(parent_id).isdigit():
-        reply_to = selectors.round_comment_get(round, int(parent_id))
+        reply_to = selectors.round_comment_get(consultation_round, int(parent_id))
     return {
-        "round": round,
-        "version": round.version,
-        "guideline": round.version.guideline,
+        "round": consultation_round,
+        "version": consultation_round.version,
+        "guideline": consultation_round.version.guideline,
         "sections": sections,
         "stats": stats,
         "form": form if can_comment else None,
@@ -330,16 +332,16 @@ def _round_context(
         "is_insider": insider,
         "is_staff": is_staff(user),
         "show_dispositions": show_dispositions,
-        "needs_verified_email": round.is_public
-        and round.is_open()
+        "needs_verified_email": consultation_round.is_public
+        and consultation_round.is_open()
         and user.is_authenticated
         and not has_verified_email(user),
     }
 
 
 def round_detail(request, pk):
-    round = get_round_for_user(request.user, pk)
-    context = _round_context(request, round)
+    consultation_round = get_round_for_user(request.user, pk)
+    context = _round_context(request, consultation_round)
     if request.htmx and request.GET.get("alle"):
         # htmx: only the expanded section replaces itself
         key = request.GET["alle"]
@@ -392,18 +394,18 @@ def _published_message(comment) -> str:
 @ratelimit(key="ip", rate=_comment_rate, method="POST", block=False)
 @ratelimit(key="user_or_ip", rate=_comment_rate, method="POST", block=False)
 def round_comment(request, pk):
-    round = get_round_for_user(request.user, pk)
+    consultation_round = get_round_for_user(request.user, pk)
     if not request.user.is_authenticated:
         messages.error(request, _("Bitte melden Sie sich an, um zu kommentieren."))
-        return redirect(f"{reverse('account_login')}?next={round.get_absolute_url()}")
-    form = CommentForm(request.POST, version=round.version)
+        return redirect(f"{reverse('account_login')}?next={consultation_round.get_absolute_url()}")
+    form = CommentForm(request.POST, version=consultation_round.version)
     if _rate_limited(request, form):
-        context = _round_context(request, round, form=form, can_comment=True)
+        context = _round_context(request, consultation_round, form=form, can_comment=True)
         return render(request, "leitlinien/round_detail.html", context, status=429)
     if form.is_valid():
         try:
             comment = services.round_comment_create(
-                round=round,
+                consultation_round=consultation_round,
                 actor=request.user,
                 body=form.cleaned_data["body"],
                 anchor=form.cleaned_data["anchor"],
@@ -413,8 +415,8 @@ def round_comment(request, pk):
             add_domain_error_to_form(form, error)
         else:
             messages.success(request, _published_message(comment))
-            return redirect(_comment_url(round.get_absolute_url(), comment))
-    context = _round_context(request, round, form=form, can_comment=True)
+            return redirect(_comment_url(consultation_round.get_absolute_url(), comment))
+    context = _round_context(request, consultation_round, form=form, can_comment=True)
     return render(request, "leitlinien/round_detail.html", context, status=400)
 
 
@@ -422,15 +424,15 @@ def round_comment(request, pk):
 @ratelimit(key="ip", rate=PUBLIC_COMMENT_RATE, method="POST", block=False)
 def public_comment(request, pk):
     """A comment without an account in a public round: stored until the e-mail is confirmed."""
-    round = get_round_for_user(request.user, pk)
-    form = PublicCommentForm(request.POST, version=round.version)
+    consultation_round = get_round_for_user(request.user, pk)
+    form = PublicCommentForm(request.POST, version=consultation_round.version)
     if _rate_limited(request, form):
-        context = _round_context(request, round, form=form, can_comment=False)
+        context = _round_context(request, consultation_round, form=form, can_comment=False)
         return render(request, "leitlinien/round_detail.html", context, status=429)
     if form.is_valid():
         try:
             pending = services.public_comment_submit(
-                round=round,
+                consultation_round=consultation_round,
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["email"],
                 body=form.cleaned_data["body"],
@@ -441,9 +443,11 @@ def public_comment(request, pk):
             add_domain_error_to_form(form, error)
         else:
             return render(
-                request, "leitlinien/public_comment_sent.html", {"pending": pending, "round": round}
+                request,
+                "leitlinien/public_comment_sent.html",
+                {"pending": pending, "round": consultation_round},
             )
-    context = _round_context(request, round, form=form, can_comment=False)
+    context = _round_context(request, consultation_round, form=form, can_comment=False)
     return render(request, "leitlinien/round_detail.html", context, status=400)
 
 
@@ -490,19 +494,21 @@ def invitation(request, token):
     )
     if invitation is None:
         return render(request, "leitlinien/link_invalid.html", status=404)
-    round = invitation.round
+    consultation_round = invitation.round
     state = services.invitation_state(invitation)
     link_message = services.link_state_message(state, invitation)
     valid = state == services.LinkState.VALID
     form = None
     if request.method == "POST":
-        form = CommentForm(request.POST, version=round.version, author_name=invitation.name)
+        form = CommentForm(
+            request.POST, version=consultation_round.version, author_name=invitation.name
+        )
         if not valid:
             messages.error(request, link_message)
         elif form.is_valid():
             try:
                 comment = services.round_comment_create(
-                    round=round,
+                    consultation_round=consultation_round,
                     invitation=invitation,
                     body=form.cleaned_data["body"],
                     anchor=form.cleaned_data["anchor"],
@@ -516,7 +522,7 @@ def invitation(request, token):
                 return redirect(_comment_url(request.path, comment))
     context = _round_context(
         request,
-        round,
+        consultation_round,
         form=form,
         invitation=invitation,
         link_message=link_message,
@@ -530,12 +536,16 @@ def invitation(request, token):
 
 @staff_required
 def round_invitations(request, pk):
-    round = get_object_or_404(ConsultationRound.objects.select_related("version__guideline"), pk=pk)
+    consultation_round = get_object_or_404(
+        ConsultationRound.objects.select_related("version__guideline"), pk=pk
+    )
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             created, skipped = services.round_invite(
-                round=round, recipients=form.cleaned_data["recipients"], actor=request.user
+                consultation_round=consultation_round,
+                recipients=form.cleaned_data["recipients"],
+                actor=request.user,
             )
         except DomainError as error:
             add_domain_error_to_form(form, error)
@@ -549,26 +559,30 @@ def round_invitations(request, pk):
                     else ""
                 ),
             )
-            return redirect("leitlinien:round_invitations", pk=round.pk)
+            return redirect("leitlinien:round_invitations", pk=consultation_round.pk)
     return render(
         request,
         "leitlinien/round_invitations.html",
-        {"round": round, "form": form, "invitations": round.invitations.all()},
+        {
+            "round": consultation_round,
+            "form": form,
+            "invitations": consultation_round.invitations.all(),
+        },
     )
 
 
 @staff_required
 def round_dispositions(request, pk):
     """Staff answer the comments of a round, 50 per page; `?offen=1` shows the unanswered ones."""
-    round = get_object_or_404(
+    consultation_round = get_object_or_404(
         ConsultationRound.objects.select_related("version__guideline__theme"), pk=pk
     )
-    comments = selectors.round_comments(round)
+    comments = selectors.round_comments(consultation_round)
     stats = selectors.round_stats(comments)
     only_open = request.GET.get("offen") == "1"
     listed = [c for c in comments if c.needs_answer] if only_open else comments
     page = paginate(request, listed, 50)
-    versions = list(round.version.guideline.versions.order_by("number"))
+    versions = list(consultation_round.version.guideline.versions.order_by("number"))
     for comment in page:
         d = comment.disposition
         comment.form = DispositionForm(
@@ -584,11 +598,11 @@ def round_dispositions(request, pk):
         request,
         "leitlinien/round_dispositions.html",
         {
-            "round": round,
+            "round": consultation_round,
             "page": page,
             "only_open": only_open,
             "stats": stats,
-            "is_closed": round.evaluated_at is not None,
+            "is_closed": consultation_round.evaluated_at is not None,
         },
     )
 
@@ -597,15 +611,15 @@ def round_dispositions(request, pk):
 @require_POST
 def comment_disposition(request, pk):
     comment = get_object_or_404(Comment, pk=pk)
-    round = get_object_or_404(
+    consultation_round = get_object_or_404(
         ConsultationRound.objects.select_related("version__guideline"), pk=comment.target_id
     )
-    versions = list(round.version.guideline.versions.order_by("number"))
+    versions = list(consultation_round.version.guideline.versions.order_by("number"))
     form = DispositionForm(request.POST, prefix=f"c{comment.pk}", versions=versions)
     back = request.POST.get("next", "")
     back = back if back.startswith("?") and "//" not in back else ""
     target = (
-        f"{reverse('leitlinien:round_dispositions', kwargs={'pk': round.pk})}{back}"
+        f"{reverse('leitlinien:round_dispositions', kwargs={'pk': consultation_round.pk})}{back}"
         f"#abwaegung-{comment.pk}"
     )
     if not form.is_valid():
@@ -625,33 +639,33 @@ def comment_disposition(request, pk):
 @staff_required
 @require_POST
 def round_close(request, pk):
-    round = get_object_or_404(ConsultationRound, pk=pk)
+    consultation_round = get_object_or_404(ConsultationRound, pk=pk)
     try:
-        services.round_close(round=round, actor=request.user)
+        services.round_close(consultation_round=consultation_round, actor=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Die Runde ist abgewogen und abgeschlossen."))
-    return redirect("leitlinien:round_dispositions", pk=round.pk)
+    return redirect("leitlinien:round_dispositions", pk=consultation_round.pk)
 
 
 @staff_required
 @require_POST
 def round_end(request, pk):
-    round = get_object_or_404(ConsultationRound, pk=pk)
+    consultation_round = get_object_or_404(ConsultationRound, pk=pk)
     try:
-        services.round_end_now(round=round, actor=request.user)
+        services.round_end_now(consultation_round=consultation_round, actor=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Die Runde wurde beendet; sie nimmt keine Kommentare mehr an."))
-    return redirect(round)
+    return redirect(consultation_round)
 
 
 @staff_required
 def comment_hide(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("author"), pk=pk)
-    round = get_object_or_404(ConsultationRound, pk=comment.target_id)
+    consultation_round = get_object_or_404(ConsultationRound, pk=comment.target_id)
     form = HideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -662,9 +676,11 @@ def comment_hide(request, pk):
             add_domain_error_to_form(form, error)
         else:
             messages.success(request, _("Der Kommentar wurde ausgeblendet."))
-            return redirect(_comment_url(round.get_absolute_url(), comment))
+            return redirect(_comment_url(consultation_round.get_absolute_url(), comment))
     return render(
-        request, "leitlinien/comment_hide.html", {"form": form, "comment": comment, "round": round}
+        request,
+        "leitlinien/comment_hide.html",
+        {"form": form, "comment": comment, "round": consultation_round},
     )
 
 
@@ -705,24 +721,32 @@ def round_export(request, pk, fmt):
     ones come from a stored background build, see services.disposition_table_export_request)."""
     from .plan import disposition_table_docx, disposition_table_pdf
 
-    round = get_round_for_user(request.user, pk)
-    if not can_view_dispositions(request.user, round) or fmt not in ("csv", "pdf", "docx"):
+    consultation_round = get_round_for_user(request.user, pk)
+    if not can_view_dispositions(request.user, consultation_round) or fmt not in (
+        "csv",
+        "pdf",
+        "docx",
+    ):
         raise Http404
-    name = (
-        f"abwaegungstabelle-{round.version.guideline.slug}-f{round.version.number}-runde{round.pk}"
-    )
+    name = f"abwaegungstabelle-{consultation_round.version.guideline.slug}-f{consultation_round.version.number}-runde{consultation_round.pk}"
     if fmt != "csv":
         stored = (
-            PlanExport.objects.filter(round=round, status=PlanExport.Status.DONE)
+            PlanExport.objects.filter(round=consultation_round, status=PlanExport.Status.DONE)
             .order_by("-finished_at")
             .first()
         )
-        if stored and round.evaluated_at and stored.finished_at >= round.evaluated_at:
+        if (
+            stored
+            and consultation_round.evaluated_at
+            and stored.finished_at >= consultation_round.evaluated_at
+        ):
             field = stored.pdf if fmt == "pdf" else stored.docx
             return FileResponse(field.open("rb"), as_attachment=True, filename=f"{name}.{fmt}")
-        if selectors.comments_visible_count(round) > SYNC_EXPORT_LIMIT:
+        if selectors.comments_visible_count(consultation_round) > SYNC_EXPORT_LIMIT:
             if is_staff(request.user):
-                export = services.disposition_table_export_request(round=round, actor=request.user)
+                export = services.disposition_table_export_request(
+                    consultation_round=consultation_round, actor=request.user
+                )
                 messages.info(
                     request, _("Die Abwägungstabelle ist groß und wird im Hintergrund erstellt.")
                 )
@@ -733,14 +757,16 @@ def round_export(request, pk, fmt):
                     "Die Abwägungstabelle wird gerade erstellt. Bitte versuchen Sie es später erneut."
                 ),
             )
-            return redirect(round)
-    rows = selectors.disposition_rows(round, selectors.round_comments(round))
+            return redirect(consultation_round)
+    rows = selectors.disposition_rows(
+        consultation_round, selectors.round_comments(consultation_round)
+    )
     if fmt == "csv":
         content, mimetype = csv_bytes(selectors.DISPOSITION_TABLE_HEADER, rows), CSV
     elif fmt == "docx":
-        content, mimetype = disposition_table_docx(round, rows), DOCX
+        content, mimetype = disposition_table_docx(consultation_round, rows), DOCX
     else:
-        content, mimetype = disposition_table_pdf(round, rows), PDF
+        content, mimetype = disposition_table_pdf(consultation_round, rows), PDF
     response = HttpResponse(content, content_type=mimetype)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response

@@ -190,7 +190,7 @@ def _ausschuss_consultation_record(recommendation: Recommendation, *, actor, dec
 def export_job_request(
     *,
     actor,
-    format: str,
+    export_format: str,
     recommendation: Recommendation | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
@@ -201,7 +201,7 @@ def export_job_request(
     """
     from . import selectors
 
-    if format not in ExportJob.Format.values:
+    if export_format not in ExportJob.Format.values:
         raise DomainError(_("Unbekanntes Format."), field="format")
     if recommendation is None and date_from and date_to and date_from > date_to:
         raise DomainError(_("Das Ende des Zeitraums liegt vor dem Anfang."), field="date_to")
@@ -218,7 +218,7 @@ def export_job_request(
         )
     with transaction.atomic():
         job = ExportJob.objects.create(
-            format=format,
+            format=export_format,
             recommendation=recommendation,
             date_from=None if recommendation else date_from,
             date_to=None if recommendation else date_to,

@@ -413,7 +413,7 @@ def export_page(request):
         try:
             job = services.export_job_request(
                 actor=request.user,
-                format=data["format"],
+                export_format=data["format"],
                 recommendation=data["recommendation"],
                 date_from=data["date_from"],
                 date_to=data["date_to"],
@@ -464,7 +464,7 @@ def export_retry(request, pk):
     try:
         new_job = services.export_job_request(
             actor=request.user,
-            format=job.format,
+            export_format=job.format,
             recommendation=job.recommendation,
             date_from=job.date_from,
             date_to=job.date_to,
@@ -585,7 +585,7 @@ def indicator_csv(request):
     from erfurt_srp.exports.csv import csv_bytes
 
     indicators, rows = selectors.indicator_table_rows(user=request.user)
-    credits = "; ".join(f"{i.name}: {i.credit}" for i in indicators if i.credit)
+    indicator_credits = "; ".join(f"{i.name}: {i.credit}" for i in indicators if i.credit)
 
     def number(value):
         return "" if value is None else str(value).replace(".", ",")
@@ -608,7 +608,7 @@ def indicator_csv(request):
                 *[number(v) for v in row["values"]],
                 row["area"],
                 _("Demo-Werte") if row["demo"] else "",
-                credits,
+                indicator_credits,
             ]
             for row in rows
         ),

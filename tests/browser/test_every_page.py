@@ -114,11 +114,11 @@ def test_public_forms_with_mistakes_pass_axe_and_keep_the_entries(
 
     event = EventFactory(capacity=10)
     EventTableFactory(event=event, capacity=5)
-    round = RoundFactory(version=VersionFactory(), audience="public")
+    consultation_round = RoundFactory(version=VersionFactory(), audience="public")
     page.set_viewport_size(PHONE)
     for url, button, name_label in (
         (event.get_absolute_url(), "Verbindlich anmelden", "Name"),
-        (round.get_absolute_url(), "Kommentar absenden", "Ihr Name"),
+        (consultation_round.get_absolute_url(), "Kommentar absenden", "Ihr Name"),
     ):
         page.goto(url)
         page.get_by_role("button", name=button).click()

@@ -1,4 +1,4 @@
-"""The axe harness can fail, and the platform pages of issue 2 pass it."""
+"""The axe harness can fail, and the invitation and account pages pass it."""
 
 import pytest
 from playwright.sync_api import expect

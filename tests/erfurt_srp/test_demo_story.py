@@ -94,7 +94,7 @@ def test_the_next_meetings_and_an_open_round_are_counted_from_today(client, demo
 
     coming = Meeting.objects.filter(committee__slug="begleitgremium", start__gt=timezone.now())
     assert coming.count() == 2
-    round = open_public_round()
-    assert round is not None
-    assert client.get(round.get_absolute_url()).status_code == 200
-    assert round.get_absolute_url() in client.get("/").content.decode()
+    consultation_round = open_public_round()
+    assert consultation_round is not None
+    assert client.get(consultation_round.get_absolute_url()).status_code == 200
+    assert consultation_round.get_absolute_url() in client.get("/").content.decode()

@@ -99,9 +99,9 @@ def test_a_registration_records_the_privacy_notice_version_it_was_shown(client):
 def test_a_public_comment_records_the_privacy_notice_version_it_was_shown(client):
     from tests.leitlinien.factories import RoundFactory, VersionFactory
 
-    round = RoundFactory(version=VersionFactory(), audience="public")
+    consultation_round = RoundFactory(version=VersionFactory(), audience="public")
     client.post(
-        reverse("leitlinien:public_comment", args=[round.pk]),
+        reverse("leitlinien:public_comment", args=[consultation_round.pk]),
         {
             "anchor": "",
             "name": "Klara Klug",

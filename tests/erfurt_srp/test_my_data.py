@@ -37,19 +37,27 @@ def person():
 @pytest.fixture
 def footprint(client, person, staff_user):
     """The person's traces in every app, made through the real services and pages."""
-    round = RoundFactory(version=VersionFactory(), audience="public")
+    consultation_round = RoundFactory(version=VersionFactory(), audience="public")
     answered = leitlinien_services.round_comment_create(
-        round=round, actor=person, body="Mehr Bänke im Park, bitte.", anchor="1"
+        consultation_round=consultation_round,
+        actor=person,
+        body="Mehr Bänke im Park, bitte.",
+        anchor="1",
     )
     leitlinien_services.disposition_set(
         comment=answered, decision="accepted", reason="Wird aufgenommen.", actor=staff_user
     )
-    leitlinien_services.round_comment_create(round=round, actor=person, body="Noch eine Idee.")
+    leitlinien_services.round_comment_create(
+        consultation_round=consultation_round, actor=person, body="Noch eine Idee."
+    )
     leitlinien_services.public_comment_submit(
-        round=round, name=f"{NAME} {SURNAME}", email=EMAIL, body="Ohne Konto geschrieben."
+        consultation_round=consultation_round,
+        name=f"{NAME} {SURNAME}",
+        email=EMAIL,
+        body="Ohne Konto geschrieben.",
     )
     RoundInvitation.objects.create(
-        round=round,
+        round=consultation_round,
         name=f"{NAME} {SURNAME}",
         email=EMAIL,
         token_hash="x" * 64,
@@ -77,7 +85,7 @@ def footprint(client, person, staff_user):
         },
     )
     assert event.registrations.filter(email=EMAIL).exists()
-    return {"round": round, "answered": answered, "event": event}
+    return {"round": consultation_round, "answered": answered, "event": event}
 
 
 def _rows_naming(*needles):

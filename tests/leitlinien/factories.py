@@ -67,7 +67,7 @@ class RoundFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
 
 
-def round_comment(round, *, anchor="", body="Ein Kommentar.", parent=None, **author):
+def round_comment(consultation_round, *, anchor="", body="Ein Kommentar.", parent=None, **author):
     """A comment row in a round without the service's checks (for data setup)."""
     from django.contrib.contenttypes.models import ContentType
 
@@ -75,7 +75,7 @@ def round_comment(round, *, anchor="", body="Ein Kommentar.", parent=None, **aut
         author = {"author_name": "Erika Muster", "author_group": "Ortsteil"}
     return Comment.objects.create(
         target_type=ContentType.objects.get_for_model(ConsultationRound),
-        target_id=str(round.pk),
+        target_id=str(consultation_round.pk),
         anchor=anchor,
         body=body,
         parent=parent,
@@ -100,7 +100,10 @@ class MeasureFactory(factory.django.DjangoModelFactory):
     time_frame = "2023–2025"
 
 
-def answer(comment, round, decision=Disposition.Decision.NOTED):
+def answer(comment, consultation_round, decision=Disposition.Decision.NOTED):
     return Disposition.objects.create(
-        comment=comment, round=round, decision=decision, reason="Zur Kenntnis genommen."
+        comment=comment,
+        round=consultation_round,
+        decision=decision,
+        reason="Zur Kenntnis genommen.",
     )

@@ -21,10 +21,15 @@ globals().update(
 
 
 def test_staff_release_a_held_comment(page, live_server, login_as, transactional_db):
-    round = RoundFactory(version=VersionFactory(guideline=GuidelineFactory(theme=ThemeFactory())))
+    consultation_round = RoundFactory(
+        version=VersionFactory(guideline=GuidelineFactory(theme=ThemeFactory()))
+    )
     author = make_user("neu-im-netz@example.org", first_name="Nora", last_name="Neu")
     services.round_comment_create(
-        round=round, actor=author, anchor="", body="Mehr dazu unter https://example.org/info"
+        consultation_round=consultation_round,
+        actor=author,
+        anchor="",
+        body="Mehr dazu unter https://example.org/info",
     )
     login_as(make_user("review-staff@example.org", is_staff=True))
 
@@ -35,6 +40,6 @@ def test_staff_release_a_held_comment(page, live_server, login_as, transactional
 
     expect(page.locator(".message-success")).to_contain_text("jetzt veröffentlicht")
     expect(page.get_by_text("Keine Kommentare warten auf Prüfung.")).to_be_visible()
-    page.goto(round.get_absolute_url())
+    page.goto(consultation_round.get_absolute_url())
     expect(page.get_by_text("https://example.org/info")).to_be_visible()
     assert len(page.axe.checked) >= 3

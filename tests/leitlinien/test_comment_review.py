@@ -20,15 +20,16 @@ pytestmark = pytest.mark.django_db
 WITH_LINK = "Günstige Kredite unter https://spam.example/kredit"
 
 
-def _comment(client, round, body, **data):
+def _comment(client, consultation_round, body, **data):
     return client.post(
-        reverse("leitlinien:round_comment", args=[round.pk]), {"anchor": "1", "body": body, **data}
+        reverse("leitlinien:round_comment", args=[consultation_round.pk]),
+        {"anchor": "1", "body": body, **data},
     )
 
 
-def _anonymous(client, round, body="Mehr Bänke am Anger", email="eve@example.org"):
+def _anonymous(client, consultation_round, body="Mehr Bänke am Anger", email="eve@example.org"):
     return client.post(
-        reverse("leitlinien:public_comment", args=[round.pk]),
+        reverse("leitlinien:public_comment", args=[consultation_round.pk]),
         {
             "anchor": "1",
             "name": "Eve",
@@ -97,14 +98,20 @@ def test_a_comment_with_a_link_waits_for_review_and_is_not_shown(client, public_
 
 def test_a_comment_of_a_new_account_waits_an_established_ones_does_not(public_user, public_round):
     newcomer = make_user("neu@example.org", first_name="Nina")
-    held = services.round_comment_create(round=public_round, actor=newcomer, body="Hallo")
-    published = services.round_comment_create(round=public_round, actor=public_user, body="Hi")
+    held = services.round_comment_create(
+        consultation_round=public_round, actor=newcomer, body="Hallo"
+    )
+    published = services.round_comment_create(
+        consultation_round=public_round, actor=public_user, body="Hi"
+    )
     assert (_held(held.pk), _held(published.pk)) == (True, False)
 
 
 def test_members_and_staff_are_not_held(public_round, member_user, staff_user):
     for user in (member_user, staff_user):
-        comment = services.round_comment_create(round=public_round, actor=user, body=WITH_LINK)
+        comment = services.round_comment_create(
+            consultation_round=public_round, actor=user, body=WITH_LINK
+        )
         assert not _held(comment.pk)
 
 
@@ -125,8 +132,8 @@ def test_a_confirmed_anonymous_comment_with_a_link_waits_for_review(
 
 def test_held_comments_are_left_out_of_the_disposition_table(public_user, public_round):
     newcomer = make_user("neu@example.org")
-    services.round_comment_create(round=public_round, actor=newcomer, body="Neu")
-    services.round_comment_create(round=public_round, actor=public_user, body="Alt")
+    services.round_comment_create(consultation_round=public_round, actor=newcomer, body="Neu")
+    services.round_comment_create(consultation_round=public_round, actor=public_user, body="Alt")
     assert [c.body for c in services.comments_needing_answer(public_round)] == ["Alt"]
 
 
@@ -134,7 +141,9 @@ def test_held_comments_are_left_out_of_the_disposition_table(public_user, public
 
 
 def test_staff_release_a_held_comment(client, staff_user, public_user, public_round):
-    comment = services.round_comment_create(round=public_round, actor=public_user, body=WITH_LINK)
+    comment = services.round_comment_create(
+        consultation_round=public_round, actor=public_user, body=WITH_LINK
+    )
     client.force_login(staff_user)
     page = client.get(reverse("leitlinien:comment_review")).content.decode()
     assert "spam.example/kredit" in page
@@ -151,7 +160,9 @@ def test_staff_release_a_held_comment(client, staff_user, public_user, public_ro
 
 
 def test_staff_reject_a_held_comment_and_it_is_gone(client, staff_user, public_user, public_round):
-    comment = services.round_comment_create(round=public_round, actor=public_user, body=WITH_LINK)
+    comment = services.round_comment_create(
+        consultation_round=public_round, actor=public_user, body=WITH_LINK
+    )
     client.force_login(staff_user)
     client.post(
         reverse("leitlinien:comment_review_decide", args=[comment.pk]), {"decision": "reject"}
@@ -162,7 +173,9 @@ def test_staff_reject_a_held_comment_and_it_is_gone(client, staff_user, public_u
 def test_a_published_comment_cannot_be_rejected_through_the_queue(
     client, staff_user, public_user, public_round
 ):
-    comment = services.round_comment_create(round=public_round, actor=public_user, body="Gut")
+    comment = services.round_comment_create(
+        consultation_round=public_round, actor=public_user, body="Gut"
+    )
     client.force_login(staff_user)
     client.post(
         reverse("leitlinien:comment_review_decide", args=[comment.pk]), {"decision": "reject"}
@@ -183,7 +196,9 @@ def test_a_published_comment_cannot_be_rejected_through_the_queue(
     ],
 )
 def test_review_queue_permissions(client, request, public_user, public_round, role, status):
-    comment = services.round_comment_create(round=public_round, actor=public_user, body=WITH_LINK)
+    comment = services.round_comment_create(
+        consultation_round=public_round, actor=public_user, body=WITH_LINK
+    )
     if role != "anonymous":
         client.force_login(request.getfixturevalue(role))
 
@@ -219,7 +234,9 @@ def test_the_review_queue_query_count_does_not_grow(
 def test_a_comment_changed_in_the_admin_renders_sanitised(
     client, admin_user, public_user, public_round
 ):
-    comment = services.round_comment_create(round=public_round, actor=public_user, body="Gut")
+    comment = services.round_comment_create(
+        consultation_round=public_round, actor=public_user, body="Gut"
+    )
     client.force_login(admin_user)
     url = reverse("admin:discussion_comment_change", args=[comment.pk])
     form = client.get(url).context["adminform"].form
@@ -242,5 +259,7 @@ def test_an_account_older_than_the_review_period_is_not_held(public_round):
     old = make_user("alt@example.org")
     old.date_joined = timezone.now() - services.NEW_ACCOUNT_REVIEW - timedelta(minutes=1)
     old.save(update_fields=["date_joined"])
-    comment = services.round_comment_create(round=public_round, actor=old, body="Hallo")
+    comment = services.round_comment_create(
+        consultation_round=public_round, actor=old, body="Hallo"
+    )
     assert not _held(comment.pk)

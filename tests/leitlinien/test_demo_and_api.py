@@ -31,16 +31,19 @@ def test_demo_seed_is_complete_and_idempotent():
     assert GuidelineVersion.objects.count() == 8
     closed = ConsultationRound.objects.filter(evaluated_at__isnull=False)
     assert closed.count() == 5
-    for round in closed:
-        assert comments_needing_answer_count(round) == 0
+    for consultation_round in closed:
+        assert comments_needing_answer_count(consultation_round) == 0
         # the rounds of 2022/23 at their dates
-        assert date(2022, 6, 1) <= timezone.localtime(round.starts_at).date()
-        assert timezone.localtime(round.ends_at).date() <= date(2023, 2, 28)
+        assert date(2022, 6, 1) <= timezone.localtime(consultation_round.starts_at).date()
+        assert timezone.localtime(consultation_round.ends_at).date() <= date(2023, 2, 28)
     assert Disposition.objects.count() == 15
     after_event = closed.get(audience=Audience.PUBLIC)
     assert "02.12.2022" in after_event.title
-    round = open_public_round()
-    assert round is not None and round.version.guideline.theme.title == "Wohnen und Nachbarschaft"
+    consultation_round = open_public_round()
+    assert (
+        consultation_round is not None
+        and consultation_round.version.guideline.theme.title == "Wohnen und Nachbarschaft"
+    )
     assert Measure.objects.count() == 5
     adopted = GuidelineVersion.objects.filter(state="adopted")
     assert sorted(v.adopted_on for v in adopted) == [date(2023, 1, 17), date(2023, 3, 14)]
@@ -53,8 +56,11 @@ def test_an_old_demo_database_gets_a_public_round_open_today():
     )
     assert open_public_round() is None
     demo.seed(StringIO())
-    round = open_public_round()
-    assert round is not None and round.starts_at < timezone.now() < round.ends_at
+    consultation_round = open_public_round()
+    assert (
+        consultation_round is not None
+        and consultation_round.starts_at < timezone.now() < consultation_round.ends_at
+    )
 
 
 def test_open_public_round_for_the_events_app(version):

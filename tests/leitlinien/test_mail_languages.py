@@ -19,7 +19,9 @@ def test_round_invitations_in_each_recipients_language(factions_round, staff_use
         {"name": "Otto Ohnekonto", "email": "otto@example.org", "group": "Ortsteil 2"},
     ]
     with translation.override("en"):
-        services.round_invite(round=factions_round, recipients=recipients, actor=staff_user)
+        services.round_invite(
+            consultation_round=factions_round, recipients=recipients, actor=staff_user
+        )
     mails = {
         m.recipient: m for m in OutboxMessage.objects.filter(kind="leitlinien.round_invitation")
     }

@@ -28,10 +28,10 @@ def _path(pattern, mail_body):
     return re.search(pattern, mail_body).group(0)
 
 
-def _invite(round, staff_user, capture):
+def _invite(consultation_round, staff_user, capture):
     with capture(execute=True):
         services.round_invite(
-            round=round,
+            consultation_round=consultation_round,
             recipients=[{"name": "OBM Nord", "email": "nord@example.org", "group": "Nord"}],
             actor=staff_user,
         )
@@ -79,9 +79,9 @@ def test_resending_a_failed_round_invitation_voids_the_old_link(
     assert rows_containing(tokens[1]) == []
 
 
-def _submit(client, round, email="nord@example.org"):
+def _submit(client, consultation_round, email="nord@example.org"):
     return client.post(
-        reverse("leitlinien:public_comment", args=[round.pk]),
+        reverse("leitlinien:public_comment", args=[consultation_round.pk]),
         {
             "anchor": "1",
             "name": "Eve <a href='https://evil.example'>klick</a>",

@@ -34,8 +34,10 @@ MATRIX = {
 }
 
 
-def _done_export(round=None) -> PlanExport:
-    export = PlanExport(round=round, status=PlanExport.Status.DONE, finished_at=timezone.now())
+def _done_export(consultation_round=None) -> PlanExport:
+    export = PlanExport(
+        round=consultation_round, status=PlanExport.Status.DONE, finished_at=timezone.now()
+    )
     export.pdf.save("tabelle.pdf", ContentFile(b"%PDF-1.7 test"), save=False)
     export.docx.save("tabelle.docx", ContentFile(b"PK docx"), save=False)
     export.save()

@@ -21,10 +21,12 @@ def plan_data():
     measure = MeasureFactory(title="Sozialberatung vor Ort", planning_level="area")
     version = measure.source_version
     GuidelineVersion.objects.filter(pk=version.pk).update(adoption_reference="Sitzung 7")
-    round = RoundFactory(version=version, audience=Audience.DISTRICTS)
-    comment = round_comment(round, anchor="2", body="<p>Bitte den Ortsteil nennen</p>")
-    answer(comment, round)
-    type(round).objects.filter(pk=round.pk).update(evaluated_at=round.ends_at)
+    consultation_round = RoundFactory(version=version, audience=Audience.DISTRICTS)
+    comment = round_comment(consultation_round, anchor="2", body="<p>Bitte den Ortsteil nennen</p>")
+    answer(comment, consultation_round)
+    type(consultation_round).objects.filter(pk=consultation_round.pk).update(
+        evaluated_at=consultation_round.ends_at
+    )
     return measure
 
 
@@ -150,7 +152,7 @@ def test_large_disposition_table_is_built_in_the_background_and_then_served(
     assert response["Location"] == export.get_absolute_url() and len(callbacks) == 1
     # closing the round queues the final table (the same waiting build is reused)
     with django_capture_on_commit_callbacks(execute=False):
-        services.round_close(round=ended_round, actor=staff_user)
+        services.round_close(consultation_round=ended_round, actor=staff_user)
     assert PlanExport.objects.filter(round=ended_round).count() == 1
     plan_build(export.pk)
     client.force_login(public_user)

@@ -65,11 +65,15 @@ def test_a_build_within_its_lease_is_left_running(client, staff_user, later):
 
 
 def test_stale_disposition_table_build_does_not_block_a_new_one(staff_user, later):
-    round = RoundFactory()
-    first = services.disposition_table_export_request(round=round, actor=staff_user)
+    consultation_round = RoundFactory()
+    first = services.disposition_table_export_request(
+        consultation_round=consultation_round, actor=staff_user
+    )
     _worker_starts_and_dies(first)
     later(hours=2)
-    second = services.disposition_table_export_request(round=round, actor=staff_user)
+    second = services.disposition_table_export_request(
+        consultation_round=consultation_round, actor=staff_user
+    )
     assert second.pk != first.pk
     first.refresh_from_db()
     assert first.status == PlanExport.Status.FAILED

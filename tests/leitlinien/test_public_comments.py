@@ -16,7 +16,7 @@ from tests.outbox import sent_body
 pytestmark = pytest.mark.django_db
 
 
-def _submit(client, round, **data):
+def _submit(client, consultation_round, **data):
     payload = {
         "anchor": "1",
         "name": "Klara Klug",
@@ -26,7 +26,7 @@ def _submit(client, round, **data):
         "website": "",
         **data,
     }
-    return client.post(reverse("leitlinien:public_comment", args=[round.pk]), payload)
+    return client.post(reverse("leitlinien:public_comment", args=[consultation_round.pk]), payload)
 
 
 def _confirm_url():
@@ -93,14 +93,18 @@ def test_confirmation_after_round_end_or_expiry_publishes_nothing(client, public
 def test_only_public_open_rounds_take_anonymous_comments(factions_round, ended_round):
     with pytest.raises(DomainError):
         services.public_comment_submit(
-            round=factions_round, name="A", email="a@example.org", body="x"
+            consultation_round=factions_round, name="A", email="a@example.org", body="x"
         )
     with pytest.raises(DomainError):
-        services.public_comment_submit(round=ended_round, name="A", email="a@example.org", body="x")
+        services.public_comment_submit(
+            consultation_round=ended_round, name="A", email="a@example.org", body="x"
+        )
 
 
 def test_purge_removes_expired_personal_data(public_round):
-    services.public_comment_submit(round=public_round, name="A", email="a@example.org", body="x")
+    services.public_comment_submit(
+        consultation_round=public_round, name="A", email="a@example.org", body="x"
+    )
     assert services.pending_public_comments_purge() == 0
     assert services.pending_public_comments_purge(now=timezone.now() + timedelta(days=3)) == 1
     assert not PendingPublicComment.objects.exists()

@@ -141,7 +141,7 @@ def test_adopt_refuses_future_dates_and_non_staff(draft, staff_user, member_user
 
 def test_round_create_moves_draft_into_consultation(draft, staff_user):
     now = timezone.now()
-    round = services.round_create(
+    consultation_round = services.round_create(
         version=draft,
         audience=Audience.PUBLIC,
         title="Öffentlich",
@@ -151,7 +151,7 @@ def test_round_create_moves_draft_into_consultation(draft, staff_user):
     )
     draft.refresh_from_db()
     assert draft.state == State.CONSULTATION
-    assert round.is_open(now + timedelta(minutes=1))
+    assert consultation_round.is_open(now + timedelta(minutes=1))
 
 
 def test_round_create_refuses_adopted_version_and_bad_dates(guideline, staff_user):
@@ -180,7 +180,7 @@ def test_round_create_refuses_adopted_version_and_bad_dates(guideline, staff_use
 
 def test_public_user_comments_under_their_name_and_html_is_sanitised(public_round, public_user):
     comment = services.round_comment_create(
-        round=public_round,
+        consultation_round=public_round,
         actor=public_user,
         anchor="2",
         body='<script>alert(1)</script><p onclick="x()">Mehr <strong>Beratung</strong></p>',
@@ -194,30 +194,38 @@ def test_public_user_comments_under_their_name_and_html_is_sanitised(public_roun
 def test_public_comment_needs_a_confirmed_email(public_round, public_user):
     public_user.emailaddress_set.update(verified=False)
     with pytest.raises(DomainError) as exc:
-        services.round_comment_create(round=public_round, actor=public_user, body="Hallo")
+        services.round_comment_create(
+            consultation_round=public_round, actor=public_user, body="Hallo"
+        )
     assert "bestätigen" in str(exc.value)
 
 
 def test_comment_on_closed_round_is_refused(ended_round, public_user):
     with pytest.raises(DomainError) as exc:
-        services.round_comment_create(round=ended_round, actor=public_user, body="Zu spät")
+        services.round_comment_create(
+            consultation_round=ended_round, actor=public_user, body="Zu spät"
+        )
     assert "beendet" in str(exc.value)
 
 
 def test_comment_before_start_is_refused(version, public_user):
-    round = RoundFactory(
+    consultation_round = RoundFactory(
         version=version,
         starts_at=timezone.now() + timedelta(days=1),
         ends_at=timezone.now() + timedelta(days=3),
     )
     with pytest.raises(DomainError) as exc:
-        services.round_comment_create(round=round, actor=public_user, body="Zu früh")
+        services.round_comment_create(
+            consultation_round=consultation_round, actor=public_user, body="Zu früh"
+        )
     assert "noch nicht begonnen" in str(exc.value)
 
 
 def test_comment_on_missing_paragraph_is_refused_with_a_field_error(public_round, public_user):
     with pytest.raises(DomainError) as exc:
-        services.round_comment_create(round=public_round, actor=public_user, anchor="9", body="x")
+        services.round_comment_create(
+            consultation_round=public_round, actor=public_user, anchor="9", body="x"
+        )
     assert exc.value.field == "anchor"
     assert "Absatz 9 gibt es in Fassung 1 nicht" in str(exc.value)
 
@@ -226,7 +234,7 @@ def test_comment_stays_with_its_version_when_a_newer_one_drops_the_paragraph(
     public_round, public_user, guideline, staff_user
 ):
     comment = services.round_comment_create(
-        round=public_round, actor=public_user, anchor="3", body="Zu § 3"
+        consultation_round=public_round, actor=public_user, anchor="3", body="Zu § 3"
     )
     newer = services.version_create(
         guideline=guideline, actor=staff_user, text="Nur noch ein Absatz"
@@ -240,28 +248,32 @@ def test_outsiders_cannot_comment_in_audience_rounds(
 ):
     for user in (public_user, outsider_user, member_user):
         with pytest.raises(DomainError):
-            services.round_comment_create(round=factions_round, actor=user, body="x")
+            services.round_comment_create(consultation_round=factions_round, actor=user, body="x")
 
 
 def test_committee_members_comment_in_committee_rounds(version, member_user, outsider_user):
-    round = RoundFactory(version=version, audience=Audience.COMMITTEE)
+    consultation_round = RoundFactory(version=version, audience=Audience.COMMITTEE)
     assert (
-        services.round_comment_create(round=round, actor=member_user, body="Gut").author
+        services.round_comment_create(
+            consultation_round=consultation_round, actor=member_user, body="Gut"
+        ).author
         == member_user
     )
     with pytest.raises(DomainError):
-        services.round_comment_create(round=round, actor=outsider_user, body="x")
+        services.round_comment_create(
+            consultation_round=consultation_round, actor=outsider_user, body="x"
+        )
 
 
 def test_reply_attaches_to_the_thread(public_round, public_user, staff_user):
     top = services.round_comment_create(
-        round=public_round, actor=public_user, anchor="1", body="Frage"
+        consultation_round=public_round, actor=public_user, anchor="1", body="Frage"
     )
     reply = services.round_comment_create(
-        round=public_round, actor=staff_user, parent_id=top.pk, body="Antwort"
+        consultation_round=public_round, actor=staff_user, parent_id=top.pk, body="Antwort"
     )
     reply_to_reply = services.round_comment_create(
-        round=public_round, actor=public_user, parent_id=reply.pk, body="Danke"
+        consultation_round=public_round, actor=public_user, parent_id=reply.pk, body="Danke"
     )
     assert reply.parent == top and reply.anchor == "1"
     assert reply_to_reply.parent == top
@@ -272,7 +284,7 @@ def test_reply_to_a_comment_of_another_round_is_refused(public_round, version, p
     foreign = round_comment(other)
     with pytest.raises(DomainError) as exc:
         services.round_comment_create(
-            round=public_round, actor=public_user, parent_id=foreign.pk, body="x"
+            consultation_round=public_round, actor=public_user, parent_id=foreign.pk, body="x"
         )
     assert exc.value.field == "parent"
 
@@ -280,7 +292,7 @@ def test_reply_to_a_comment_of_another_round_is_refused(public_round, version, p
 # --- personal links ---------------------------------------------------------------------------
 
 
-def _invite(round, staff_user, n=3):
+def _invite(consultation_round, staff_user, n=3):
     recipients = [
         {
             "name": f"Ortsteilbürgermeister {i}",
@@ -289,7 +301,9 @@ def _invite(round, staff_user, n=3):
         }
         for i in range(n)
     ]
-    return services.round_invite(round=round, recipients=recipients, actor=staff_user)
+    return services.round_invite(
+        consultation_round=consultation_round, recipients=recipients, actor=staff_user
+    )
 
 
 def test_invite_stores_hashed_tokens_and_queues_mail_in_bulk(
@@ -320,7 +334,10 @@ def test_link_holder_comments_for_that_round_only(factions_round, version, staff
     _invite(factions_round, staff_user, n=1)
     invitation = RoundInvitation.objects.get()
     comment = services.round_comment_create(
-        round=factions_round, invitation=invitation, body="Von der Fraktion", anchor="1"
+        consultation_round=factions_round,
+        invitation=invitation,
+        body="Von der Fraktion",
+        anchor="1",
     )
     assert (comment.author, comment.author_name, comment.author_group) == (
         None,
@@ -331,7 +348,7 @@ def test_link_holder_comments_for_that_round_only(factions_round, version, staff
     assert invitation.last_used_at is not None
     other = RoundFactory(version=version, audience=Audience.FACTIONS)
     with pytest.raises(DomainError) as exc:
-        services.round_comment_create(round=other, invitation=invitation, body="x")
+        services.round_comment_create(consultation_round=other, invitation=invitation, body="x")
     assert "nicht für diese" in str(exc.value)
 
 
@@ -342,7 +359,9 @@ def test_expired_link_and_link_after_round_close(factions_round, staff_user):
     invitation.refresh_from_db()
     assert services.invitation_state(invitation) == services.LinkState.EXPIRED
     with pytest.raises(DomainError) as exc:
-        services.round_comment_create(round=factions_round, invitation=invitation, body="x")
+        services.round_comment_create(
+            consultation_round=factions_round, invitation=invitation, body="x"
+        )
     assert "abgelaufen" in str(exc.value)
     ConsultationRound.objects.filter(pk=factions_round.pk).update(
         ends_at=timezone.now() - timedelta(seconds=1)
@@ -353,7 +372,7 @@ def test_expired_link_and_link_after_round_close(factions_round, staff_user):
 
 def test_round_end_now_stops_links(factions_round, staff_user):
     _invite(factions_round, staff_user, n=1)
-    services.round_end_now(round=factions_round, actor=staff_user)
+    services.round_end_now(consultation_round=factions_round, actor=staff_user)
     invitation = RoundInvitation.objects.select_related("round").get()
     assert services.invitation_state(invitation) == services.LinkState.ROUND_CLOSED
 
@@ -370,13 +389,13 @@ def test_round_cannot_close_while_a_comment_has_no_answer(ended_round, staff_use
         comment=first, decision="accepted", reason="Übernommen", actor=staff_user
     )
     with pytest.raises(DomainError) as exc:
-        services.round_close(round=ended_round, actor=staff_user)
+        services.round_close(consultation_round=ended_round, actor=staff_user)
     assert "1 Kommentar(e)" in str(exc.value)
     newer = VersionFactory(guideline=guideline, number=2, state=State.DRAFT)
     services.disposition_set(
         comment=second, decision="partly", reason="Teilweise", taken_up_in=newer, actor=staff_user
     )
-    services.round_close(round=ended_round, actor=staff_user)
+    services.round_close(consultation_round=ended_round, actor=staff_user)
     ended_round.refresh_from_db()
     assert ended_round.evaluated_at is not None
     with pytest.raises(DomainError):
@@ -388,13 +407,13 @@ def test_round_cannot_close_while_a_comment_has_no_answer(ended_round, staff_use
 
 def test_round_cannot_close_before_its_end(public_round, staff_user):
     with pytest.raises(DomainError) as exc:
-        services.round_close(round=public_round, actor=staff_user)
+        services.round_close(consultation_round=public_round, actor=staff_user)
     assert "läuft noch" in str(exc.value)
 
 
 def test_staff_comments_need_no_disposition(ended_round, staff_user):
     round_comment(ended_round, author=staff_user)
-    services.round_close(round=ended_round, actor=staff_user)
+    services.round_close(consultation_round=ended_round, actor=staff_user)
 
 
 def test_disposition_needs_reason_and_staff(ended_round, staff_user, member_user):

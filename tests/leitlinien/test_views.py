@@ -138,26 +138,26 @@ def test_only_staff_may_build_the_plan(as_role, role):
 
 def _big_round(n_comments):
     version = VersionFactory(paragraphs=[f"Absatz {i} der Leitlinie." for i in range(1, 41)])
-    round = RoundFactory(version=version, audience=Audience.PUBLIC)
-    _add_comments(round, n_comments)
-    return round
+    consultation_round = RoundFactory(version=version, audience=Audience.PUBLIC)
+    _add_comments(consultation_round, n_comments)
+    return consultation_round
 
 
-def _add_comments(round, n):
+def _add_comments(consultation_round, n):
     from django.contrib.contenttypes.models import ContentType
 
     from erfurt_srp.accounts.models import User
 
     users = list(User.objects.all()[:3])
     ct = ContentType.objects.get_for_model(ConsultationRound)
-    start = Comment.objects.filter(target_id=str(round.pk)).count()
+    start = Comment.objects.filter(target_id=str(consultation_round.pk)).count()
     rows = []
     for i in range(start, start + n):
         kw = {"author": users[i % len(users)]} if users and i % 2 else {"author_name": f"P{i}"}
         rows.append(
             Comment(
                 target_type=ct,
-                target_id=str(round.pk),
+                target_id=str(consultation_round.pk),
                 anchor=str(i % 41) if i % 41 else "",
                 body=f"<p>Kommentar {i}</p>",
                 **kw,
@@ -165,9 +165,9 @@ def _add_comments(round, n):
         )
     Comment.objects.bulk_create(rows)
     for comment in Comment.objects.filter(
-        target_id=str(round.pk), leitlinien_disposition__isnull=True
+        target_id=str(consultation_round.pk), leitlinien_disposition__isnull=True
     )[: n // 2]:
-        answer(comment, round)
+        answer(comment, consultation_round)
 
 
 @pytest.mark.parametrize("mode", ["page", "all_expanded"])
@@ -175,13 +175,13 @@ def _add_comments(round, n):
 def test_round_page_queries_do_not_grow_with_comments(client, request, role, mode):
     if role != "anonymous":
         client.force_login(request.getfixturevalue(role))
-    round = _big_round(20)
-    url = round.get_absolute_url() + ("?alle=alle" if mode == "all_expanded" else "")
+    consultation_round = _big_round(20)
+    url = consultation_round.get_absolute_url() + ("?alle=alle" if mode == "all_expanded" else "")
     client.get(url)  # warm caches (content types, session)
     with CaptureQueriesContext(connection) as small:
         response = client.get(url)
     assert response.content.decode().count('id="kommentar-') == 20
-    _add_comments(round, 180)
+    _add_comments(consultation_round, 180)
     with CaptureQueriesContext(connection) as large:
         response = client.get(url)
     shown = response.content.decode().count('id="kommentar-')
@@ -261,9 +261,9 @@ def test_anonymous_comment_goes_to_login(client, public_round):
 # --- personal links ---------------------------------------------------------------------------
 
 
-def _link(round, staff_user):
+def _link(consultation_round, staff_user):
     services.round_invite(
-        round=round,
+        consultation_round=consultation_round,
         recipients=[{"name": "OBM Nord", "email": "nord@example.org", "group": "Ortsteil Nord"}],
         actor=staff_user,
     )
@@ -464,9 +464,9 @@ def test_staff_creates_round_and_sends_links(client, staff_user, draft):
             "ends_at": "2030-02-01T10:00",
         },
     )
-    round = ConsultationRound.objects.get()
-    assert response["Location"] == round.get_absolute_url()
-    url = reverse("leitlinien:round_invitations", args=[round.pk])
+    consultation_round = ConsultationRound.objects.get()
+    assert response["Location"] == consultation_round.get_absolute_url()
+    url = reverse("leitlinien:round_invitations", args=[consultation_round.pk])
     bad = client.post(url, {"recipients": "Anna; keine-adresse; Ortsteil Nord"})
     assert "Zeile 1" in bad.content.decode() and "keine-adresse" in bad.content.decode()
     client.post(

@@ -1,5 +1,7 @@
 """Staff outbox pages: permissions, filters, detail, send again, query counts, object include."""
 
+import re
+
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -116,7 +118,9 @@ def test_an_invalid_filter_shows_its_error_next_to_the_field(client, staff_user,
 
     assert response.status_code == 200
     assert "status" in response.context["form"].errors
-    assert 'class="field-error" id="id_status-error"' in response.content.decode()
+    html = response.content.decode()
+    assert '<ul class="errorlist" id="id_status_error">' in html
+    assert re.search(r'<select name="status"[^>]*aria-describedby="id_status_error"', html)
     assert _rows(response) == [mixed["no_object"]]  # the valid filter still applies
 
 

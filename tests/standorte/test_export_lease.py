@@ -29,7 +29,7 @@ def job(staff_user, committee, django_capture_on_commit_callbacks):
     recommendation = RecommendationFactory(site__project__committee=committee)
     with django_capture_on_commit_callbacks(execute=False):
         job = services.export_job_request(
-            actor=staff_user, format="csv", recommendation=recommendation
+            actor=staff_user, export_format="csv", recommendation=recommendation
         )
     # the worker takes the job and is killed before it finishes
     ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.RUNNING, progress=30)

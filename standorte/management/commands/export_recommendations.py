@@ -20,7 +20,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--format", choices=sorted(exports.BUILDERS), default="pdf")
+        parser.add_argument(
+            "--format", dest="export_format", choices=sorted(exports.BUILDERS), default="pdf"
+        )
         parser.add_argument("--id", type=int, dest="recommendation_id")
         parser.add_argument("--from", dest="date_from")
         parser.add_argument("--to", dest="date_to")
@@ -28,7 +30,9 @@ class Command(BaseCommand):
             "--output", type=Path, help="file or directory (default: current directory)"
         )
 
-    def handle(self, *args, format, recommendation_id, date_from, date_to, output, **options):
+    def handle(
+        self, *args, export_format, recommendation_id, date_from, date_to, output, **options
+    ):
         recommendations = list(
             selectors.recommendations_for_export(
                 recommendation_id=recommendation_id,
@@ -38,7 +42,7 @@ class Command(BaseCommand):
         )
         if not recommendations:
             raise CommandError("No recommendations match; nothing was exported.")
-        filename, _mimetype, content = exports.BUILDERS[format](recommendations)
+        filename, _mimetype, content = exports.BUILDERS[export_format](recommendations)
         target = output or Path(".")
         if target.is_dir():
             target = target / filename
