@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from erfurt_srp.accounts.languages import current as current_language
@@ -167,7 +168,11 @@ def _check_window(event: Event, now) -> None:
     if state == "not_yet":
         raise DomainError(
             _("Die Anmeldung ist noch nicht geöffnet. Sie beginnt am %(date)s.")
-            % {"date": timezone.localtime(event.registration_opens_at).strftime("%d.%m.%Y, %H:%M")},
+            % {
+                "date": date_format(
+                    timezone.localtime(event.registration_opens_at), "SHORT_DATETIME_FORMAT"
+                )
+            },
             code="closed",
         )
     if state == "closed":
