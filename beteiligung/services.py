@@ -107,7 +107,12 @@ def _link_secret(registration: Registration) -> str:
     return registration.make_token() if registration.public_id else ""
 
 
-def _ics_attachment(event: Event) -> Attachment:
+def _ics_attachment(event: Event, language: str) -> Attachment:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _ics_attachment_now(event)
+
+
+def _ics_attachment_now(event: Event) -> Attachment:
     return Attachment(
         filename="veranstaltung.ics",
         mimetype="text/calendar",
@@ -124,17 +129,21 @@ def _queue(kind: str, registration: Registration, template: str, *, revision="",
         body=body,
         related=registration,
         revision=revision,
-        attachments=[_ics_attachment(registration.event)] if ics else (),
+        attachments=[_ics_attachment(registration.event, registration.language)] if ics else (),
         link_secret=_link_secret(registration),
     )
 
 
 def _queue_bulk(kind: str, registrations, template: str, *, revision="", ics=False, **ctx):
     specs = []
-    attachment = None
+    attachments = {}
     for registration in registrations:
-        if ics and attachment is None:
-            attachment = _ics_attachment(registration.event)
+        attachment = None
+        if ics:
+            language = registration.language
+            if language not in attachments:
+                attachments[language] = _ics_attachment(registration.event, language)
+            attachment = attachments[language]
         subject, body = _render_mail(template, _mail_context(registration, **ctx))
         specs.append(
             {
