@@ -1,5 +1,7 @@
 """Calendar data for an event, built with the shared erfurt_srp.notifications.ics module."""
 
+from django.utils.translation import gettext as _
+
 from erfurt_srp.notifications.ics import CalendarEvent, calendar_uid, ics_bytes
 
 
@@ -7,7 +9,8 @@ def event_calendar_entry(event, *, url: str = "") -> CalendarEvent:
     location = ", ".join(part for part in (event.venue, event.address) if part)
     description = event.summary or ""
     if event.accessibility_notes:
-        description = f"{description}\n\nBarrierefreiheit: {event.accessibility_notes}".strip()
+        notes = _("Barrierefreiheit: %(notes)s") % {"notes": event.accessibility_notes}
+        description = f"{description}\n\n{notes}".strip()
     return CalendarEvent(
         uid=calendar_uid("event", event.pk),
         start=event.starts_at,

@@ -30,6 +30,7 @@ def export_registrations(user) -> list[dict]:
             (_("Sonstiger Bedarf"), r.needs_other),
             (_("Fassung der Datenschutzhinweise"), r.privacy_version),
             (_("Einwilligung am"), r.consent_at),
+            (_("Sprache"), r.get_language_display()),
         )
         for r in _registrations(user).select_related("event", "table").order_by("created_at")
     ]

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from erfurt_srp.accounts.languages import current as current_language
@@ -106,7 +107,12 @@ def _link_secret(registration: Registration) -> str:
     return registration.make_token() if registration.public_id else ""
 
 
-def _ics_attachment(event: Event) -> Attachment:
+def _ics_attachment(event: Event, language: str) -> Attachment:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _ics_attachment_now(event)
+
+
+def _ics_attachment_now(event: Event) -> Attachment:
     return Attachment(
         filename="veranstaltung.ics",
         mimetype="text/calendar",
@@ -123,17 +129,21 @@ def _queue(kind: str, registration: Registration, template: str, *, revision="",
         body=body,
         related=registration,
         revision=revision,
-        attachments=[_ics_attachment(registration.event)] if ics else (),
+        attachments=[_ics_attachment(registration.event, registration.language)] if ics else (),
         link_secret=_link_secret(registration),
     )
 
 
 def _queue_bulk(kind: str, registrations, template: str, *, revision="", ics=False, **ctx):
     specs = []
-    attachment = None
+    attachments = {}
     for registration in registrations:
-        if ics and attachment is None:
-            attachment = _ics_attachment(registration.event)
+        attachment = None
+        if ics:
+            language = registration.language
+            if language not in attachments:
+                attachments[language] = _ics_attachment(registration.event, language)
+            attachment = attachments[language]
         subject, body = _render_mail(template, _mail_context(registration, **ctx))
         specs.append(
             {
@@ -167,7 +177,11 @@ def _check_window(event: Event, now) -> None:
     if state == "not_yet":
         raise DomainError(
             _("Die Anmeldung ist noch nicht geöffnet. Sie beginnt am %(date)s.")
-            % {"date": timezone.localtime(event.registration_opens_at).strftime("%d.%m.%Y, %H:%M")},
+            % {
+                "date": date_format(
+                    timezone.localtime(event.registration_opens_at), "SHORT_DATETIME_FORMAT"
+                )
+            },
             code="closed",
         )
     if state == "closed":

@@ -4,6 +4,7 @@ a cancelled meeting is sent with METHOD:CANCEL."""
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from erfurt_srp.notifications.ics import CalendarEvent, ics_attachment, ics_bytes, ics_feed
 from erfurt_srp.notifications.services import Attachment
@@ -52,7 +53,7 @@ def meetings_feed(meetings, *, url_for=None) -> bytes:
     """A subscribable feed (METHOD:PUBLISH) of public meetings (no video links)."""
     return ics_feed(
         [meeting_event(m, url=url_for(m) if url_for else "", with_video=False) for m in meetings],
-        name="Sitzungen – Sozialraumplanung Erfurt",
+        name=_("Sitzungen – Sozialraumplanung Erfurt"),
     )
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from erfurt_srp.core.errors import DomainError
+from erfurt_srp.core.texts import stored_language
 
 from .models import GuidelineVersion
 
@@ -79,11 +80,13 @@ def on_vote_closed(vote) -> None:
     if version is None:
         return
     decided_on = timezone.localdate(vote.closed_at) if vote.closed_at else timezone.localdate()
-    reference = _("Abstimmung %(c)s vom %(d)s: %(r)s") % {
-        "c": vote.committee.name,
-        "d": decided_on.strftime("%d.%m.%Y"),
-        "r": (vote.result_text or vote.get_result_display())[:200],
-    }
+    # A record of the city, in its language whatever the language of the page that closed it.
+    with stored_language():
+        reference = _("Abstimmung %(c)s vom %(d)s: %(r)s") % {
+            "c": vote.committee.name,
+            "d": decided_on.strftime("%d.%m.%Y"),
+            "r": (vote.result_text or vote.get_result_display())[:200],
+        }
     try:
         with transaction.atomic():
             from .services import version_adopt

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from erfurt_srp.core import versioned_cache
@@ -143,7 +144,7 @@ def recommendation_record_decision(
         if decision_date < locked.recommended_on:
             raise DomainError(
                 _("Der Ausschuss kann nicht vor der Empfehlung (%(date)s) entschieden haben.")
-                % {"date": locked.recommended_on.strftime("%d.%m.%Y")},
+                % {"date": date_format(locked.recommended_on, "SHORT_DATE_FORMAT")},
                 field="decision_date",
             )
         if decision == Recommendation.Decision.CHANGED and not note.strip():

@@ -40,8 +40,6 @@ GENERATED_FIELDS = {
     "gremium.vote.result_text",
     "gremium.vote.subject_label",
     "gremium.statementround.subject_label",
-    "gremium.agendaitem.result",
-    "gremium.minutesentry.result",
     "gremium.voteoption.label",
     "standorte.indicator.source",
     "standorte.indicator.licence",

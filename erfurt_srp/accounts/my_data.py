@@ -17,6 +17,7 @@ def export_account(user) -> list[dict]:
             (_("E-Mail-Adresse"), user.email),
             (_("Vorname"), user.first_name),
             (_("Nachname"), user.last_name),
+            (_("Sprache"), user.get_language_display()),
             (_("Konto angelegt"), user.date_joined),
             (_("Letzte Anmeldung"), user.last_login),
         )

@@ -11,10 +11,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from erfurt_srp.core.texts import localized
 
 __all__ = [
     "AgendaItem",
@@ -268,6 +270,15 @@ class AgendaItem(models.Model):
 
     def get_absolute_url(self):
         return f"{self.meeting.get_absolute_url()}#top-{self.pk}"
+
+    @property
+    def display_result(self) -> str:
+        """The result in the active language where a closed vote wrote it, else as typed."""
+        from .votes import Vote
+
+        with translation.override(settings.LANGUAGE_CODE):
+            labels = [str(label) for label in Vote.Result.labels]
+        return localized(self.result, "%(result)s (Abstimmung: %(question)s)", *labels)
 
     @property
     def number(self) -> str:

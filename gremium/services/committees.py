@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from erfurt_srp.core.errors import DomainError
@@ -147,7 +148,7 @@ def membership_end(*, actor, membership: Membership, end_date: date | None = Non
         if end_date < membership.start_date:
             raise DomainError(
                 _("Das Ende darf nicht vor dem Beginn (%(start)s) liegen.")
-                % {"start": membership.start_date.strftime("%d.%m.%Y")},
+                % {"start": date_format(membership.start_date, "SHORT_DATE_FORMAT")},
                 field="end_date",
             )
         membership.end_date = end_date

@@ -133,4 +133,7 @@ def test_allauth_messages_say_sie(client, public_user):
 
     with translation.override("de"):
         informal = [gettext(text) for text in TEXTS if INFORMAL.search(gettext(text))]
-    assert not informal
+    assert not informal, (
+        "allauth's texts say du: is locale/de/LC_MESSAGES/django.mo compiled from its .po "
+        "(compilemessages -l de)?\n" + "\n".join(informal)
+    )

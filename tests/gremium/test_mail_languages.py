@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 
 from erfurt_srp.accounts.models import User
 from erfurt_srp.notifications.models import OutboxMessage
+from gremium.models import AgendaItem
 from gremium.services import meetings as meeting_services
 from gremium.services import votes as vote_services
 from tests.gremium.factories import open_vote, option
@@ -81,6 +82,10 @@ def test_vote_mails_and_result_follow_the_recipient(
     assert "Ja: 1" in results[deputy_user.email].body
     # The stored record is German; a page shows the summary in its reader's language.
     assert "Ja: 1" in vote.result_text
+    item = AgendaItem.objects.get(pk=vote.subject_id)
+    assert item.result == f"{vote.get_result_display()} (Abstimmung: {vote.question})"
     with translation.override("en"):
         assert "Yes: 1" in vote.result_summary
         assert str(option(vote, "abstain")) == "Abstain"
+        assert item.display_result == f"{vote.get_result_display()} (vote: {vote.question})"
+        assert "Abstimmung" not in item.display_result
