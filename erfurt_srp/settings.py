@@ -280,6 +280,9 @@ ACCOUNT_FORMS = {"signup": "erfurt_srp.accounts.forms.SignupForm"}
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 # Meeting reminders go out this many days before a meeting starts (gremium beat job).
 GREMIUM_REMINDER_DAYS = env_int("GREMIUM_REMINDER_DAYS", 2)
+# First Drucksache number of a year whose number sequence staff have not set in the admin
+# (gremium.PaperNumberSequence); numbers read NNNN/YY like the city's (1803/22).
+GREMIUM_PAPER_NUMBER_START = env_int("GREMIUM_PAPER_NUMBER_START", 1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

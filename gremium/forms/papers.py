@@ -45,6 +45,11 @@ class PaperForm(forms.ModelForm):
         self.fields["main_file"].help_text = _upload_help()
         if self.instance.pk:
             del self.fields["main_file"]
+        else:
+            self.fields["reference"].required = False
+            self.fields["reference"].help_text = _(
+                "z. B. 1803/22; leer lassen: die nächste Nummer des Jahres wird vergeben."
+            )
 
     def validate_unique(self):
         # The service checks the number and shows the message next to the field.
