@@ -226,7 +226,7 @@ class AgendaPlacementForm(forms.Form):
             "required": _("Bitte wählen Sie eine Sitzung."),
             "invalid_choice": _(
                 "Bitte wählen Sie eine Sitzung eines Gremiums der Beratungsfolge dieser "
-                "Drucksache, die nicht abgesagt ist."
+                "Drucksache, die nicht abgesagt ist und nicht vor der Empfehlung liegt."
             ),
         },
         help_text=_(
@@ -245,7 +245,9 @@ class AgendaPlacementForm(forms.Form):
                 c.committee_id for c in recommendation.paper.consultations.all() if c.committee_id
             ]
         self.fields["meeting"].queryset = (
-            Meeting.objects.filter(committee_id__in=committee_ids)
+            Meeting.objects.filter(
+                committee_id__in=committee_ids, start__date__gte=recommendation.recommended_on
+            )
             .exclude(state__in=[Meeting.State.CANCELLED, Meeting.State.MINUTES_APPROVED])
             .select_related("committee")
             .order_by("start", "pk")

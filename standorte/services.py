@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from erfurt_srp.core import versioned_cache
@@ -223,6 +224,12 @@ def recommendation_place_on_agenda(*, actor, recommendation: Recommendation, mee
         raise DomainError(_("Bitte wählen Sie eine Sitzung."), field="meeting")
     if not recommendation.paper_id:
         raise DomainError(_("Diese Empfehlung hat noch keine Drucksache."), field="meeting")
+    if timezone.localdate(meeting.start) < recommendation.recommended_on:
+        raise DomainError(
+            _("Die Sitzung liegt vor der Empfehlung (%(date)s).")
+            % {"date": date_format(recommendation.recommended_on, "SHORT_DATE_FORMAT")},
+            field="meeting",
+        )
     with transaction.atomic():
         steps = list(
             Consultation.objects.select_for_update()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 
+from erfurt_srp.core.errors import DomainError
 from gremium.models import AgendaItem, Consultation, Meeting
 from gremium.services import meetings as meeting_services
 from standorte import exports, selectors, services
@@ -200,6 +201,19 @@ def test_bad_input_gets_a_message_next_to_the_field(client, staff_user, recommen
         client.post(_url(recommendation), {"agenda-meeting": cancelled.pk}), "id_agenda-meeting"
     )
     assert "nicht abgesagt" in error
+    # A meeting before the recommendation was made.
+    earlier = MeetingFactory(
+        committee=meeting.committee, start=timezone.now() - timedelta(days=30), number=99
+    )
+    error = _field_error(
+        client.post(_url(recommendation), {"agenda-meeting": earlier.pk}), "id_agenda-meeting"
+    )
+    assert "nicht vor der Empfehlung" in error
+    with pytest.raises(DomainError) as exc:
+        services.recommendation_place_on_agenda(
+            actor=staff_user, recommendation=recommendation, meeting=earlier
+        )
+    assert exc.value.field == "meeting"
     assert not AgendaItem.objects.exists()
 
 
