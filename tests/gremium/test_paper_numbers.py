@@ -132,3 +132,20 @@ def test_staff_leave_the_number_empty_and_get_the_next_one(client, staff_user):
     assert 'id="id_reference_error"' in html and "Form 1803/22" in html
     assert 'value="18-22"' in html and 'value="Zwischeninformation"' in html
     assert Paper.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_staff_page_sets_a_year_start_and_refuses_a_lower_one_next_to_the_field(client, staff_user):
+    client.force_login(staff_user)
+    url = reverse("gremium:paper_numbers")
+    response = client.post(url, {"year": "2026", "next_number": "1201"})
+    assert response.status_code == 302
+    assert paper_services.paper_reference_allocate(on=ON) == "1201/26"
+    page = client.get(url).content.decode()
+    assert "1202/26" in page and "1201/26" in page
+    response = client.post(url, {"year": "2026", "next_number": "1000"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_next_number_error"' in html and "schon vergeben" in html
+    assert 'value="1000"' in html
+    assert PaperNumberSequence.objects.get(year=2026).next_number == 1202
