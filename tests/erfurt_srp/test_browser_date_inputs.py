@@ -72,7 +72,8 @@ def test_every_edit_form_with_a_date_saves_unchanged(
     rec.refresh_from_db()
     assert rec.decision_date == date(2022, 11, 3)
 
-    # standorte: an indicator's reference date.
+    # standorte: an indicator's reference date (a flushed test database has lost the defaults).
+    standorte_services.indicators_ensure_defaults()
     indicator = Indicator.objects.get(key="sozialindex")
     Indicator.objects.filter(pk=indicator.pk).update(reference_date=date(2020, 12, 31))
     url = reverse("standorte:indicator_edit", args=[indicator.pk])
