@@ -5,6 +5,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from erfurt_srp.core.forms import HoneypotField
+from erfurt_srp.core.widgets import DateTimeInput, TimeInput
 
 from .models import Event, EventMessage, EventTable, ProgrammeItem, Registration
 from .privacy import CONSENT_TEXT
@@ -133,7 +134,7 @@ class ConfirmForm(forms.Form):
     confirm = forms.BooleanField(label=_("Ja, ich bin sicher."))
 
 
-_DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+_DT = DateTimeInput()
 
 
 class EventForm(forms.ModelForm):
@@ -195,8 +196,8 @@ ProgrammeFormSet = inlineformset_factory(
     ProgrammeItem,
     fields=["starts_at", "ends_at", "title", "description"],
     widgets={
-        "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        "ends_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        "starts_at": TimeInput(),
+        "ends_at": TimeInput(),
         "description": forms.Textarea(attrs={"rows": 2}),
     },
     extra=2,

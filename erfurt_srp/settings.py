@@ -285,6 +285,9 @@ GREMIUM_REMINDER_DAYS = env_int("GREMIUM_REMINDER_DAYS", 2)
 SECRET_VOTE_MIN_BALLOTS = env_int("SECRET_VOTE_MIN_BALLOTS", 3)
 if SECRET_VOTE_MIN_BALLOTS < 1:
     raise ImproperlyConfigured("SECRET_VOTE_MIN_BALLOTS must be at least 1.")
+# First Drucksache number of a year whose number sequence staff have not set in the admin
+# (gremium.PaperNumberSequence); numbers read NNNN/YY like the city's (1803/22).
+GREMIUM_PAPER_NUMBER_START = env_int("GREMIUM_PAPER_NUMBER_START", 1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

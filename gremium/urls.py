@@ -59,6 +59,7 @@ urlpatterns: list = [
     path("dateien/<int:pk>/", agenda.file_download, name="file_download"),
     path("drucksachen/", papers.paper_list, name="paper_list"),
     path("drucksachen/neu/", papers.paper_create, name="paper_create"),
+    path("drucksachen/nummernkreise/", papers.paper_numbers, name="paper_numbers"),
     path("drucksachen/<int:pk>/", papers.paper_detail, name="paper_detail"),
     path("drucksachen/<int:pk>/bearbeiten/", papers.paper_edit, name="paper_edit"),
     path("drucksachen/<int:pk>/datei/", papers.paper_file_add, name="paper_file_add"),

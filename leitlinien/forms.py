@@ -4,24 +4,11 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from erfurt_srp.core.forms import HoneypotField
+from erfurt_srp.core.widgets import DateInput, DateTimeInput
 from gremium.models import Committee
 
 from .models import Audience, Disposition, GuidelineVersion, Measure, ReportCycle
 from .selectors import guidelines_with_adopted_version
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class ThemeForm(forms.Form):

@@ -211,6 +211,24 @@ def seed_thinka() -> NeighbourhoodProject:
     return project
 
 
+# Where the demo's Drucksache numbers continue, as staff set it after the city's own numbers
+# (1803/22 was given in October 2022).
+DEMO_PAPER_NUMBERS = {2022: 1650}
+DEMO_PAPER_NUMBER_THIS_YEAR = 1201
+
+
+def seed_paper_numbers() -> None:
+    from django.utils import timezone
+
+    from gremium.models import PaperNumberSequence
+    from gremium.services import papers as paper_services
+
+    starts = DEMO_PAPER_NUMBERS | {timezone.localdate().year: DEMO_PAPER_NUMBER_THIS_YEAR}
+    for year, next_number in starts.items():
+        if not PaperNumberSequence.objects.filter(year=year).exists():
+            paper_services.paper_number_sequence_set(actor=None, year=year, next_number=next_number)
+
+
 def seed_recommendation(project: NeighbourhoodProject) -> None:
     """One demo recommendation (Roter Berg) with its Drucksache, plainly marked as demo."""
     from datetime import date
@@ -243,20 +261,58 @@ def seed_recommendation(project: NeighbourhoodProject) -> None:
             f"Das Gremium empfiehlt dem Ausschuss für Soziales, Arbeitsmarkt und Gleichstellung "
             f"den Standort {site.address} im Ortsteil Roter Berg."
         ),
-        vote_result="Demo: 15 Ja, 1 Nein, 2 Enthaltungen",
+        vote_result="Demo: angenommen (15 Ja, 1 Nein, 2 Enthaltungen)",
+        vote_detail={
+            "kind": "yes_no",
+            "result": "carried",
+            "method": "online",
+            "ballot_unit": "institution",
+            "participants": 18,
+            "eligible": 18,
+            "quorum": 10,
+            "options": [
+                {"key": "yes", "label": "Ja", "votes": 15, "points": None},
+                {"key": "no", "label": "Nein", "votes": 1, "points": None},
+                {"key": "abstain", "label": "Enthaltung", "votes": 2, "points": None},
+            ],
+        },
         votes_yes=15,
         votes_no=1,
         votes_abstain=2,
         annex=annex,
         recommended_on=on,
-        decision=Recommendation.Decision.AGREED,
-        decision_date=date(2022, 11, 3),
     )
     recommendation.paper = _paper_for(
         recommendation, actor=None, committee=project.committee, vote_date=on
     )
     recommendation.save(update_fields=["paper"])
+    _demo_ausschuss_decision(recommendation, date(2022, 11, 3))
     schedule_paper_pdf(recommendation)
+
+
+def _demo_ausschuss_decision(recommendation: Recommendation, day) -> None:
+    """The Ausschuss's meeting of that day (gremium's demo) puts the paper on its agenda and
+    agrees; without that meeting the decision is recorded on its own."""
+    from gremium.models import Meeting
+
+    from .services import recommendation_place_on_agenda, recommendation_record_decision
+
+    staff = _demo_staff()
+    meeting = Meeting.objects.filter(committee__slug="ausschuss-soziales", start__date=day).first()
+    if meeting is not None and staff is not None:
+        recommendation_place_on_agenda(actor=staff, recommendation=recommendation, meeting=meeting)
+    recommendation_record_decision(
+        actor=staff,
+        recommendation=recommendation,
+        decision=Recommendation.Decision.AGREED,
+        decision_date=day,
+    )
+
+
+def _demo_staff():
+    from erfurt_srp.accounts.models import User
+
+    return User.objects.filter(is_staff=True, is_active=True).order_by("pk").first()
 
 
 def seed_deliberation(project: NeighbourhoodProject) -> None:
@@ -290,6 +346,7 @@ def seed(out) -> list[tuple[str, str, str]]:
     seed_values()
     seed_shapes()
     project = seed_thinka()
+    seed_paper_numbers()
     seed_recommendation(project)
     seed_deliberation(project)
     out.write("standorte: 53 Ortsteile, demo social areas with Demo-Werte, ThINKA Erfurt\n")

@@ -1,7 +1,9 @@
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from erfurt_srp.core.widgets import DateInput, DateTimeInput
 from gremium.models import Institution
 
 from .models import District, ExportJob, Indicator, NeighbourhoodProject, Recommendation
@@ -113,7 +115,7 @@ class IndicatorForm(forms.ModelForm):
             "is_index",
         ]
         widgets = {
-            "reference_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "reference_date": DateInput(),
             "better": forms.RadioSelect,
         }
         help_texts = {
@@ -198,15 +200,58 @@ class DecisionForm(forms.Form):
             *[c for c in Recommendation.Decision.choices if c[0] != "pending"],
         ],
     )
-    decision_date = forms.DateField(
-        label=_("Datum der Entscheidung"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    decision_date = forms.DateField(label=_("Datum der Entscheidung"), widget=DateInput())
     decision_note = forms.CharField(
         label=_("Anmerkung"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text=_("Bei „geändert beschlossen“: was wurde geändert?"),
     )
+
+
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, meeting):
+        start = timezone.localtime(meeting.start)
+        return f"{meeting.committee.name}: {start:%d.%m.%Y, %H:%M} – {meeting.title}"
+
+
+class AgendaPlacementForm(forms.Form):
+    """Choose the meeting of a body of the paper's Beratungsfolge to put it on."""
+
+    meeting = MeetingChoiceField(
+        label=_("Sitzung"),
+        queryset=None,
+        empty_label=_("bitte wählen"),
+        error_messages={
+            "required": _("Bitte wählen Sie eine Sitzung."),
+            "invalid_choice": _(
+                "Bitte wählen Sie eine Sitzung eines Gremiums der Beratungsfolge dieser "
+                "Drucksache, die nicht abgesagt ist und nicht vor der Empfehlung liegt."
+            ),
+        },
+        help_text=_(
+            "Die Drucksache kommt als neuer Tagesordnungspunkt auf diese Sitzung; der "
+            "Schritt der Beratungsfolge wird mit ihm verknüpft und datiert."
+        ),
+    )
+
+    def __init__(self, *args, recommendation, **kwargs):
+        super().__init__(*args, **kwargs)
+        from gremium.models import Meeting
+
+        committee_ids = []
+        if recommendation.paper_id:
+            committee_ids = [
+                c.committee_id for c in recommendation.paper.consultations.all() if c.committee_id
+            ]
+        self.fields["meeting"].queryset = (
+            Meeting.objects.filter(
+                committee_id__in=committee_ids, start__date__gte=recommendation.recommended_on
+            )
+            .exclude(state__in=[Meeting.State.CANCELLED, Meeting.State.MINUTES_APPROVED])
+            .select_related("committee")
+            .order_by("start", "pk")
+        )
 
 
 class ExportForm(forms.Form):
@@ -217,12 +262,8 @@ class ExportForm(forms.Form):
         required=False,
         empty_label=_("– alle Empfehlungen des Zeitraums –"),
     )
-    date_from = forms.DateField(
-        label=_("Zeitraum von"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("Zeitraum bis"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("Zeitraum von"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Zeitraum bis"), required=False, widget=DateInput())
 
 
 class DeliberationStartForm(forms.Form):
@@ -230,7 +271,7 @@ class DeliberationStartForm(forms.Form):
     deadline = forms.DateTimeField(
         label=_("Frist für die Stellungnahmen"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimeInput(),
     )
 
 
@@ -238,6 +279,6 @@ class VoteOpenForm(forms.Form):
     deadline = forms.DateTimeField(
         label=_("Frist für die Abstimmung"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimeInput(),
     )
     secret = forms.BooleanField(label=_("geheime Abstimmung"), required=False)

@@ -322,7 +322,25 @@ class Deliberation(models.Model):
         return self.project.committee
 
 
-def vote_counts_text(yes: int, no: int, abstain: int) -> str:
+def vote_counts_text(yes: int, no: int, abstain: int, detail: dict | None = None) -> str:
+    """The vote in short, in the active language: yes/no counts, or for a choice among sites
+    the chosen one with its votes (ranked: its Borda points). `detail` is
+    Recommendation.vote_detail."""
+    options = (detail or {}).get("options") or []
+    kind = (detail or {}).get("kind")
+    if options and kind in ("single", "ranked"):
+        score = "points" if kind == "ranked" else "votes"
+        winner = max(options, key=lambda o: o.get(score) or 0)
+        if kind == "ranked":
+            return gettext("%(label)s: %(points)s Punkte (Rang 1)") % {
+                "label": winner["label"],
+                "points": winner.get("points") or 0,
+            }
+        return gettext("%(label)s: %(votes)s von %(total)s Stimmen") % {
+            "label": winner["label"],
+            "votes": winner["votes"],
+            "total": sum(o["votes"] for o in options),
+        }
     return gettext("%(yes)s Ja, %(no)s Nein, %(abstain)s") % {
         "yes": yes,
         "no": no,
@@ -365,7 +383,16 @@ class Recommendation(models.Model):
     )
     title = models.CharField(_("Titel"), max_length=300)
     text = models.TextField(_("Sachverhalt"))
-    vote_result = models.CharField(_("Abstimmungsergebnis"), max_length=300)
+    vote_result = models.TextField(_("Abstimmungsergebnis"))
+    vote_detail = models.JSONField(
+        _("Abstimmungsergebnis je Option"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "kind, result, ballot_unit, participants, eligible, quorum und options: Liste von "
+            "{label, votes, points}"
+        ),
+    )
     votes_yes = models.PositiveSmallIntegerField(_("Ja-Stimmen"), default=0)
     votes_no = models.PositiveSmallIntegerField(_("Nein-Stimmen"), default=0)
     votes_abstain = models.PositiveSmallIntegerField(_("Enthaltungen"), default=0)
@@ -424,7 +451,7 @@ class Recommendation(models.Model):
     @property
     def vote_counts(self) -> str:
         """The committee's vote in the active language ("15 Ja, 1 Nein, 2 Enthaltungen")."""
-        return vote_counts_text(self.votes_yes, self.votes_no, self.votes_abstain)
+        return vote_counts_text(self.votes_yes, self.votes_no, self.votes_abstain, self.vote_detail)
 
 
 def _export_path(instance, filename):

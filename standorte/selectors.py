@@ -312,6 +312,7 @@ def recommendation_rows_for_user(*, user):
         "votes_yes",
         "votes_no",
         "votes_abstain",
+        "vote_detail",
         "decision",
         "decision_date",
         paper_reference=F("paper__reference"),
@@ -343,9 +344,9 @@ def recommendations_for_export(*, recommendation_id=None, date_from=None, date_t
 def _consultations_queryset():
     from gremium.models import Consultation
 
-    return Consultation.objects.select_related("committee", "meeting").order_by(
-        "position", "date", "pk"
-    )
+    return Consultation.objects.select_related(
+        "committee", "meeting", "agenda_item__meeting"
+    ).order_by("position", "date", "pk")
 
 
 def proposals_for_compare(*, project: NeighbourhoodProject, ids: list[int] | None = None):

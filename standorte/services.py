@@ -169,22 +169,86 @@ def recommendation_record_decision(
     return locked
 
 
-def _ausschuss_consultation_record(recommendation: Recommendation, *, actor, decision_date):
-    """Date the deciding step of the paper's Beratungsfolge (the Ausschuss) with the decision."""
+def deciding_consultation(recommendation: Recommendation):
+    """The step of the paper's Beratungsfolge that decides (the Ausschuss), or None."""
     from gremium.models import Consultation
-    from gremium.services import papers as paper_services
 
     if not recommendation.paper_id:
-        return
-    consultation = (
+        return None
+    return (
         Consultation.objects.filter(paper_id=recommendation.paper_id)
         .filter(authoritative=True, role=Consultation.Role.DECISION)
+        .select_related("meeting", "agenda_item__meeting", "committee")
         .order_by("-position", "-pk")
         .first()
     )
-    if consultation is not None:
-        paper_services.consultation_update(
-            consultation=consultation, actor=actor, date=decision_date
+
+
+def _ausschuss_consultation_record(recommendation: Recommendation, *, actor, decision_date):
+    """Date the deciding step of the paper's Beratungsfolge (the Ausschuss) with the decision
+    and, when it is on an agenda, write the decision to that agenda item."""
+    from gremium.services import papers as paper_services
+
+    consultation = deciding_consultation(recommendation)
+    if consultation is None:
+        return
+    if consultation.meeting_id:
+        meeting_day = timezone.localdate(consultation.meeting.start)
+        if decision_date != meeting_day:
+            raise DomainError(
+                _(
+                    "Die Drucksache steht auf der Tagesordnung der Sitzung am %(date)s; "
+                    "entschieden wurde an diesem Tag."
+                )
+                % {"date": meeting_day.strftime("%d.%m.%Y")},
+                field="decision_date",
+            )
+    paper_services.consultation_update(consultation=consultation, actor=actor, date=decision_date)
+    if consultation.agenda_item_id:
+        paper_services.agenda_item_record_result(
+            actor=actor,
+            item=consultation.agenda_item,
+            result=str(recommendation.get_decision_display()),
+            resolution_text=recommendation.decision_note,
+        )
+
+
+def recommendation_place_on_agenda(*, actor, recommendation: Recommendation, meeting):
+    """Put the recommendation's Drucksache on the agenda of a meeting of a body of its
+    Beratungsfolge (usually the Ausschuss), linking that body's existing step."""
+    from gremium.models import Consultation
+    from gremium.services import papers as paper_services
+
+    _require_staff(actor)
+    if meeting is None:
+        raise DomainError(_("Bitte wählen Sie eine Sitzung."), field="meeting")
+    if not recommendation.paper_id:
+        raise DomainError(_("Diese Empfehlung hat noch keine Drucksache."), field="meeting")
+    if timezone.localdate(meeting.start) < recommendation.recommended_on:
+        raise DomainError(
+            _("Die Sitzung liegt vor der Empfehlung (%(date)s).")
+            % {"date": date_format(recommendation.recommended_on, "SHORT_DATE_FORMAT")},
+            field="meeting",
+        )
+    with transaction.atomic():
+        steps = list(
+            Consultation.objects.select_for_update()
+            .filter(paper_id=recommendation.paper_id, committee_id=meeting.committee_id)
+            .order_by("agenda_item_id", "-authoritative", "position", "pk")
+        )
+        if not steps:
+            raise DomainError(
+                _(
+                    "%(committee)s steht nicht in der Beratungsfolge dieser Drucksache; bitte "
+                    "wählen Sie eine Sitzung eines ihrer Gremien."
+                )
+                % {"committee": meeting.committee.name},
+                field="meeting",
+            )
+        open_steps = [s for s in steps if s.agenda_item_id is None]
+        step = open_steps[0] if open_steps else steps[0]
+        return paper_services.consultation_place_on_agenda(
+            actor=actor, consultation=step, meeting=meeting
         )
 
 
@@ -374,21 +438,6 @@ def deliberation_open_vote(*, actor, deliberation, deadline=None, secret: bool =
     return vote
 
 
-def next_paper_reference(on: date | None = None) -> str:
-    """The next free Drucksache number of the year, like 1803/22."""
-    from gremium.models import Paper
-
-    year = f"{(on or timezone.localdate()).year % 100:02d}"
-    numbers = [
-        int(ref.split("/")[0])
-        for ref in Paper.objects.filter(reference__endswith=f"/{year}").values_list(
-            "reference", flat=True
-        )
-        if ref.split("/")[0].isdigit()
-    ]
-    return f"{max(numbers, default=0) + 1:04d}/{year}"
-
-
 def _ausschuss():
     from gremium.models import Committee
 
@@ -407,25 +456,17 @@ def _paper_for(recommendation: Recommendation, *, actor, committee, vote_date):
     from gremium.models import Consultation, Paper
     from gremium.services import papers as paper_services
 
-    for _attempt in range(5):
-        try:
-            paper = paper_services.paper_create(
-                actor=actor,
-                reference=next_paper_reference(vote_date),
-                name=recommendation.title,
-                kind=Paper.Kind.RECOMMENDATION,
-                public=recommendation.public,
-                date=vote_date,
-                committee=committee,
-                originator=committee.name,
-                text=recommendation.text,
-            )
-            break
-        except DomainError as exc:
-            if exc.field != "reference":
-                raise
-    else:
-        raise DomainError(_("Es konnte keine freie Drucksachennummer vergeben werden."))
+    paper = paper_services.paper_create(
+        actor=actor,
+        reference=paper_services.paper_reference_allocate(on=vote_date),
+        name=recommendation.title,
+        kind=Paper.Kind.RECOMMENDATION,
+        public=recommendation.public,
+        date=vote_date,
+        committee=committee,
+        originator=committee.name,
+        text=recommendation.text,
+    )
     paper_services.consultation_add(
         actor=actor,
         paper=paper,
@@ -443,6 +484,35 @@ def _paper_for(recommendation: Recommendation, *, actor, committee, vote_date):
         authoritative=True,
     )
     return paper
+
+
+def vote_detail(vote) -> dict:
+    """What the Drucksache shows of a closed vote, kept with the recommendation: the kind, the
+    result, participation and every option with its votes (and Borda points, ranked)."""
+    from gremium.selectors import votes as vote_selectors
+
+    sheet = vote_selectors.vote_result(vote, list(vote.options.order_by("position")))
+    keys = dict(vote.options.values_list("pk", "key"))
+    options = [
+        {
+            "option_id": row.option_id,
+            "key": keys.get(row.option_id, ""),
+            "label": row.label,
+            "votes": row.count,
+            "points": row.points,
+        }
+        for row in sheet.options
+    ]
+    return {
+        "kind": vote.kind,
+        "result": vote.result,
+        "method": vote.method,
+        "ballot_unit": vote.ballot_unit,
+        "participants": sheet.participants,
+        "eligible": sheet.eligible,
+        "quorum": sheet.quorum,
+        "options": options,
+    }
 
 
 def recommendation_create_from_vote(*, deliberation, vote, actor=None) -> Recommendation | None:
@@ -471,22 +541,20 @@ def _recommendation_create_from_vote(*, deliberation, vote, actor=None) -> Recom
         existing = Recommendation.objects.filter(deliberation=deliberation).first()
         if existing is not None:
             return existing
-        if vote.result not in (Vote.Result.CARRIED, Vote.Result.DECIDED):
+        if vote.result not in (Vote.Result.CARRIED, Vote.Result.DECIDED, Vote.Result.RANKED):
             deliberation.state = Deliberation.State.FAILED
             deliberation.save(update_fields=["state", "modified_at"])
             return None
-        counts = vote.result_counts or {}
-        options = list(vote.options.order_by("position"))
+        detail = vote_detail(vote)
+        yes = no = abstain = 0
         if vote.kind == Vote.Kind.YES_NO:
             site_id = deliberation.option_proposals.get("")
-            by_key = {o.key: int(counts.get(str(o.pk), 0)) for o in options}
+            by_key = {o["key"]: o["votes"] for o in detail["options"]}
             yes, no, abstain = by_key.get("yes", 0), by_key.get("no", 0), by_key.get("abstain", 0)
         else:
-            winner = max(options, key=lambda o: int(counts.get(str(o.pk), 0)))
-            site_id = deliberation.option_proposals.get(str(winner.pk))
-            yes = int(counts.get(str(winner.pk), 0))
-            no = sum(int(v) for k, v in counts.items() if k != str(winner.pk))
-            abstain = 0
+            score = "points" if vote.kind == Vote.Kind.RANKED else "votes"
+            winner = max(detail["options"], key=lambda o: o[score] or 0)
+            site_id = deliberation.option_proposals.get(str(winner["option_id"]))
         site = SiteProposal.objects.select_related("district__social_area").get(pk=site_id)
         project = deliberation.project
         annex = []
@@ -495,6 +563,7 @@ def _recommendation_create_from_vote(*, deliberation, vote, actor=None) -> Recom
                 annex.append(
                     {
                         "institution": row.institution.name,
+                        "given": row.statement is not None,
                         "text": row.statement.text
                         if row.statement
                         else _("Keine Stellungnahme abgegeben."),
@@ -528,7 +597,6 @@ def _recommendation_create_from_vote(*, deliberation, vote, actor=None) -> Recom
                     "area": f" (Sozialraum {area.name})" if area else "",
                 },
                 _("Begründung des Vorschlags: %(rationale)s") % {"rationale": site.rationale},
-                _("Abstimmungsergebnis: %(result)s") % {"result": vote.result_text},
             ]
         )
         recommendation = Recommendation.objects.create(
@@ -538,7 +606,8 @@ def _recommendation_create_from_vote(*, deliberation, vote, actor=None) -> Recom
             title=_("Empfehlung zum Standort %(project)s: %(site)s")
             % {"project": project.name, "site": site.name or site.address},
             text=text,
-            vote_result=(vote.result_text or "")[:300],
+            vote_result=vote.result_text or "",
+            vote_detail=detail,
             votes_yes=yes,
             votes_no=no,
             votes_abstain=abstain,

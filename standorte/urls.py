@@ -24,6 +24,11 @@ urlpatterns = [
     path("beratung/<int:pk>/", views.deliberation_detail, name="deliberation_detail"),
     path("empfehlungen/", views.recommendation_list, name="recommendation_list"),
     path("empfehlungen/<int:pk>/", views.recommendation_detail, name="recommendation_detail"),
+    path(
+        "empfehlungen/<int:pk>/tagesordnung/",
+        views.recommendation_place_on_agenda,
+        name="recommendation_place_on_agenda",
+    ),
     path("exporte/", views.export_page, name="export"),
     path("exporte/<int:pk>/", views.export_detail, name="export_detail"),
     path("exporte/<int:pk>/download/", views.export_download, name="export_download"),

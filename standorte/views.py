@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -20,8 +21,9 @@ from erfurt_srp.core import versioned_cache
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 from erfurt_srp.core.pagination import paginate
 
-from . import permissions, selectors, services
+from . import exports, permissions, selectors, services
 from .forms import (
+    AgendaPlacementForm,
     DecisionForm,
     DeliberationStartForm,
     ExportForm,
@@ -324,7 +326,7 @@ def recommendation_list(request):
             if row["decision_date"]
             else "",
             "vote_result": vote_counts_text(
-                row["votes_yes"], row["votes_no"], row["votes_abstain"]
+                row["votes_yes"], row["votes_no"], row["votes_abstain"], row["vote_detail"]
             ),
             "site": row["site_name"] or row["site_address"],
         }
@@ -359,14 +361,7 @@ def recommendation_detail(request, pk):
     can_manage = permissions.can_manage(request.user)
     form = None
     if can_manage:
-        initial = {}
-        if recommendation.decision != Recommendation.Decision.PENDING:
-            initial = {
-                "decision": recommendation.decision,
-                "decision_date": recommendation.decision_date,
-                "decision_note": recommendation.decision_note,
-            }
-        form = DecisionForm(request.POST or None, initial=initial)
+        form = DecisionForm(request.POST or None, initial=_decision_initial(recommendation))
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
@@ -384,11 +379,63 @@ def recommendation_detail(request, pk):
             else:
                 messages.success(request, _("Die Entscheidung des Ausschusses wurde gespeichert."))
                 return redirect(recommendation.get_absolute_url())
+    return _recommendation_page(request, recommendation, form=form, can_manage=can_manage)
+
+
+@login_required
+@require_POST
+def recommendation_place_on_agenda(request, pk):
+    """Staff put the recommendation's Drucksache on a meeting of a body of its Beratungsfolge."""
+    recommendation = _recommendation_for_user(request.user, pk)
+    permissions.require_manage(request.user)
+    placement = AgendaPlacementForm(request.POST, recommendation=recommendation, prefix="agenda")
+    if placement.is_valid():
+        try:
+            item = services.recommendation_place_on_agenda(
+                actor=request.user,
+                recommendation=recommendation,
+                meeting=placement.cleaned_data["meeting"],
+            )
+        except DomainError as exc:
+            add_domain_error_to_form(placement, exc)
+        else:
+            messages.success(
+                request,
+                _("Die Drucksache steht jetzt als TOP %(n)s auf der Sitzung „%(meeting)s“.")
+                % {"n": item.number, "meeting": item.meeting.title},
+            )
+            return redirect(recommendation.get_absolute_url())
+    decision = DecisionForm(initial=_decision_initial(recommendation))
+    return _recommendation_page(
+        request, recommendation, form=decision, can_manage=True, placement=placement, status=400
+    )
+
+
+def _decision_initial(recommendation) -> dict:
+    """The recorded decision; before one, the date of the Ausschuss meeting it is on."""
+    if recommendation.decision == Recommendation.Decision.PENDING:
+        step = services.deciding_consultation(recommendation)
+        if step is not None and step.meeting_id:
+            return {"decision_date": timezone.localdate(step.meeting.start)}
+        return {}
+    return {
+        "decision": recommendation.decision,
+        "decision_date": recommendation.decision_date,
+        "decision_note": recommendation.decision_note,
+    }
+
+
+def _recommendation_page(request, recommendation, *, form, can_manage, placement=None, status=200):
+    if can_manage and placement is None and recommendation.paper_id:
+        placement = AgendaPlacementForm(recommendation=recommendation, prefix="agenda")
     consultations = []
     if recommendation.paper_id:
-        consultations = list(
-            recommendation.paper.consultations.select_related("committee", "meeting")
-        )
+        consultations = [
+            {"consultation": c, "date": exports.consultation_date(c)}
+            for c in recommendation.paper.consultations.select_related(
+                "committee", "meeting", "agenda_item__meeting__committee"
+            )
+        ]
     return render(
         request,
         "standorte/recommendation_detail.html",
@@ -397,7 +444,11 @@ def recommendation_detail(request, pk):
             "form": form,
             "can_manage": can_manage,
             "consultations": consultations,
+            "vote": exports.vote_summary(recommendation),
+            "statements": exports.statements_summary(recommendation),
+            "placement": placement,
         },
+        status=status,
     )
 
 

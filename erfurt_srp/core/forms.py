@@ -2,16 +2,22 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
+from .widgets import DateTimeBoundField
+
 
 class FormRenderer(TemplatesSetting):
     """The project's form renderer (settings.FORM_RENDERER). Every form and field renders through
     one pair of templates: `{{ form }}` for a whole form, `{{ form.field.as_field_group }}` for
     one field. The field template carries the accessible markup: label tied to the input, the
     required marker, help text and errors referenced by aria-describedby (set by Django),
-    aria-invalid on error, and a fieldset with legend for radio and checkbox groups."""
+    aria-invalid on error, and a fieldset with legend for radio and checkbox groups.
+
+    Its bound field gives every date, time and datetime field the platform's one ISO widget
+    (erfurt_srp/core/widgets.py), so a form saved unchanged sends back what it showed."""
 
     form_template_name = "core/forms/form.html"
     field_template_name = "core/forms/field.html"
+    bound_field_class = DateTimeBoundField
 
 
 class HoneypotField(forms.CharField):

@@ -1,6 +1,7 @@
 """Admin for meetings, agenda items, papers, minutes (staff work in the app; this is for repairs)."""
 
 from django.contrib import admin
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import (
@@ -14,6 +15,7 @@ from ..models import (
     Minutes,
     MinutesEntry,
     Paper,
+    PaperNumberSequence,
 )
 
 
@@ -68,6 +70,32 @@ class PaperAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "public"]
     search_fields = ["reference", "name"]
     inlines = [ConsultationInline, FileInline]
+
+
+@admin.register(PaperNumberSequence)
+class PaperNumberSequenceAdmin(admin.ModelAdmin):
+    """Staff set where a year's Drucksache numbers start (e.g. after the city's own numbers);
+    the next number can be raised, never lowered below one already given out."""
+
+    list_display = ["year", "next_number", "last_issued", "modified_at"]
+    readonly_fields = ["last_issued", "modified_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is None else [*self.readonly_fields, "year"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        # A number given out while the form was open is never handed out again.
+        with transaction.atomic():
+            locked = PaperNumberSequence.objects.select_for_update().get(pk=obj.pk)
+            locked.next_number = max(obj.next_number, locked.last_issued + 1)
+            locked.save(update_fields=["next_number", "modified_at"])
+            obj.refresh_from_db()
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a year's row would start its numbers again at the beginning.
+        return False
 
 
 @admin.register(MeetingResponse)

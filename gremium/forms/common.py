@@ -1,26 +1,8 @@
-"""Widgets shared by gremium's forms."""
+"""Widgets shared by gremium's forms: the platform's one date/time widget."""
 
-from django import forms
+from erfurt_srp.core.widgets import DATETIME_FORMAT, DateInput, DateTimeInput
 
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+# The name gremium's forms used for the same widget.
+DateTimeLocalInput = DateTimeInput
 
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format=DATETIME_FORMAT, **kwargs)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+__all__ = ["DATETIME_FORMAT", "DateInput", "DateTimeInput", "DateTimeLocalInput"]

@@ -45,6 +45,11 @@ class PaperForm(forms.ModelForm):
         self.fields["main_file"].help_text = _upload_help()
         if self.instance.pk:
             del self.fields["main_file"]
+        else:
+            self.fields["reference"].required = False
+            self.fields["reference"].help_text = _(
+                "z. B. 1803/22; leer lassen: die nächste Nummer des Jahres wird vergeben."
+            )
 
     def validate_unique(self):
         # The service checks the number and shows the message next to the field.
@@ -70,3 +75,15 @@ class ConsultationForm(forms.Form):
     public = forms.BooleanField(label=_("öffentliche Behandlung"), required=False, initial=True)
     role = forms.ChoiceField(label=_("Rolle"), choices=Consultation.Role.choices)
     authoritative = forms.BooleanField(label=_("beschließend"), required=False)
+
+
+class PaperNumberSequenceForm(forms.Form):
+    """Where a year's Drucksache numbers continue (e.g. after the city's own numbers)."""
+
+    year = forms.IntegerField(label=_("Jahr"), min_value=2000, max_value=2099)
+    next_number = forms.IntegerField(
+        label=_("nächste Nummer"),
+        min_value=1,
+        max_value=99999,
+        help_text=_("Nie kleiner als eine schon vergebene Nummer dieses Jahres."),
+    )

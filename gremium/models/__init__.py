@@ -1,7 +1,9 @@
 from . import meetings as _meetings
+from . import numbering as _numbering
 from . import votes as _votes
 from .committees import Committee, Institution, Membership, Person
 from .meetings import *  # noqa: F403  (meetings, agenda items, papers, minutes: see meetings.py)
+from .numbering import *  # noqa: F403  (the Drucksache number sequences)
 from .votes import *  # noqa: F403  (votes, ballots, statements: see votes.py)
 
 __all__ = [
@@ -10,5 +12,6 @@ __all__ = [
     "Membership",
     "Person",
     *_meetings.__all__,
+    *_numbering.__all__,
     *_votes.__all__,
 ]

@@ -6,6 +6,7 @@ from ..models import (
     AgendaItem,
     Consultation,
     Paper,
+    PaperNumberSequence,
 )
 from ..permissions import (
     agenda_item_visibility_q,
@@ -44,3 +45,8 @@ def paper_consultations_for_user(user, paper: Paper) -> list[Consultation]:
             else None
         )
     return consultations
+
+
+def paper_number_sequences():
+    """Each year's Drucksache number sequence, newest year first."""
+    return list(PaperNumberSequence.objects.order_by("-year"))

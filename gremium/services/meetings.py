@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -395,22 +395,39 @@ def mark_item_changed(meeting: Meeting, item: AgendaItem | None, *, actor, note:
 
 
 def _link_papers(item: AgendaItem, papers) -> None:
+    """Put the papers on the item. A paper whose Beratungsfolge already names this committee in
+    a step not yet on an agenda gets that step linked; only a paper without one gets a new step."""
     wanted = {p.pk for p in papers}
     existing = set(item.consultations.values_list("paper_id", flat=True))
     item.consultations.exclude(paper_id__in=wanted).update(agenda_item=None, meeting=None)
-    Consultation.objects.bulk_create(
-        Consultation(
-            paper_id=paper_id,
-            agenda_item=item,
-            meeting=item.meeting,
-            committee_id=item.meeting.committee_id,
-            date=timezone.localtime(item.meeting.start).date(),
-            public=item.public,
-            role=Consultation.Role.INFORMATION,
-            position=99,
+    meeting = item.meeting
+    day = timezone.localtime(meeting.start).date()
+    new = []
+    for paper_id in sorted(wanted - existing):
+        step = (
+            Consultation.objects.select_for_update()
+            .filter(paper_id=paper_id, committee_id=meeting.committee_id, agenda_item__isnull=True)
+            .filter(Q(meeting__isnull=True) | Q(meeting=meeting))
+            .order_by("position", "pk")
+            .first()
         )
-        for paper_id in wanted - existing
-    )
+        if step is not None:
+            step.agenda_item, step.meeting, step.date = item, meeting, day
+            step.save(update_fields=["agenda_item", "meeting", "date", "modified_at"])
+            continue
+        new.append(
+            Consultation(
+                paper_id=paper_id,
+                agenda_item=item,
+                meeting=meeting,
+                committee_id=meeting.committee_id,
+                date=day,
+                public=item.public,
+                role=Consultation.Role.INFORMATION,
+                position=99,
+            )
+        )
+    Consultation.objects.bulk_create(new)
     item.consultations.update(public=item.public)
 
 

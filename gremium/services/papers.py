@@ -4,6 +4,7 @@ import hashlib
 import re
 from datetime import date
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -19,20 +20,67 @@ from ..models import (
     File,
     Meeting,
     Paper,
+    PaperNumberSequence,
 )
 from .common import validate_upload, with_history
-from .meetings import lock_open_meeting, mark_item_changed
+from .meetings import agenda_item_add, lock_open_meeting, mark_item_changed
 
 PAPER_REFERENCE_RE = re.compile(r"^\d{1,5}/\d{2}$")
 
 
+def format_paper_reference(number: int, year: int) -> str:
+    """The city's form of a Drucksache number: four digits (more once past 9999), slash, year."""
+    return f"{number:04d}/{year % 100:02d}"
+
+
+def _sequence_locked(year: int, start: int) -> PaperNumberSequence:
+    """The year's sequence row, created at `start` if missing, locked until the transaction ends."""
+    sequence = PaperNumberSequence.objects.select_for_update().filter(year=year).first()
+    if sequence is None:
+        # Two first allocations of a year: the primary key lets one insert win.
+        PaperNumberSequence.objects.bulk_create(
+            [PaperNumberSequence(year=year, next_number=max(start, 1))], ignore_conflicts=True
+        )
+        sequence = PaperNumberSequence.objects.select_for_update().get(year=year)
+    return sequence
+
+
+def paper_reference_allocate(*, on: date | None = None) -> str:
+    """Give out the next Drucksache number of the year of `on` (default: today).
+
+    The year's sequence row is locked (select_for_update) until the caller's transaction ends,
+    so concurrent allocations wait for each other and never get the same number. The number is
+    spent even if its paper is later deleted; numbers typed in by hand are skipped. A year
+    without a row starts at settings.GREMIUM_PAPER_NUMBER_START (staff can set each year's
+    next number in the admin).
+    """
+    year = (on or timezone.localdate()).year
+    with transaction.atomic():
+        sequence = _sequence_locked(year, settings.GREMIUM_PAPER_NUMBER_START)
+        number = sequence.next_number
+        while Paper.objects.filter(reference=format_paper_reference(number, year)).exists():
+            number += 1
+        if number > 99999:
+            raise DomainError(
+                _("Der Nummernkreis für Drucksachen des Jahres %(year)s ist erschöpft.")
+                % {"year": year}
+            )
+        sequence.last_issued = number
+        sequence.next_number = number + 1
+        sequence.save(update_fields=["last_issued", "next_number", "modified_at"])
+    return format_paper_reference(number, year)
+
+
 def _check_reference(reference: str, *, exclude_pk=None) -> str:
+    """The number in the city's form NNNN/YY ("18/22" becomes "0018/22"), if no paper has it."""
     reference = reference.strip()
     if not PAPER_REFERENCE_RE.match(reference):
         raise DomainError(
             _("Bitte geben Sie die Nummer in der Form 1803/22 an (laufende Nummer/Jahr)."),
             field="reference",
         )
+    number, year = reference.split("/")
+    reference = f"{int(number):04d}/{year}"
     clash = Paper.objects.filter(reference=reference)
     if exclude_pk:
         clash = clash.exclude(pk=exclude_pk)
@@ -44,10 +92,34 @@ def _check_reference(reference: str, *, exclude_pk=None) -> str:
     return reference
 
 
+def paper_number_sequence_set(*, actor, year: int, next_number: int) -> PaperNumberSequence:
+    """Set where a year's Drucksache numbers continue (e.g. after the city's own numbers).
+
+    A number already given out is never given out again: `next_number` must be above the
+    year's last issued number.
+    """
+    if not 1 <= next_number <= 99999:
+        raise DomainError(_("Bitte eine Nummer zwischen 1 und 99999 angeben."), field="next_number")
+    with transaction.atomic():
+        sequence = _sequence_locked(year, next_number)
+        if next_number <= sequence.last_issued:
+            raise DomainError(
+                _(
+                    "Die Nummer %(n)s ist im Jahr %(year)s schon vergeben; die nächste Nummer "
+                    "muss größer sein als %(last)s."
+                )
+                % {"n": next_number, "year": year, "last": sequence.last_issued},
+                field="next_number",
+            )
+        sequence.next_number = next_number
+        sequence.save(update_fields=["next_number", "modified_at"])
+    return sequence
+
+
 def paper_create(
     *,
     actor,
-    reference: str,
+    reference: str = "",
     name: str,
     kind: str,
     public: bool = True,
@@ -57,9 +129,13 @@ def paper_create(
     text: str = "",
     main_file=None,
 ) -> Paper:
-    reference = _check_reference(reference)
+    """Create a paper; without a number it gets the next of its year's sequence."""
+    if reference.strip():
+        reference = _check_reference(reference)
     try:
         with transaction.atomic():
+            if not reference.strip():
+                reference = paper_reference_allocate(on=date or timezone.localdate())
             paper = with_history(
                 Paper(
                     reference=reference,
@@ -220,3 +296,62 @@ def consultation_update(*, consultation: Consultation, actor, **fields) -> Consu
         changed = [*fields, "modified_at"] + (["committee"] if meeting is not None else [])
         with_history(locked, actor).save(update_fields=changed)  # post_save refreshes page caches
     return locked
+
+
+def consultation_place_on_agenda(
+    *, actor, consultation: Consultation, meeting: Meeting | None, name: str = ""
+) -> AgendaItem:
+    """Put a step of a paper's Beratungsfolge on the agenda of a meeting of its committee, in one
+    step: a new agenda item for the paper, and this step (not a new one) linked to it and dated
+    with the meeting."""
+    if meeting is None:
+        raise DomainError(_("Bitte wählen Sie eine Sitzung."), field="meeting")
+    with transaction.atomic():
+        step = (
+            Consultation.objects.select_for_update(of=("self",))
+            .select_related("paper", "agenda_item__meeting")
+            .get(pk=consultation.pk)
+        )
+        if step.committee_id is None or step.committee_id != meeting.committee_id:
+            raise DomainError(
+                _("Die Sitzung gehört zu einem anderen Gremium als diese Beratung."),
+                field="meeting",
+            )
+        if step.agenda_item_id:
+            raise DomainError(
+                _("Die Drucksache steht schon auf TOP %(n)s der Sitzung am %(date)s.")
+                % {
+                    "n": step.agenda_item.number,
+                    "date": timezone.localtime(step.agenda_item.meeting.start).strftime("%d.%m.%Y"),
+                },
+                field="meeting",
+            )
+        if meeting.state in (Meeting.State.CANCELLED, Meeting.State.MINUTES_APPROVED):
+            raise DomainError(
+                _("Die Tagesordnung dieser Sitzung kann nicht mehr geändert werden."),
+                field="meeting",
+            )
+        paper = step.paper
+        item = agenda_item_add(
+            actor=actor,
+            meeting=meeting,
+            name=(name or f"{_('Drucksache')} {paper.reference}: {paper.name}")[:300],
+            public=step.public,
+        )
+        step.agenda_item, step.meeting = item, meeting
+        step.date = timezone.localtime(meeting.start).date()
+        with_history(step, actor).save(
+            update_fields=["agenda_item", "meeting", "date", "modified_at"]
+        )
+    return item
+
+
+def agenda_item_record_result(*, actor, item: AgendaItem, result: str, resolution_text: str):
+    """Write what the committee decided on an agenda item (result and resolution text)."""
+    with transaction.atomic():
+        item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        content_changed()
+        item.result = result.strip()[:200]
+        item.resolution_text = resolution_text.strip()
+        with_history(item, actor).save(update_fields=["result", "resolution_text", "modified_at"])
+    return item

@@ -11,7 +11,7 @@ from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 from erfurt_srp.core.pagination import paginate
 
-from ..forms.papers import ConsultationForm, FileForm, PaperForm
+from ..forms.papers import ConsultationForm, FileForm, PaperForm, PaperNumberSequenceForm
 from ..permissions import get_paper_for_user
 from ..selectors import papers as paper_selectors
 from ..services import papers as paper_services
@@ -141,5 +141,29 @@ def consultation_add(request, pk):
         request,
         "gremium/consultation_form.html",
         {"form": form, "paper": paper},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@staff_required
+def paper_numbers(request):
+    """Staff see each year's Drucksache number sequence and set where it continues."""
+    from django.utils import timezone
+
+    form = PaperNumberSequenceForm(
+        request.POST or None, initial={"year": timezone.localdate().year}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            paper_services.paper_number_sequence_set(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error_to_form(form, error)
+        else:
+            messages.success(request, _("Der Nummernkreis wurde gespeichert."))
+            return redirect("gremium:paper_numbers")
+    return render(
+        request,
+        "gremium/paper_numbers.html",
+        {"form": form, "sequences": paper_selectors.paper_number_sequences()},
         status=400 if request.method == "POST" else 200,
     )

@@ -116,6 +116,7 @@ GET_MATRIX = [
     ("paper_detail", "public_paper", "pk", everyone()),
     ("paper_detail", "secret_paper", "pk", [404, 404, 404, 200, 200, 200, 200]),
     ("paper_create", None, None, staff_only()),
+    ("paper_numbers", None, None, staff_only()),
     ("paper_edit", "public_paper", "pk", staff_only()),
     ("paper_file_add", "public_paper", "pk", staff_only()),
     ("consultation_add", "public_paper", "pk", staff_only()),
@@ -217,6 +218,13 @@ POST_MATRIX = [
         None,
         None,
         {"reference": "1/23", "name": "Neu", "kind": "information", "date": "2023-01-01"},
+        [LOGIN, 403, 403, 403, 403, 302, 302],
+    ),
+    (
+        "paper_numbers",
+        None,
+        None,
+        {"year": "2031", "next_number": "1804"},
         [LOGIN, 403, 403, 403, 403, 302, 302],
     ),
 ]

@@ -55,7 +55,11 @@ def test_carried_vote_becomes_recommendation_with_paper(
 
     recommendation = Recommendation.objects.get()
     assert recommendation.site == b
-    assert recommendation.votes_yes == 2
+    # A choice among sites is kept as the options with their votes, not as yes/no.
+    votes = {o["label"]: o["votes"] for o in recommendation.vote_detail["options"]}
+    assert votes == {services.proposal_label(a): 0, services.proposal_label(b): 2}
+    assert recommendation.vote_detail["kind"] == Vote.Kind.SINGLE
+    assert (recommendation.votes_yes, recommendation.votes_no) == (0, 0)
     assert recommendation.deliberation.state == Deliberation.State.CARRIED
     assert {s["institution"] for s in recommendation.annex} == {
         m.institution.name for m in memberships

@@ -44,6 +44,8 @@ def test_titles_made_on_an_english_page_are_stored_in_german(
     recommendation = Recommendation.objects.get()
     assert recommendation.title.startswith("Empfehlung zum Standort ThINKA Erfurt")
     assert "Das Gremium empfiehlt" in recommendation.text
+    # A choice among sites reads as the chosen site with its votes, not as yes/no.
+    label = services.proposal_label(site)
     with translation.override("en"):
-        assert recommendation.vote_counts == "2 yes, 0 no, 0 abstentions"
-    assert recommendation.vote_counts == "2 Ja, 0 Nein, 0 Enthaltungen"
+        assert recommendation.vote_counts == f"{label}: 2 of 2 votes"
+    assert recommendation.vote_counts == f"{label}: 2 von 2 Stimmen"

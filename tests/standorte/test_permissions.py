@@ -44,6 +44,8 @@ MATRIX = {
     "indicator_create": [302, 403, 403, 403, 200, 200],
     "indicator_edit": [302, 403, 403, 403, 200, 200],
     "import_preview_of_staff": [302, 403, 403, 403, 200, 404],
+    # POST only: a GET is refused for everyone (anonymous users are sent to the login first).
+    "recommendation_place_on_agenda": [302, 405, 405, 405, 405, 405],
 }
 
 
@@ -98,6 +100,9 @@ def urls(committee, staff_user, admin_user):
         "indicator_create": reverse("standorte:indicator_create"),
         "indicator_edit": reverse("standorte:indicator_edit", args=[indicator.pk]),
         "import_preview_of_staff": upload.get_absolute_url(),
+        "recommendation_place_on_agenda": reverse(
+            "standorte:recommendation_place_on_agenda", args=[public_rec.pk]
+        ),
     }
 
 
@@ -137,3 +142,26 @@ def test_staff_only_data_pages_refuse_posts_of_others(client, request, role, sta
     assert not Indicator.objects.filter(key="x").exists()
     assert Indicator.objects.get(pk=indicator.pk).name == indicator.name
     assert ImportUpload.objects.filter(pk=upload.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("public_user", 403), ("outsider_user", 403), ("member_user", 403), ("staff_user", 302)],
+)
+def test_only_staff_put_a_recommendation_on_an_agenda(client, request, role, status, committee):
+    from gremium.models import AgendaItem
+    from standorte import services
+    from tests.gremium.factories import MeetingFactory
+
+    rec = RecommendationFactory(
+        site=SiteProposalFactory(project=ProjectFactory(committee=committee))
+    )
+    rec.paper = services._paper_for(
+        rec, actor=None, committee=committee, vote_date=rec.recommended_on
+    )
+    rec.save(update_fields=["paper"])
+    meeting = MeetingFactory(committee=services._ausschuss())
+    client.force_login(request.getfixturevalue(role))
+    url = reverse("standorte:recommendation_place_on_agenda", args=[rec.pk])
+    assert client.post(url, {"agenda-meeting": meeting.pk}).status_code == status
+    assert AgendaItem.objects.filter(meeting=meeting).count() == (1 if status == 302 else 0)
