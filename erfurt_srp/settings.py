@@ -204,6 +204,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 240},
     },
+    "gremium-guest-access-expire": {
+        "task": "gremium.tasks.guest_access_expire",
+        "schedule": crontab(minute=5, hour=0),
+    },
     "gremium-meeting-reminders": {
         "task": "gremium.tasks.meeting_reminders_send",
         "schedule": crontab(minute="*/10"),

@@ -47,7 +47,7 @@ class GremiumConfig(AppConfig):
             subject_visibility,
             user_has_active_membership,
         )
-        from .services import invitations
+        from .services import guests, invitations
 
         # The platform role "member" is gremium's membership rule (see gremium.permissions).
         register_member_check(user_has_active_membership)
@@ -72,6 +72,14 @@ class GremiumConfig(AppConfig):
         register_invitation_purpose(
             InvitationPurpose(
                 key=invitations.PURPOSE, accept=invitations.accept, describe=invitations.describe
+            )
+        )
+        register_invitation_purpose(
+            InvitationPurpose(
+                key=guests.PURPOSE,
+                accept=guests.accept,
+                describe=guests.describe,
+                landing_url=guests.landing_url,
             )
         )
 

@@ -8,6 +8,12 @@ membership_replace) grant and revoke access simply by writing the membership: an
 membership stops counting on its end date, the same day, with no stale grant left behind.
 Staff (Geschäftsstelle) and admins see and change everything.
 
+Guests (`GuestAccess`, see gremium/models/guests.py) are the one per-object exception: staff let a
+named person see the non-public papers of one meeting or one agenda item until an end date. The
+right is guardian's object permission `view_nonpublic_papers`, counted only while its record is
+live (`guest_scope`). A guest sees the meeting, the granted non-public items with their files and
+the papers consulted there; never the members' answers, comments, minutes, votes or other items.
+
 Views call `get_meeting_for_user` / `get_paper_for_user` / ... first (404 when invisible, 403 when
 read-only but write was asked); selectors filter lists by the same rule.
 
@@ -37,20 +43,25 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from erfurt_srp.accounts.grants import live_q
 from erfurt_srp.accounts.roles import is_staff
 
 from .models import (
     AgendaItem,
+    AgendaItemUserObjectPermission,
     Consultation,
     File,
+    GuestAccess,
     Institution,
     Meeting,
+    MeetingUserObjectPermission,
     Membership,
     Paper,
     Person,
     StatementRound,
     Vote,
 )
+from .models.guests import GUEST_PERMISSION
 
 
 class ActiveMembership(NamedTuple):
@@ -100,6 +111,95 @@ def is_committee_member(user, committee_id: int) -> bool:
     return committee_id in user_committee_ids(user)
 
 
+# --- guests ---------------------------------------------------------------------------------
+
+
+class GuestScope(NamedTuple):
+    meeting_ids: frozenset[int]  # whole meetings granted
+    item_ids: frozenset[int]  # single agenda items granted
+    item_meeting_ids: frozenset[int]  # the meetings of those items
+
+    @property
+    def visible_meeting_ids(self) -> frozenset[int]:
+        return self.meeting_ids | self.item_meeting_ids
+
+    def __bool__(self) -> bool:
+        return bool(self.meeting_ids or self.item_ids)
+
+
+NO_GUEST_SCOPE = GuestScope(frozenset(), frozenset(), frozenset())
+
+
+def guest_scope(user) -> GuestScope:
+    """What the user may see as a guest: guardian's `view_nonpublic_papers` on meetings and
+    agenda items, counted while a live GuestAccess record stands beside it and the meeting is
+    published. One query per request, cached on the user."""
+    if not user.is_authenticated or is_staff(user):
+        return NO_GUEST_SCOPE
+    cached = getattr(user, "_srp_guest_scope", None)
+    if cached is None:
+        meeting_perms = MeetingUserObjectPermission.objects.filter(
+            user=user, permission__codename=GUEST_PERMISSION
+        ).values("content_object_id")
+        item_perms = AgendaItemUserObjectPermission.objects.filter(
+            user=user, permission__codename=GUEST_PERMISSION
+        ).values("content_object_id")
+        rows = (
+            GuestAccess.objects.filter(live_q(), user=user)
+            .filter(Q(meeting_id__in=meeting_perms) | Q(agenda_item_id__in=item_perms))
+            .exclude(meeting__state=Meeting.State.DRAFT)
+            .exclude(agenda_item__meeting__state=Meeting.State.DRAFT)
+            .order_by()
+            .values_list("meeting_id", "agenda_item_id", "agenda_item__meeting_id")
+        )
+        meetings, items, item_meetings = set(), set(), set()
+        for meeting_id, item_id, item_meeting_id in rows:
+            if meeting_id:
+                meetings.add(meeting_id)
+            else:
+                items.add(item_id)
+                item_meetings.add(item_meeting_id)
+        cached = GuestScope(frozenset(meetings), frozenset(items), frozenset(item_meetings))
+        user._srp_guest_scope = cached
+    return cached
+
+
+def is_guest_of(user, meeting: Meeting) -> bool:
+    """Has a live guest grant on the meeting or one of its items (and the meeting is not a draft)."""
+    return (
+        meeting.state != Meeting.State.DRAFT and meeting.pk in guest_scope(user).visible_meeting_ids
+    )
+
+
+def guest_sees_item(user, item: AgendaItem) -> bool:
+    scope = guest_scope(user)
+    return item.meeting.state != Meeting.State.DRAFT and (
+        item.meeting_id in scope.meeting_ids or item.pk in scope.item_ids
+    )
+
+
+def guest_item_q(user, prefix: str = "") -> Q | None:
+    """Agenda items the user sees as a guest (None: none)."""
+    scope = guest_scope(user)
+    if not scope:
+        return None
+    return Q(**{f"{prefix}meeting_id__in": scope.meeting_ids}) | Q(
+        **{f"{prefix}pk__in": scope.item_ids}
+    )
+
+
+def guest_consultation_q(user) -> Q | None:
+    """Consultations (Beratungsfolge steps) at what the user sees as a guest (None: none)."""
+    scope = guest_scope(user)
+    if not scope:
+        return None
+    return (
+        Q(meeting_id__in=scope.meeting_ids)
+        | Q(agenda_item__meeting_id__in=scope.meeting_ids)
+        | Q(agenda_item_id__in=scope.item_ids)
+    )
+
+
 # --- meetings ------------------------------------------------------------------------------
 
 
@@ -108,7 +208,7 @@ def can_view_meeting(user, meeting: Meeting) -> bool:
         return True
     if meeting.state == Meeting.State.DRAFT:
         return False
-    if is_committee_member(user, meeting.committee_id):
+    if is_committee_member(user, meeting.committee_id) or is_guest_of(user, meeting):
         return True
     return meeting.committee.is_public
 
@@ -142,6 +242,9 @@ def meeting_visibility_q(user) -> Q | None:
     ids = user_committee_ids(user)
     if ids:
         visible |= Q(committee_id__in=ids)
+    guest_meetings = guest_scope(user).visible_meeting_ids
+    if guest_meetings:
+        visible |= Q(pk__in=guest_meetings)
     return visible & ~Q(state=Meeting.State.DRAFT)
 
 
@@ -155,6 +258,9 @@ def agenda_item_visibility_q(user, prefix: str = "") -> Q | None:
     ids = user_committee_ids(user)
     if ids:
         internal |= Q(**{f"{prefix}meeting__committee_id__in": ids})
+    guest = guest_item_q(user, prefix)
+    if guest is not None:
+        internal |= guest
     return meeting_q & internal
 
 
@@ -173,7 +279,7 @@ def get_meeting_for_user(user, pk, write: bool = False) -> Meeting:
 def can_view_agenda_item(user, item: AgendaItem) -> bool:
     if not can_view_meeting(user, item.meeting):
         return False
-    return item.public or can_view_internal(user, item.meeting)
+    return item.public or can_view_internal(user, item.meeting) or guest_sees_item(user, item)
 
 
 def get_agenda_item_for_user(user, pk, write: bool = False) -> AgendaItem:
@@ -202,6 +308,9 @@ def paper_visibility_q(user) -> Q | None:
             Q(committee_id__in=ids) | Q(meeting__committee_id__in=ids)
         ).values("paper_id")
         visible |= Q(committee_id__in=ids) | Q(pk__in=consulted)
+    guest = guest_consultation_q(user)
+    if guest is not None:
+        visible |= Q(pk__in=Consultation.objects.filter(guest).values("paper_id"))
     return visible
 
 
@@ -209,13 +318,17 @@ def can_view_paper(user, paper: Paper) -> bool:
     if paper.public or is_staff(user):
         return True
     ids = user_committee_ids(user)
-    if not ids:
+    guest = guest_consultation_q(user)
+    if not ids and guest is None:
         return False
     if paper.committee_id in ids:
         return True
-    return paper.consultations.filter(
-        Q(committee_id__in=ids) | Q(meeting__committee_id__in=ids)
-    ).exists()
+    consulted = Q(pk__in=[])
+    if ids:
+        consulted |= Q(committee_id__in=ids) | Q(meeting__committee_id__in=ids)
+    if guest is not None:
+        consulted |= guest
+    return paper.consultations.filter(consulted).exists()
 
 
 def get_paper_for_user(user, pk, write: bool = False) -> Paper:

@@ -3,7 +3,17 @@ minutes, papers, committees, invitations, votes, statement rounds."""
 
 from django.urls import path
 
-from .views import agenda, committees, invitations, meetings, minutes, papers, statements, votes
+from .views import (
+    agenda,
+    committees,
+    guests,
+    invitations,
+    meetings,
+    minutes,
+    papers,
+    statements,
+    votes,
+)
 
 app_name = "gremium"
 
@@ -49,6 +59,9 @@ urlpatterns: list = [
         minutes.minutes_comment_add,
         name="minutes_comment_add",
     ),
+    path("sitzungen/<int:pk>/gaeste/", guests.meeting_guests, name="meeting_guests"),
+    path("top/<int:pk>/gaeste/", guests.agenda_item_guests, name="agenda_item_guests"),
+    path("gaeste/<int:pk>/widerrufen/", guests.guest_access_revoke, name="guest_access_revoke"),
     path("top/<int:pk>/bearbeiten/", agenda.agenda_item_edit, name="agenda_item_edit"),
     path("top/<int:pk>/verschieben/", agenda.agenda_item_move, name="agenda_item_move"),
     path("top/<int:pk>/streichen/", agenda.agenda_item_delete, name="agenda_item_delete"),

@@ -125,6 +125,9 @@ class Meeting(models.Model):
         verbose_name = _("Sitzung")
         verbose_name_plural = _("Sitzungen")
         ordering = ["-start", "-id"]
+        permissions = [
+            ("view_nonpublic_papers", _("nicht öffentliche Unterlagen der Sitzung einsehen")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["committee", "number"], name="meeting_unique_number_per_committee"
@@ -257,6 +260,9 @@ class AgendaItem(models.Model):
         verbose_name = _("Tagesordnungspunkt")
         verbose_name_plural = _("Tagesordnungspunkte")
         ordering = ["meeting", "order"]
+        permissions = [
+            ("view_nonpublic_papers", _("nicht öffentliche Unterlagen des TOP einsehen")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "order"],

@@ -19,6 +19,7 @@ from ..models import (
 )
 from ..permissions import (
     can_view_internal,
+    guest_item_q,
     meeting_visibility_q,
     paper_visibility_q,
     user_committee_ids,
@@ -45,6 +46,9 @@ def meeting_list_for_user(user, *, committee: Committee | None = None, upcoming=
         items_q = Q(agenda_items__public=True)
         if ids:
             items_q |= Q(committee_id__in=ids)
+        guest = guest_item_q(user, "agenda_items__")
+        if guest is not None:
+            items_q |= guest
     return qs.annotate(visible_item_count=Count("agenda_items", filter=items_q, distinct=True))
 
 
@@ -58,7 +62,8 @@ def agenda_for_user(user, meeting: Meeting) -> list[AgendaItem]:
     3 queries, a 4th only when an item has files."""
     qs = meeting.agenda_items.all()
     if not can_view_internal(user, meeting):
-        qs = qs.filter(public=True)
+        guest = guest_item_q(user)
+        qs = qs.filter(Q(public=True) | guest if guest is not None else Q(public=True))
     # The agenda shows reference, name and visibility of a paper, not its text.
     papers_q = (
         Consultation.objects.select_related("paper")

@@ -31,6 +31,7 @@ from ..permissions import (
     can_comment,
     can_view_internal,
     get_meeting_for_user,
+    guest_scope,
     user_committee_ids,
 )
 from ..selectors import committees as committee_selectors
@@ -43,7 +44,7 @@ PAGE_SIZE = 25
 
 def _is_public_view(user) -> bool:
     """The visitor sees only public content: the page is the same for all such visitors."""
-    return not is_staff(user) and not user_committee_ids(user)
+    return not is_staff(user) and not user_committee_ids(user) and not guest_scope(user)
 
 
 @require_GET
@@ -77,6 +78,10 @@ def meeting_list(request):
         scope = "staff"
     else:
         scope = "c" + "-".join(str(i) for i in sorted(user_committee_ids(request.user)))
+        guest = guest_scope(request.user)
+        if guest:
+            scope += "g" + "-".join(str(i) for i in sorted(guest.visible_meeting_ids))
+            scope += "i" + "-".join(str(i) for i in sorted(guest.item_ids))
     body = versioned_cache.get_or_set(
         cache.NAMESPACE,
         ("list", scope, get_language(), request.get_host(), request.GET.urlencode()),

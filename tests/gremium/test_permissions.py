@@ -1,10 +1,15 @@
 """URL x role matrix: every gremium page for anonymous, public, outsider, member, deputy, staff,
-admin. Non-public items and papers never reach anyone outside the committee (not even titles)."""
+admin, and two guests: `guest_user` may see the non-public papers of the meeting, `item_guest_user`
+those of one agenda item (GuestAccess). Non-public items and papers never reach anyone outside the
+committee (not even titles), guests only what was granted to them."""
+
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_user
 
 ROLES = [
     "anonymous",
@@ -14,22 +19,28 @@ ROLES = [
     "deputy_user",
     "staff_user",
     "admin_user",
+    "guest_user",
+    "item_guest_user",
 ]
 SECRET = "Geheimer Standortpunkt"
 SECRET_PAPER = "Vertrauliche Vorlage"
+SECOND_SECRET = "Zweiter geheimer Punkt"
+SECOND_PAPER = "Zweite vertrauliche Vorlage"
+PAST_PAPER = "Vertrauliche Altvorlage"
+MEMBER_COMMENT = "Mein Kommentar"
 
 
 @pytest.fixture
 def objects(meeting, public_item, secret_item, committee, member_user):
     from erfurt_srp.discussion.services import comment_create
-    from gremium.models import Membership
+    from gremium.models import GuestAccess, Membership
     from gremium.services.minutes import minutes_publish, minutes_save
     from tests.gremium.factories import MeetingFactory
 
     past = MeetingFactory(committee=committee, number=6, start=meeting.start.replace(year=2022))
     past.end = past.start.replace(hour=23)
     past.save()
-    from tests.gremium.factories import AgendaItemFactory
+    from tests.gremium.factories import AgendaItemFactory, ConsultationFactory, PaperFactory
 
     past_secret = AgendaItemFactory(meeting=past, name="Alter geheimer Punkt", public=False)
     minutes_save(
@@ -39,7 +50,12 @@ def objects(meeting, public_item, secret_item, committee, member_user):
         entries={past_secret.pk: ("Text", "Ergebnis geheim")},
     )
     minutes_publish(actor=None, meeting=past)
-    comment = comment_create(target=secret_item, body="Mein Kommentar", author=member_user)
+    past_paper = PaperFactory(reference="9998/22", name=PAST_PAPER, public=False)
+    ConsultationFactory(agenda_item=past_secret, paper=past_paper)
+    second_item = AgendaItemFactory(meeting=meeting, name=SECOND_SECRET, public=False)
+    second_paper = PaperFactory(reference="9997/22", name=SECOND_PAPER, public=False)
+    ConsultationFactory(agenda_item=second_item, paper=second_paper)
+    comment = comment_create(target=secret_item, body=MEMBER_COMMENT, author=member_user)
     membership = Membership.objects.filter(committee=committee, role="member").first()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -65,7 +81,38 @@ def objects(meeting, public_item, secret_item, committee, member_user):
         "comment": comment,
         "membership": membership,
         "committee": committee,
+        "second_item": second_item,
+        "second_paper": second_paper,
+        "past_paper": past_paper,
+        "grant": GuestAccess.objects.create(
+            meeting=meeting, email="extern@example.org", ends_on=timezone.localdate()
+        ),
     }
+
+
+def _guest(email, staff_user, **target):
+    from gremium.services.guests import guest_access_grant
+
+    user = make_user(email, first_name="Gerda", last_name="Gast")
+    guest_access_grant(
+        actor=staff_user,
+        email=user.email,
+        ends_on=timezone.localdate() + timedelta(days=7),
+        **target,
+    )
+    return user
+
+
+@pytest.fixture
+def guest_user(objects, staff_user):
+    """May see the non-public papers of the meeting (both non-public items), nothing else."""
+    return _guest("gast@example.org", staff_user, meeting=objects["meeting"])
+
+
+@pytest.fixture
+def item_guest_user(objects, staff_user):
+    """May see the non-public papers of one agenda item (secret_item), nothing else."""
+    return _guest("top-gast@example.org", staff_user, agenda_item=objects["secret_item"])
 
 
 def _client_for(client, request, role):
@@ -93,6 +140,46 @@ def staff_only(other=403, anon=LOGIN):
     return [anon, other, other, other, other, 200, 200]
 
 
+# The guests' columns: like a public account (the value in the public_user column) except where
+# listed here as (guest of the meeting, guest of secret_item).
+GUEST_GET = {
+    ("agenda_item_edit", "secret_item"): (403, 403),
+    ("agenda_item_guests", "secret_item"): (403, 403),
+    ("paper_detail", "secret_paper"): (200, 200),
+    ("paper_detail", "second_paper"): (200, 404),
+    ("file_download", "secret_file"): (200, 200),
+}
+GUEST_POST = {
+    ("agenda_item_delete", "secret_item"): (403, 403),
+    ("comment_add", "secret_item"): (403, 403),
+}
+
+
+def _expected(row_expected, role_index, overrides, name, key):
+    if role_index < 7:
+        return row_expected[role_index]
+    if (name, key) in overrides:
+        return overrides[(name, key)][role_index - 7]
+    return row_expected[1]
+
+
+# What each role must never receive (in any page, download or PDF it gets with 200).
+OUTSIDER_SECRETS = (SECRET, SECRET_PAPER, "Alter geheimer Punkt", SECOND_SECRET, SECOND_PAPER)
+FORBIDDEN = {
+    "anonymous": OUTSIDER_SECRETS,
+    "public_user": OUTSIDER_SECRETS,
+    "outsider_user": OUTSIDER_SECRETS,
+    "guest_user": ("Alter geheimer Punkt", PAST_PAPER, MEMBER_COMMENT),
+    "item_guest_user": (
+        "Alter geheimer Punkt",
+        PAST_PAPER,
+        MEMBER_COMMENT,
+        SECOND_SECRET,
+        SECOND_PAPER,
+    ),
+}
+
+
 GET_MATRIX = [
     ("meeting_list", None, None, everyone()),
     ("meeting_feed", None, None, everyone()),
@@ -102,6 +189,8 @@ GET_MATRIX = [
     ("meeting_create", None, None, staff_only()),
     ("meeting_edit", "meeting", "pk", staff_only()),
     ("meeting_outbox", "meeting", "pk", staff_only()),
+    ("meeting_guests", "meeting", "pk", staff_only()),
+    ("agenda_item_guests", "secret_item", "pk", [LOGIN, 404, 404, 403, 403, 200, 200]),
     ("agenda_item_add", "meeting", "pk", staff_only()),
     ("agenda_item_edit", "public_item", "pk", staff_only()),
     # a non-public item is invisible (404) outside the committee, read-only (403) for members
@@ -115,6 +204,8 @@ GET_MATRIX = [
     ("paper_list", None, None, everyone()),
     ("paper_detail", "public_paper", "pk", everyone()),
     ("paper_detail", "secret_paper", "pk", [404, 404, 404, 200, 200, 200, 200]),
+    ("paper_detail", "second_paper", "pk", [404, 404, 404, 200, 200, 200, 200]),
+    ("paper_detail", "past_paper", "pk", [404, 404, 404, 200, 200, 200, 200]),
     ("paper_create", None, None, staff_only()),
     ("paper_numbers", None, None, staff_only()),
     ("paper_edit", "public_paper", "pk", staff_only()),
@@ -139,20 +230,24 @@ def test_get_matrix(client, request, objects, role_index, role):
     """Every page for one role (one fixture set per role keeps the matrix fast)."""
     client = _client_for(client, request, role)
     wrong = []
-    for name, key, attr, expected in GET_MATRIX:
+    for name, key, attr, row_expected in GET_MATRIX:
+        expected = _expected(row_expected, role_index, GUEST_GET, name, key)
         url = _url(name, objects, key, attr)
         response = client.get(url)
-        if response.status_code != expected[role_index]:
-            wrong.append((url, response.status_code, expected[role_index]))
-        if response.status_code == 200 and role in ("anonymous", "public_user", "outsider_user"):
-            if response.streaming:
-                body = b"".join(response.streaming_content)
-            else:
-                body = response.content
-            for secret in (SECRET, SECRET_PAPER, "Alter geheimer Punkt"):
+        if response.status_code != expected:
+            wrong.append((url, response.status_code, expected))
+        if response.status_code == 200 and role in FORBIDDEN:
+            body = _body(response)
+            for secret in FORBIDDEN[role]:
                 if secret.encode() in body:
                     wrong.append((url, "leaks", secret))
     assert not wrong, wrong
+
+
+def _body(response) -> bytes:
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
 
 
 POST_MATRIX = [
@@ -193,6 +288,14 @@ POST_MATRIX = [
         {"reason": "irrtümlich"},
         [LOGIN, 403, 403, 403, 403, 400, 400],
     ),
+    (
+        "meeting_guests",
+        "meeting",
+        "pk",
+        {"email": "neu@example.org", "ends_on": "2099-12-31"},
+        [LOGIN, 403, 403, 403, 403, 302, 302],
+    ),
+    ("guest_access_revoke", "grant", "pk", {}, [LOGIN, 403, 403, 403, 403, 302, 302]),
     (
         "agenda_item_add",
         "meeting",
@@ -237,13 +340,14 @@ def test_post_matrix(client, request, objects, role_index, role):
 
     client = _client_for(client, request, role)
     wrong = []
-    for name, key, attr, data, expected in POST_MATRIX:
+    for name, key, attr, data, row_expected in POST_MATRIX:
+        expected = _expected(row_expected, role_index, GUEST_POST, name, key)
         url = _url(name, objects, key, attr)
         with transaction.atomic():
             response = client.post(url, data)
             transaction.set_rollback(True)
-        if response.status_code != expected[role_index]:
-            wrong.append((url, response.status_code, expected[role_index]))
+        if response.status_code != expected:
+            wrong.append((url, response.status_code, expected))
     assert not wrong, wrong
 
 
