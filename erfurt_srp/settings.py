@@ -208,6 +208,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "gremium.tasks.guest_access_expire",
         "schedule": crontab(minute=5, hour=0),
     },
+    "leitlinien-theme-editors-expire": {
+        "task": "leitlinien.tasks.theme_editors_expire",
+        "schedule": crontab(minute=7, hour=0),
+    },
     "gremium-meeting-reminders": {
         "task": "gremium.tasks.meeting_reminders_send",
         "schedule": crontab(minute="*/10"),

@@ -8,6 +8,7 @@ class LeitlinienConfig(AppConfig):
 
     def ready(self):
         from erfurt_srp.accounts import personal_data
+        from erfurt_srp.accounts.invitations import InvitationPurpose, register_invitation_purpose
         from erfurt_srp.accounts.roles import is_staff
         from erfurt_srp.core.registry import (
             DashboardPanel,
@@ -24,6 +25,14 @@ class LeitlinienConfig(AppConfig):
         from . import adoption, demo, my_data, panels, services
         from .permissions import is_any_insider
 
+        register_invitation_purpose(
+            InvitationPurpose(
+                key=services.EDITOR_PURPOSE,
+                accept=services.editor_invitation_accept,
+                describe=services.editor_invitation_describe,
+                landing_url=services.editor_invitation_landing,
+            )
+        )
         register_nav(
             NavItem(
                 label=_("Leitlinien"), url_name="leitlinien:index", visible=lambda u: True, order=30

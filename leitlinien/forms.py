@@ -318,3 +318,24 @@ class ReportSubmitForm(forms.Form):
                 .order_by("start")
             )
         self.fields["meeting"].queryset = meetings
+
+
+class ThemeEditorForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse der Person"),
+        max_length=254,
+        help_text=_(
+            "Hat die Person noch kein Konto, erhält sie eine Einladung und die Federführung, "
+            "sobald sie ihr Konto angelegt hat."
+        ),
+    )
+    ends_on = forms.DateField(
+        label=_("gültig bis einschließlich"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leer lassen, wenn die Federführung bis zum Widerruf gilt."),
+    )
+    note = forms.CharField(
+        label=_("Amt oder Anlass"), max_length=300, required=False,
+        help_text=_("z. B. „Amt für Soziales, Abteilung Sozialplanung“"),
+    )

@@ -13,7 +13,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
 
+from erfurt_srp.accounts.grants import PersonalGrant
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.exports.leases import LeasedJob
 
@@ -39,9 +42,38 @@ class Theme(models.Model):
         verbose_name = _("Themenschwerpunkt")
         verbose_name_plural = _("Themenschwerpunkte")
         ordering = ["position", "title"]
+        permissions = [("edit_theme_draft", _("Entwürfe der Leitlinie bearbeiten"))]
 
     def __str__(self):
         return self.title
+
+
+class ThemeUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Theme, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("Objektberechtigung Themenschwerpunkt")
+        verbose_name_plural = _("Objektberechtigungen Themenschwerpunkt")
+
+
+class ThemeEditor(PersonalGrant):
+    """Federführung: a named person (of a city office) edits the draft versions of one theme's
+    guideline, and nothing else. The right is guardian's `edit_theme_draft` on the theme; this
+    record holds who granted it, an optional end date and the revocation
+    (erfurt_srp.accounts.grants)."""
+
+    theme = models.ForeignKey(
+        Theme, on_delete=models.CASCADE, related_name="editors", verbose_name=_("Thema")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta(PersonalGrant.Meta):
+        verbose_name = _("Federführung")
+        verbose_name_plural = _("Federführungen")
+
+    def __str__(self):
+        return f"{self.holder_display}: {self.theme}"
 
 
 class Guideline(models.Model):

@@ -4,18 +4,32 @@
 - Everyone else sees adopted and superseded versions, versions in an open/ended public round,
   and the rounds they take part in. Drafts never reach them.
 - A round's audience decides who may comment: see `can_comment_as_user`.
+- Editors (Federführung, `ThemeEditor`): a named person whom staff gave guardian's
+  `edit_theme_draft` on one theme sees and edits that theme's draft versions, nothing else
+  (`can_edit_version`). Membership-derived access is unchanged.
 """
 
 from allauth.account.models import EmailAddress
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from erfurt_srp.accounts.grants import live_q
 from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.core.errors import DomainError
 from gremium.models import Institution
 from gremium.permissions import user_memberships
 
-from .models import Audience, ConsultationRound, GuidelineVersion, RoundInvitation
+from .models import (
+    Audience,
+    ConsultationRound,
+    GuidelineVersion,
+    RoundInvitation,
+    ThemeEditor,
+    ThemeUserObjectPermission,
+)
+
+EDITOR_PERMISSION = "edit_theme_draft"
 
 
 def _cache(user) -> dict:
@@ -41,6 +55,37 @@ def is_insider(user, committee_id: int) -> bool:
 
 def is_any_insider(user) -> bool:
     return is_staff(user) or bool(_active_memberships(user))
+
+
+def edited_theme_ids(user) -> frozenset[int]:
+    """Themes whose drafts the user edits as editor: guardian's `edit_theme_draft`, counted while
+    a live ThemeEditor record stands beside it. One query per request, cached on the user."""
+    if not user.is_authenticated:
+        return frozenset()
+    cache = _cache(user)
+    if "edited" not in cache:
+        perms = ThemeUserObjectPermission.objects.filter(
+            user=user, permission__codename=EDITOR_PERMISSION
+        ).values("content_object_id")
+        cache["edited"] = frozenset(
+            ThemeEditor.objects.filter(live_q(), user=user, theme_id__in=perms)
+            .order_by()
+            .values_list("theme_id", flat=True)
+        )
+    return cache["edited"]
+
+
+def is_editor(user, theme_id: int) -> bool:
+    return theme_id in edited_theme_ids(user)
+
+
+def can_edit_theme_drafts(user, theme_id: int) -> bool:
+    """Staff edit the drafts of every theme; an editor those of their theme."""
+    return is_staff(user) or is_editor(user, theme_id)
+
+
+def can_edit_version(user, version: GuidelineVersion) -> bool:
+    return version.is_draft and can_edit_theme_drafts(user, version.guideline.theme_id)
 
 
 def has_verified_email(user) -> bool:
@@ -125,7 +170,7 @@ def can_view_version(user, version: GuidelineVersion, rounds=None) -> bool:
     if is_insider(user, version.guideline.theme.committee_id):
         return True
     if version.state == GuidelineVersion.State.DRAFT:
-        return False
+        return is_editor(user, version.guideline.theme_id)
     if version.is_frozen:
         return True
     rounds = version.rounds.all() if rounds is None else rounds
@@ -157,8 +202,12 @@ def get_round_for_user(user, pk: int) -> ConsultationRound:
     return consultation_round
 
 
-def get_version_for_user(user, pk: int) -> GuidelineVersion:
+def get_version_for_user(user, pk: int, write: bool = False) -> GuidelineVersion:
+    """404 when the user may not see the version, 403 when write is asked but not allowed
+    (a version that is no longer a draft is left to the caller, which explains why)."""
     version = GuidelineVersion.objects.select_related("guideline__theme").filter(pk=pk).first()
     if version is None or not can_view_version(user, version):
         raise Http404
+    if write and not can_edit_theme_drafts(user, version.guideline.theme_id):
+        raise PermissionDenied
     return version

@@ -639,3 +639,27 @@ def area_profiles_with_measures(measures) -> list[dict]:
 
 def insider_anywhere(user) -> bool:
     return is_any_insider(user)
+
+
+# --- editors (Federführung) -------------------------------------------------------------------
+
+
+def theme_editors_for(theme) -> list:
+    """Every editor grant of the theme, newest first (one query)."""
+    from .models import ThemeEditor
+
+    return list(
+        ThemeEditor.objects.filter(theme=theme)
+        .select_related("user", "granted_by", "revoked_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def theme_editor_history_for(theme, limit: int = 200) -> list:
+    from .models import ThemeEditor
+
+    return list(
+        ThemeEditor.history.filter(theme_id=theme.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -15,8 +16,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from erfurt_srp.accounts import grants
 from erfurt_srp.accounts.languages import languages_of
-from erfurt_srp.accounts.roles import Role, role_of
+from erfurt_srp.accounts.roles import Role, is_staff, role_of
+from erfurt_srp.accounts.services import invitation_create
 from erfurt_srp.core.adminlog import scrub_admin_log
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.core.legal import PRIVACY_NOTICE_VERSION
@@ -48,9 +51,11 @@ from .models import (
     PlanExport,
     RoundInvitation,
     Theme,
+    ThemeEditor,
+    ThemeUserObjectPermission,
     hash_token,
 )
-from .permissions import can_comment_as_user, require_staff
+from .permissions import can_comment_as_user, can_edit_theme_drafts, require_staff
 from .selectors import comments_needing_answer
 
 MAX_PARAGRAPHS = 200
@@ -182,7 +187,12 @@ def version_create(
 def version_update(
     *, version: GuidelineVersion, actor, title: str, text: str, change_note: str = ""
 ) -> GuidelineVersion:
-    require_staff(actor)
+    """Change a draft's text: staff, or the theme's editor (Federführung)."""
+    if actor is None or not can_edit_theme_drafts(actor, version.guideline.theme_id):
+        raise DomainError(
+            _("Diesen Entwurf dürfen nur die Geschäftsstelle und die Federführung ändern."),
+            code="forbidden",
+        )
     paragraphs = parse_paragraphs(text)
     _validate_paragraphs(paragraphs)
     if not title.strip():
@@ -1021,3 +1031,136 @@ def plan_texts_save(*, actor, texts: dict[str, str]) -> None:
             elif text.body != body:
                 text.body, text.updated_by = body, actor
                 text.save(update_fields=["body", "updated_by", "updated_at"])
+
+
+# --- editors (Federführung) -------------------------------------------------------------------
+
+EDITOR_PURPOSE = "leitlinien.editor"
+EDITOR_NOTICE_KIND = "leitlinien.editor"
+EDITOR_PERM = "leitlinien.edit_theme_draft"
+
+
+def _editor_sync(grant: ThemeEditor) -> bool:
+    return grants.sync_permission(
+        records=ThemeEditor.objects.filter(user=grant.user, theme_id=grant.theme_id),
+        perm=EDITOR_PERM,
+        user=grant.user,
+        obj=grant.theme,
+    )
+
+
+def theme_editor_grant(
+    *, actor, theme: Theme, email: str, ends_on: date | None = None, note: str = ""
+) -> ThemeEditor:
+    """Make the person with this address the editor of the theme's drafts (until `ends_on`, if
+    given). Without an account the person is invited; the right starts with the account."""
+    require_staff(actor)
+    email = grants.clean_email(email)
+    ends_on = grants.clean_end_date(ends_on, required=False)
+    with transaction.atomic():
+        Theme.objects.select_for_update().get(pk=theme.pk)
+        if ThemeEditor.objects.filter(grants.live_q(), theme=theme, email__iexact=email).exists():
+            raise DomainError(
+                _("Diese Person hat die Federführung für dieses Thema bereits."), field="email"
+            )
+        user = grants.account_for(email)
+        if user is not None and is_staff(user):
+            raise DomainError(
+                _("Die Geschäftsstelle bearbeitet alle Entwürfe ohnehin."), field="email"
+            )
+        grant = ThemeEditor(
+            theme=theme,
+            email=email,
+            user=user,
+            ends_on=ends_on,
+            note=(note or "").strip(),
+            granted_by=actor,
+        )
+        grant._history_user = actor
+        grant.save()
+        if user is not None:
+            _editor_sync(grant)
+            message_queue(
+                kind=EDITOR_NOTICE_KIND,
+                recipient=email,
+                subject=_("Federführung für „%(theme)s“") % {"theme": theme.title},
+                body=render_to_string(
+                    "leitlinien/email/editor.txt",
+                    {
+                        "grant": grant,
+                        "theme": theme,
+                        "url": settings.SITE_URL + theme.guideline.get_absolute_url(),
+                    },
+                ),
+                related=grant,
+            )
+        else:
+            grant.invitation = invitation_create(
+                email=email, purpose=EDITOR_PURPOSE, payload={"grant": grant.pk}, actor=actor
+            )
+            grant.save(update_fields=["invitation"])
+    return grant
+
+
+def theme_editor_revoke(*, actor, grant: ThemeEditor) -> ThemeEditor:
+    require_staff(actor)
+    with transaction.atomic():
+        grant = ThemeEditor.objects.select_for_update().select_related("theme").get(pk=grant.pk)
+        if grant.revoked_at is None:
+            grant.revoked_at = timezone.now()
+            grant.revoked_by = actor
+            grant._history_user = actor
+            grant.save(update_fields=["revoked_at", "revoked_by"])
+        _editor_sync(grant)
+    return grant
+
+
+def theme_editors_expire() -> int:
+    """Remove guardian rows that no live ThemeEditor record backs any more."""
+    backed = set(
+        ThemeEditor.objects.filter(grants.live_q()).values_list("user_id", "theme_id")
+    )
+    stale = [
+        pk
+        for pk, user_id, theme_id in ThemeUserObjectPermission.objects.filter(
+            permission__codename="edit_theme_draft"
+        ).values_list("pk", "user_id", "content_object_id")
+        if (user_id, theme_id) not in backed
+    ]
+    return ThemeUserObjectPermission.objects.filter(pk__in=stale).delete()[0]
+
+
+def _editor_grant_of(invitation) -> ThemeEditor | None:
+    return (
+        ThemeEditor.objects.select_related("theme__guideline")
+        .filter(pk=invitation.payload.get("grant"))
+        .first()
+    )
+
+
+def editor_invitation_describe(invitation) -> str:
+    grant = _editor_grant_of(invitation)
+    if grant is None:
+        return ""
+    return _("Federführung für die Entwürfe der Leitlinie zum Thema „%(theme)s“.") % {
+        "theme": grant.theme.title
+    }
+
+
+def editor_invitation_accept(invitation, user) -> None:
+    grant = ThemeEditor.objects.select_for_update().filter(pk=invitation.payload.get("grant"))
+    grant = grant.first()
+    if grant is None or grant.revoked_at is not None:
+        raise DomainError(_("Diese Federführung wurde inzwischen widerrufen."), code="revoked")
+    if grant.user_id is None:
+        grant.user = user
+        grant._history_user = user
+        grant.save(update_fields=["user"])
+    _editor_sync(grant)
+
+
+def editor_invitation_landing(invitation) -> str:
+    grant = _editor_grant_of(invitation)
+    if grant is None or not hasattr(grant.theme, "guideline"):
+        return reverse("leitlinien:index")
+    return grant.theme.guideline.get_absolute_url()

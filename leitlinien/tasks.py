@@ -32,3 +32,12 @@ def report_reminders_send() -> int:
     from .reports.services import report_reminders_send_due
 
     return report_reminders_send_due()
+
+
+@shared_task(name="leitlinien.tasks.theme_editors_expire", ignore_result=True)
+def theme_editors_expire() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE): remove the guardian permissions of ended or revoked
+    Federführungen."""
+    from .services import theme_editors_expire as expire
+
+    return expire()

@@ -8,6 +8,12 @@ app_name = "leitlinien"
 urlpatterns = [
     path("", views.index, name="index"),
     path("themen/neu/", views.theme_create, name="theme_create"),
+    path("themen/<slug:slug>/federfuehrung/", views.theme_editors, name="theme_editors"),
+    path(
+        "federfuehrung/<int:pk>/widerrufen/",
+        views.theme_editor_revoke,
+        name="theme_editor_revoke",
+    ),
     path("leitlinie/<slug:slug>/", views.guideline_detail, name="guideline_detail"),
     path("leitlinie/<slug:slug>/neue-fassung/", views.version_create, name="version_create"),
     path("leitlinie/<slug:slug>/vergleich/", views.version_compare, name="version_compare"),

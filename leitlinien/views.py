@@ -30,6 +30,7 @@ from .forms import (
     MeasureForm,
     PublicCommentForm,
     RoundForm,
+    ThemeEditorForm,
     ThemeForm,
     VersionForm,
 )
@@ -40,10 +41,13 @@ from .models import (
     Measure,
     PlanExport,
     RoundInvitation,
+    Theme,
+    ThemeEditor,
     hash_token,
 )
 from .permissions import (
     can_comment_as_user,
+    can_edit_version,
     can_view_dispositions,
     can_view_export,
     get_round_for_user,
@@ -154,14 +158,16 @@ def version_detail(request, pk):
             "previous": next((v for v in reversed(siblings) if v.number < version.number), None),
             "is_insider": insider,
             "is_staff": is_staff(request.user),
+            "can_edit": can_edit_version(request.user, version),
             "open_vote": adoption.open_vote_for(version) if insider else None,
         },
     )
 
 
-@staff_required
+@login_required
 def version_edit(request, pk):
-    version = get_object_or_404(GuidelineVersion.objects.select_related("guideline"), pk=pk)
+    """Staff, and the theme's editor (Federführung), edit a draft."""
+    version = get_version_for_user(request.user, pk, write=True)
     if not version.is_draft:
         messages.error(
             request, _("Diese Fassung ist kein Entwurf mehr; ihr Text kann nicht geändert werden.")
@@ -906,3 +912,57 @@ def plan_download(request, pk, fmt):
     return FileResponse(
         field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1]
     )
+
+
+# --- editors (Federführung) -------------------------------------------------------------------
+
+
+@staff_required
+def theme_editors(request, slug):
+    """Staff: who edits the theme's drafts (grant, list, revoke, history)."""
+    theme = get_object_or_404(Theme.objects.select_related("guideline"), slug=slug)
+    form = ThemeEditorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = services.theme_editor_grant(
+                actor=request.user, theme=theme, **form.cleaned_data
+            )
+        except DomainError as error:
+            add_domain_error_to_form(form, error)
+        else:
+            if grant.user_id:
+                messages.success(
+                    request,
+                    _("%(who)s hat jetzt die Federführung.") % {"who": grant.holder_display},
+                )
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "%(email)s hat noch kein Konto und wurde eingeladen; die Federführung "
+                        "gilt, sobald das Konto angelegt ist."
+                    )
+                    % {"email": grant.email},
+                )
+            return redirect("leitlinien:theme_editors", slug=theme.slug)
+    return render(
+        request,
+        "leitlinien/theme_editors.html",
+        {
+            "theme": theme,
+            "form": form,
+            "grants": selectors.theme_editors_for(theme),
+            "history": selectors.theme_editor_history_for(theme),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def theme_editor_revoke(request, pk):
+    grant = get_object_or_404(ThemeEditor.objects.select_related("theme"), pk=pk)
+    services.theme_editor_revoke(actor=request.user, grant=grant)
+    messages.success(
+        request, _("Die Federführung von %(who)s ist widerrufen.") % {"who": grant.holder_display}
+    )
+    return redirect("leitlinien:theme_editors", slug=grant.theme.slug)
