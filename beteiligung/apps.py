@@ -7,6 +7,9 @@ class BeteiligungConfig(AppConfig):
     verbose_name = _("Beteiligung")
 
     def ready(self):
+        from erfurt_srp.notifications.kinds import register_message_kinds
+
+        register_message_kinds(MESSAGE_KINDS)
         from functools import partial
 
         from django.db.models.signals import post_delete, post_save
@@ -68,3 +71,17 @@ class BeteiligungConfig(AppConfig):
         register_demo_seeder(DemoSeeder(key="beteiligung.events", seed=demo.seed, order=80))
         for kind in outbox_links.REGISTRATION_MAIL_KINDS:
             register_link_reissuer(kind, outbox_links.registration_link_reissue)
+
+
+MESSAGE_KINDS = {
+    "beteiligung.opt_in": _("Anmeldung bestätigen"),
+    "beteiligung.confirmation": _("Anmeldebestätigung"),
+    "beteiligung.waiting": _("Platz auf der Warteliste"),
+    "beteiligung.promoted": _("Von der Warteliste nachgerückt"),
+    "beteiligung.cancellation": _("Abmeldung"),
+    "beteiligung.table_changed": _("Thementisch geändert"),
+    "beteiligung.reminder": _("Erinnerung an eine Veranstaltung"),
+    "beteiligung.followup": _("Nach der Veranstaltung"),
+    "beteiligung.message": _("Nachricht an Angemeldete"),
+    "beteiligung.already_registered": _("Hinweis: bereits angemeldet"),
+}

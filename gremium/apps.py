@@ -22,6 +22,9 @@ class GremiumConfig(AppConfig):
     verbose_name = _("Gremium")
 
     def ready(self):
+        from erfurt_srp.notifications.kinds import register_message_kinds
+
+        register_message_kinds(MESSAGE_KINDS)
         from django.db.models.signals import post_delete, post_save
 
         from erfurt_srp.accounts import personal_data
@@ -133,3 +136,19 @@ class GremiumConfig(AppConfig):
 
 def _always(user) -> bool:
     return True
+
+
+MESSAGE_KINDS = {
+    "gremium.meeting.invitation": _("Einladung zu einer Sitzung"),
+    "gremium.meeting.update": _("Änderung einer Sitzung"),
+    "gremium.meeting.cancel": _("Absage einer Sitzung"),
+    "gremium.meeting.reminder": _("Erinnerung an eine Sitzung"),
+    "gremium.meeting.deputy_notice": _("Bitte um Vertretung"),
+    "gremium.minutes.published": _("Niederschrift zur Kommentierung"),
+    "gremium.vote.opened": _("Abstimmung eröffnet"),
+    "gremium.vote.reminder": _("Erinnerung an eine Abstimmung"),
+    "gremium.vote.result": _("Ergebnis einer Abstimmung"),
+    "gremium.statements.opened": _("Bitte um Fachliche Stellungnahme"),
+    "gremium.statements.reminder": _("Erinnerung an eine Fachliche Stellungnahme"),
+    "gremium.guest_access": _("Gastzugang erteilt"),
+}

@@ -7,6 +7,9 @@ class LeitlinienConfig(AppConfig):
     verbose_name = _("Leitlinien")
 
     def ready(self):
+        from erfurt_srp.notifications.kinds import register_message_kinds
+
+        register_message_kinds(MESSAGE_KINDS)
         from erfurt_srp.accounts import personal_data
         from erfurt_srp.accounts.invitations import InvitationPurpose, register_invitation_purpose
         from erfurt_srp.accounts.roles import is_staff
@@ -93,3 +96,11 @@ class LeitlinienConfig(AppConfig):
         register_link_reissuer(
             services.COMMENT_CONFIRMATION_MAIL_KIND, services.comment_confirmation_link_reissue
         )
+
+
+MESSAGE_KINDS = {
+    "leitlinien.round_invitation": _("Einladung zu einer Beteiligungsrunde"),
+    "leitlinien.comment_confirmation": _("Bestätigung eines Kommentars"),
+    "leitlinien.report_due": _("Sachstandsbericht fällig"),
+    "leitlinien.editor": _("Federführung übertragen"),
+}

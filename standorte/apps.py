@@ -11,6 +11,9 @@ class StandorteConfig(AppConfig):
     verbose_name = _("Standorte")
 
     def ready(self):
+        from erfurt_srp.notifications.kinds import register_message_kinds
+
+        register_message_kinds(MESSAGE_KINDS)
         from erfurt_srp.core.registry import (
             DashboardPanel,
             DemoSeeder,
@@ -77,3 +80,8 @@ class StandorteConfig(AppConfig):
         from .plan_sections import PLAN_SOURCE
 
         register_plan_source(PLAN_SOURCE)
+
+
+MESSAGE_KINDS = {
+    "standorte.export_ready": _("Export fertig"),
+}

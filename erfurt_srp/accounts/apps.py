@@ -8,6 +8,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Konten")
 
     def ready(self):
+        from erfurt_srp.notifications.kinds import register_message_kinds
+
+        register_message_kinds(MESSAGE_KINDS)
         from allauth.mfa.signals import authenticator_added
         from django.contrib.auth.signals import user_logged_in
 
@@ -29,3 +32,8 @@ class AccountsConfig(AppConfig):
         register_demo_seeder(DemoSeeder(key="accounts", seed=demo.seed, order=10))
         # A failed invitation e-mail sent again carries a new personal link.
         register_link_reissuer(services.INVITATION_MAIL_KIND, services.invitation_link_reissue)
+
+
+MESSAGE_KINDS = {
+    "accounts.invitation": _("Einladung zur Plattform"),
+}

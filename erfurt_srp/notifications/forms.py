@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .kinds import kind_label
 from .models import OutboxMessage
 
 
@@ -22,7 +23,9 @@ class OutboxFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         everything = [("", _("alle"))]
         self.fields["status"].choices = everything + list(OutboxMessage.Status.choices)
-        self.fields["kind"].choices = everything + [(kind, kind) for kind in kinds]
+        self.fields["kind"].choices = everything + sorted(
+            ((kind, kind_label(kind)) for kind in kinds), key=lambda choice: choice[1].lower()
+        )
         self.fields["related_type"].choices = everything + [
             (ct.pk, f"{ct.model_class()._meta.verbose_name if ct.model_class() else ct.model}")
             for ct in related_types

@@ -1,6 +1,7 @@
 from django import template
 
 from .. import selectors
+from ..kinds import kind_label as _kind_label
 
 register = template.Library()
 
@@ -26,3 +27,9 @@ def outbox_counts(messages) -> list[tuple[str, int]]:
     return [
         (label, counts[value]) for value, label in OutboxMessage.Status.choices if counts.get(value)
     ]
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    """The human name of a message kind ("Absage einer Sitzung" for gremium.meeting.cancel)."""
+    return _kind_label(kind)
