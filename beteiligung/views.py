@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
@@ -560,7 +561,11 @@ def staff_message(request, pk):
             else:
                 messages.success(
                     request,
-                    _("Die Nachricht geht an %(n)s Empfängerinnen und Empfänger.")
+                    ngettext(
+                        "Die Nachricht geht an %(n)s Empfängerin oder Empfänger.",
+                        "Die Nachricht geht an %(n)s Empfängerinnen und Empfänger.",
+                        message.recipients,
+                    )
                     % {"n": message.recipients},
                 )
                 return redirect("beteiligung:staff_event_detail", pk=event.pk)
@@ -618,7 +623,11 @@ def staff_shred(request, pk):
     else:
         messages.success(
             request,
-            _("%(n)s Anmeldungen wurden anonymisiert; die Zahlen bleiben erhalten.")
+            ngettext(
+                "%(n)s Anmeldung wurde anonymisiert; die Zahlen bleiben erhalten.",
+                "%(n)s Anmeldungen wurden anonymisiert; die Zahlen bleiben erhalten.",
+                log.anonymised,
+            )
             % {"n": log.anonymised},
         )
     return redirect("beteiligung:staff_event_detail", pk=event.pk)

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -384,7 +384,11 @@ def plan_build(export_id: int) -> PlanExport | None:
             _progress(
                 export_id,
                 20,
-                _("PDF wird gesetzt (%(n)s Kommentare in den Abwägungstabellen)")
+                ngettext(
+                    "PDF wird gesetzt (%(n)s Kommentar in den Abwägungstabellen)",
+                    "PDF wird gesetzt (%(n)s Kommentare in den Abwägungstabellen)",
+                    content["comment_count"],
+                )
                 % {"n": content["comment_count"]},
                 guideline_count=len(content["versions"]),
                 measure_count=content["measure_count"],

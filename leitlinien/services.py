@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from erfurt_srp.accounts import grants
 from erfurt_srp.accounts.languages import languages_of
@@ -844,9 +844,12 @@ def round_close(*, consultation_round: ConsultationRound, actor) -> Consultation
         )
         if open_count:
             raise DomainError(
-                _(
-                    "Die Runde kann nicht abgeschlossen werden: %(n)s Kommentar(e) haben noch "
-                    "keine Abwägung."
+                ngettext(
+                    "Die Runde kann nicht abgeschlossen werden: %(n)s Kommentar hat noch "
+                    "keine Abwägung.",
+                    "Die Runde kann nicht abgeschlossen werden: %(n)s Kommentare haben noch "
+                    "keine Abwägung.",
+                    open_count,
                 )
                 % {"n": open_count}
             )

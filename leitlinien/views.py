@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -558,7 +559,12 @@ def round_invitations(request, pk):
         else:
             messages.success(
                 request,
-                _("%(n)s persönliche Links wurden versandt.") % {"n": len(created)}
+                ngettext(
+                    "%(n)s persönlicher Link wurde versandt.",
+                    "%(n)s persönliche Links wurden versandt.",
+                    len(created),
+                )
+                % {"n": len(created)}
                 + (
                     " " + _("Bereits eingeladen (übersprungen): %(e)s") % {"e": ", ".join(skipped)}
                     if skipped

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from erfurt_srp.core.errors import DomainError
+from erfurt_srp.notifications.subjects import subject_line
 
 from ..models import (
     Committee,
@@ -93,7 +94,7 @@ def _round_mail_context(statement_round: StatementRound) -> dict:
 def _notify_round_opened(statement_round: StatementRound) -> None:
     def compose():
         ctx = _round_mail_context(statement_round)
-        subject = _("Bitte um Fachliche Stellungnahme: %(title)s") % ctx
+        subject = subject_line(_("Bitte um Fachliche Stellungnahme"), ctx["title"])
         body = (
             _(
                 "Guten Tag,\n\ndas Gremium „%(committee)s“ bittet jede Institution um ihre "
@@ -184,7 +185,7 @@ def statement_round_remind(
 
         def compose():
             ctx = _round_mail_context(statement_round)
-            subject = _("Erinnerung: Fachliche Stellungnahme „%(title)s“") % ctx
+            subject = subject_line(_("Erinnerung: Fachliche Stellungnahme"), ctx["title"])
             body = (
                 _(
                     "Guten Tag,\n\nvon Ihrer Institution liegt noch keine Fachliche Stellungnahme "

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from erfurt_srp.accounts.decorators import staff_required
@@ -165,7 +166,15 @@ def statement_round_remind(request, pk):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(count)s Erinnerungen wurden verschickt.") % {"count": count})
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s Erinnerung wurde verschickt.",
+                "%(count)s Erinnerungen wurden verschickt.",
+                count,
+            )
+            % {"count": count},
+        )
     return redirect(statement_round)
 
 

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from erfurt_srp.accounts.decorators import staff_required
@@ -222,7 +223,15 @@ def vote_remind(request, pk):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(count)s Erinnerungen wurden verschickt.") % {"count": count})
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s Erinnerung wurde verschickt.",
+                "%(count)s Erinnerungen wurden verschickt.",
+                count,
+            )
+            % {"count": count},
+        )
     return redirect(vote)
 
 

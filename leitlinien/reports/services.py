@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from erfurt_srp.accounts.languages import languages_of
 from erfurt_srp.core.errors import DomainError
@@ -22,6 +23,11 @@ from erfurt_srp.notifications.services import message_queue_bulk
 from ..models import PlanExport, ProgressReport, ReportCycle
 from ..permissions import require_staff
 from . import selectors
+
+
+def _comments(count: int) -> str:
+    """German dative: "mit 1 Kommentar", "mit 3 Kommentaren"."""
+    return ngettext("%(c)s Kommentar", "%(c)s Kommentaren", count) % {"c": count}
 
 
 def add_months(day: date, months: int) -> date:
@@ -77,7 +83,11 @@ def _default_texts(report: ProgressReport, data: dict) -> dict:
             "getroffenen Entscheidungen."
         )
         % {"period": period},
-        "measures_text": _("Von %(n)s Maßnahmen sind %(parts)s.")
+        "measures_text": ngettext(
+            "Von %(n)s Maßnahme ist %(parts)s.",
+            "Von %(n)s Maßnahmen sind %(parts)s.",
+            len(data["measures"]["rows"]),
+        )
         % {
             "n": len(data["measures"]["rows"]),
             "parts": ", ".join(f"{n} {label}" for label, n in counts.items()),
@@ -91,12 +101,19 @@ def _default_texts(report: ProgressReport, data: dict) -> dict:
             if indicators["year"] and indicators["base_year"]
             else _("Für einen Vergleich liegen noch keine Indikatorwerte aus zwei Jahren vor.")
         ),
-        "rounds_text": _(
-            "Im Berichtszeitraum endeten %(n)s Beteiligungsrunden mit %(c)s Kommentaren; die "
-            "Tabelle zeigt das Ergebnis der Abwägung."
+        "rounds_text": ngettext(
+            "Im Berichtszeitraum endete %(n)s Beteiligungsrunde mit %(c)s; die Tabelle zeigt "
+            "das Ergebnis der Abwägung.",
+            "Im Berichtszeitraum endeten %(n)s Beteiligungsrunden mit %(c)s; die Tabelle zeigt "
+            "das Ergebnis der Abwägung.",
+            len(rounds),
         )
-        % {"n": len(rounds), "c": sum(row[4] for row in rounds)},
-        "decisions_text": _("Im Berichtszeitraum wurden %(n)s Entscheidungen getroffen.")
+        % {"n": len(rounds), "c": _comments(sum(row[4] for row in rounds))},
+        "decisions_text": ngettext(
+            "Im Berichtszeitraum wurde %(n)s Entscheidung getroffen.",
+            "Im Berichtszeitraum wurden %(n)s Entscheidungen getroffen.",
+            len(data["decisions"]["rows"]),
+        )
         % {"n": len(data["decisions"]["rows"])},
     }
 

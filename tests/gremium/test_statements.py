@@ -114,7 +114,7 @@ def test_completeness_page_and_reminder_to_the_missing(
     response = client.post(
         reverse("gremium:statement_round_remind", args=[statement_round.pk]), follow=True
     )
-    assert "1 Erinnerungen wurden verschickt." in response.content.decode()
+    assert "1 Erinnerung wurde verschickt." in response.content.decode()
     reminded = set(
         OutboxMessage.objects.filter(kind="gremium.statements.reminder").values_list(
             "recipient", flat=True
@@ -220,3 +220,36 @@ def test_unknown_subject_gives_404(staff_user, client):
         == 404
     )
     assert client.get(reverse("gremium:vote_create") + "?ct=nope.nothing&id=1").status_code == 404
+
+
+def test_subjects_do_not_say_fachliche_stellungnahme_twice(
+    committee, member_user, deputy_user, staff_user, agenda_item
+):
+    statement_round = statement_services.statement_round_open(
+        committee=committee,
+        subject=agenda_item,
+        title="Fachliche Stellungnahme: ThINKA-Standorte",
+        actor=staff_user,
+    )
+    statement_services.statement_round_remind(statement_round=statement_round, actor=staff_user)
+    subjects = set(
+        OutboxMessage.objects.filter(related_id=str(statement_round.pk)).values_list(
+            "subject", flat=True
+        )
+    )
+    assert subjects == {
+        "Bitte um Fachliche Stellungnahme: ThINKA-Standorte",
+        "Erinnerung: Fachliche Stellungnahme: ThINKA-Standorte",
+    }
+
+
+def test_subject_lines_drop_only_words_the_lead_already_says():
+    from erfurt_srp.notifications.subjects import subject_line
+
+    lead = "Bitte um Fachliche Stellungnahme"
+    assert subject_line(lead, "Fachliche Stellungnahme: Roter Berg") == f"{lead}: Roter Berg"
+    assert subject_line(lead, "Stellungnahme – Roter Berg") == f"{lead}: Roter Berg"
+    assert subject_line(lead, "Stellungnahmen ThINKA") == f"{lead}: Stellungnahmen ThINKA"
+    assert subject_line(lead, "Fachliche Stellungnahmen zu X") == (
+        f"{lead}: Fachliche Stellungnahmen zu X"
+    )

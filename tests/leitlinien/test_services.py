@@ -390,7 +390,7 @@ def test_round_cannot_close_while_a_comment_has_no_answer(ended_round, staff_use
     )
     with pytest.raises(DomainError) as exc:
         services.round_close(consultation_round=ended_round, actor=staff_user)
-    assert "1 Kommentar(e)" in str(exc.value)
+    assert "1 Kommentar hat noch keine Abwägung" in str(exc.value)
     newer = VersionFactory(guideline=guideline, number=2, state=State.DRAFT)
     services.disposition_set(
         comment=second, decision="partly", reason="Teilweise", taken_up_in=newer, actor=staff_user

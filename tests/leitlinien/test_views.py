@@ -336,7 +336,7 @@ def test_disposition_page_answer_and_close(client, staff_user, ended_round):
     assert "Bitte ändern" in page.content.decode()
     close = reverse("leitlinien:round_close", args=[ended_round.pk])
     response = client.post(close, follow=True)
-    assert "1 Kommentar(e) haben noch keine Abwägung" in response.content.decode()
+    assert "1 Kommentar hat noch keine Abwägung" in response.content.decode()
     url = reverse("leitlinien:comment_disposition", args=[comment.pk])
     prefix = f"c{comment.pk}"
     client.post(url, {f"{prefix}-decision": "rejected", f"{prefix}-reason": "Widerspricht § 2"})

@@ -178,3 +178,17 @@ def test_dashboard_lists_running_deliberations_and_undecided_recommendations(
     assert deliberation.title in body and recommendation.title not in body
     client.force_login(outsider_user)
     assert deliberation.title not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_completeness_sentence_counts_in_correct_german(setup, staff_user, client):
+    project, memberships, _proposals = setup
+    deliberation = services.deliberation_start(actor=staff_user, project=project)
+    client.force_login(staff_user)
+    url = reverse("standorte:deliberation_detail", args=[deliberation.pk])
+    _statements(deliberation, memberships[:1])
+    page = client.get(url).content.decode()
+    assert "1 von 2 Institutionen hat noch keine Stellungnahme abgegeben." in page
+    _statements(deliberation, memberships[1:])
+    page = client.get(url).content.decode()
+    assert "Alle 2 Institutionen haben ihre Stellungnahme abgegeben." in page
+    assert "0 von 2" not in page
