@@ -315,6 +315,7 @@ def recommendation_rows_for_user(*, user):
         "vote_detail",
         "decision",
         "decision_date",
+        "paper_id",
         paper_reference=F("paper__reference"),
         project_name=F("project__name"),
         site_name=F("site__name"),

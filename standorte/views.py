@@ -316,10 +316,13 @@ def recommendation_list(request):
     # date filters per row. Detail URLs are "<list URL><pk>/" (urls.py).
     labels = {value: str(label) for value, label in Recommendation.Decision.choices}
     base = reverse("standorte:recommendation_list")
+    # Paper URLs are "<paper URL with id 0>" with the id swapped in, for the same reason.
+    paper_base = reverse("gremium:paper_detail", args=[0]).removesuffix("0/")
     rows = [
         {
             **row,
             "url": f"{base}{row['pk']}/",
+            "paper_url": f"{paper_base}{row['paper_id']}/" if row["paper_id"] else "",
             "date": date_format(row["recommended_on"], "SHORT_DATE_FORMAT"),
             "decision_label": labels.get(row["decision"], row["decision"]),
             "decision_day": date_format(row["decision_date"], "SHORT_DATE_FORMAT")

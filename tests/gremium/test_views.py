@@ -691,3 +691,12 @@ def test_member_pages_share_one_membership_query_and_keep_nav_visibility(
     login(client, public_user)
     html = client.get(reverse("gremium:meeting_list")).content.decode()
     assert f'href="{plan_url}"' not in html
+
+
+def test_paper_list_links_the_drucksache_number(client, db):
+    from tests.gremium.factories import PaperFactory
+
+    paper = PaperFactory(reference="1803/22", name="Integrierte Sozialraumplanung")
+    body = client.get(reverse("gremium:paper_list")).content.decode()
+    url = reverse("gremium:paper_detail", args=[paper.pk])
+    assert f'<td><a href="{url}">1803/22</a></td>' in body

@@ -312,3 +312,13 @@ def test_decision_dates_the_ausschuss_step_of_the_paper(project, staff_user):
     assert ausschuss.role == Consultation.Role.DECISION and ausschuss.authoritative
     assert ausschuss.date == recommendation.recommended_on
     assert accompanying.committee == project.committee  # the Begleitgremium step is unchanged
+
+
+def test_recommendation_list_links_the_drucksache_number(client, project):
+    from tests.gremium.factories import PaperFactory
+
+    paper = PaperFactory(reference="0042/25", name="Empfehlung ThINKA")
+    RecommendationFactory(site=SiteProposalFactory(project=project), paper=paper)
+    body = client.get(reverse("standorte:recommendation_list")).content.decode()
+    url = reverse("gremium:paper_detail", args=[paper.pk])
+    assert f'<a href="{url}">0042/25</a>' in body
