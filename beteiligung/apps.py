@@ -7,9 +7,6 @@ class BeteiligungConfig(AppConfig):
     verbose_name = _("Beteiligung")
 
     def ready(self):
-        from erfurt_srp.notifications.kinds import register_message_kinds
-
-        register_message_kinds(MESSAGE_KINDS)
         from functools import partial
 
         from django.db.models.signals import post_delete, post_save
@@ -27,9 +24,12 @@ class BeteiligungConfig(AppConfig):
             register_home_section,
             register_nav,
         )
+        from erfurt_srp.notifications.kinds import register_message_kinds
         from erfurt_srp.notifications.links import register_link_reissuer
 
         from . import demo, models, my_data, outbox_links, panels, selectors
+
+        register_message_kinds(MESSAGE_KINDS)
 
         # The public pages' cached parts show events, tables and programmes: every saved or
         # deleted one makes them stale once its transaction commits.

@@ -22,12 +22,11 @@ class GremiumConfig(AppConfig):
     verbose_name = _("Gremium")
 
     def ready(self):
-        from erfurt_srp.notifications.kinds import register_message_kinds
+        from functools import partial
 
-        register_message_kinds(MESSAGE_KINDS)
         from django.db.models.signals import post_delete, post_save
 
-        from erfurt_srp.accounts import personal_data
+        from erfurt_srp.accounts import grants, personal_data
         from erfurt_srp.accounts.invitations import InvitationPurpose, register_invitation_purpose
         from erfurt_srp.accounts.roles import is_committee_member, is_staff, register_member_check
         from erfurt_srp.core.registry import (
@@ -40,6 +39,7 @@ class GremiumConfig(AppConfig):
             register_home_section,
             register_nav,
         )
+        from erfurt_srp.notifications.kinds import register_message_kinds
 
         from . import home, models, my_data
         from .cache import content_changed
@@ -51,6 +51,8 @@ class GremiumConfig(AppConfig):
             user_has_active_membership,
         )
         from .services import guests, invitations
+
+        register_message_kinds(MESSAGE_KINDS)
 
         # The platform role "member" is gremium's membership rule (see gremium.permissions).
         register_member_check(user_has_active_membership)
@@ -124,6 +126,15 @@ class GremiumConfig(AppConfig):
         register_dashboard_panel(DashboardPanel(key="gremium.votes", render=votes_panel, order=30))
         register_home_section(
             HomeSection(key="gremium.meetings", render=home.next_meetings, order=30)
+        )
+        personal_data.register(
+            key="gremium.guests",
+            label=_("Gremium: Gastzugänge zu nicht öffentlichen Unterlagen"),
+            exporter=partial(
+                grants.export_grants, models.GuestAccess, target_label=lambda g: str(g.target)
+            ),
+            eraser=partial(grants.erase_grants, models.GuestAccess),
+            order=40,
         )
         personal_data.register(
             key="gremium",

@@ -7,10 +7,9 @@ class LeitlinienConfig(AppConfig):
     verbose_name = _("Leitlinien")
 
     def ready(self):
-        from erfurt_srp.notifications.kinds import register_message_kinds
+        from functools import partial
 
-        register_message_kinds(MESSAGE_KINDS)
-        from erfurt_srp.accounts import personal_data
+        from erfurt_srp.accounts import grants, personal_data
         from erfurt_srp.accounts.invitations import InvitationPurpose, register_invitation_purpose
         from erfurt_srp.accounts.roles import is_staff
         from erfurt_srp.core.registry import (
@@ -23,10 +22,13 @@ class LeitlinienConfig(AppConfig):
             register_home_section,
             register_nav,
         )
+        from erfurt_srp.notifications.kinds import register_message_kinds
         from erfurt_srp.notifications.links import register_link_reissuer
 
-        from . import adoption, demo, my_data, panels, services
+        from . import adoption, demo, models, my_data, panels, services
         from .permissions import is_any_insider
+
+        register_message_kinds(MESSAGE_KINDS)
 
         register_invitation_purpose(
             InvitationPurpose(
@@ -86,6 +88,13 @@ class LeitlinienConfig(AppConfig):
             exporter=my_data.export_links_and_pending,
             eraser=my_data.erase,
             order=20,  # before discussion's eraser: answered comments stay as "deleted account"
+        )
+        personal_data.register(
+            key="leitlinien.editors",
+            label=_("Leitlinien: Federführung"),
+            exporter=partial(grants.export_grants, models.ThemeEditor, target_label=str),
+            eraser=partial(grants.erase_grants, models.ThemeEditor),
+            order=20,
         )
         register_demo_seeder(DemoSeeder(key="leitlinien", seed=demo.seed, order=60))
         adoption.register()

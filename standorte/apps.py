@@ -11,9 +11,6 @@ class StandorteConfig(AppConfig):
     verbose_name = _("Standorte")
 
     def ready(self):
-        from erfurt_srp.notifications.kinds import register_message_kinds
-
-        register_message_kinds(MESSAGE_KINDS)
         from erfurt_srp.core.registry import (
             DashboardPanel,
             DemoSeeder,
@@ -22,9 +19,12 @@ class StandorteConfig(AppConfig):
             register_demo_seeder,
             register_nav,
         )
+        from erfurt_srp.notifications.kinds import register_message_kinds
 
         from . import demo
         from .panels import dashboard_panel
+
+        register_message_kinds(MESSAGE_KINDS)
 
         register_nav(
             NavItem(

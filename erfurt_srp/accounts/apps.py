@@ -8,16 +8,16 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Konten")
 
     def ready(self):
-        from erfurt_srp.notifications.kinds import register_message_kinds
-
-        register_message_kinds(MESSAGE_KINDS)
         from allauth.mfa.signals import authenticator_added
         from django.contrib.auth.signals import user_logged_in
 
         from erfurt_srp.core.registry import DemoSeeder, register_demo_seeder
+        from erfurt_srp.notifications.kinds import register_message_kinds
         from erfurt_srp.notifications.links import register_link_reissuer
 
         from . import demo, my_data, personal_data, services, signals
+
+        register_message_kinds(MESSAGE_KINDS)
 
         authenticator_added.connect(signals.record_mfa_on_activation)
         user_logged_in.connect(signals.remember_no_totp)

@@ -141,3 +141,27 @@ def sync_permission(*, records, perm: str, user, obj) -> bool:
         return True
     remove_perm(perm, user, obj)
     return False
+
+
+def export_grants(model, user, *, target_label) -> list[dict]:
+    """The person's grants of one kind for the data export (personal_data)."""
+    from .personal_data import record
+
+    return [
+        record(
+            (gettext("Zugang"), target_label(grant)),
+            (gettext("gültig bis einschließlich"), grant.ends_on),
+            (gettext("Anlass"), grant.note),
+            (gettext("erteilt am"), grant.created_at),
+            (gettext("widerrufen am"), grant.revoked_at),
+        )
+        for grant in model.objects.filter(Q(user=user) | Q(email__iexact=user.email))
+    ]
+
+
+def erase_grants(model, user) -> None:
+    """Delete the person's grants of one kind and their history (the guardian rows go with the
+    account)."""
+    mine = Q(user=user) | Q(email__iexact=user.email)
+    model.objects.filter(mine).delete()
+    model.history.filter(Q(user_id=user.pk) | Q(email__iexact=user.email)).delete()

@@ -194,3 +194,14 @@ def test_a_second_live_grant_for_the_same_person_is_refused(
     )
     assert response.status_code == 200
     assert "bereits einen gültigen Zugang" in str(response.context["form"].errors["email"])
+
+
+def test_the_guest_deleting_the_account_takes_the_grant_and_its_history(meeting, grant, guest):
+    from erfurt_srp.accounts.personal_data import export_for
+    from erfurt_srp.accounts.services import account_delete
+
+    section = next(s for s in export_for(guest) if s["key"] == "gremium.guests")
+    assert meeting.title in str(section["records"])
+    account_delete(user=guest)
+    assert not GuestAccess.objects.exists()
+    assert not GuestAccess.history.filter(email__iexact="gast@example.org").exists()
