@@ -336,6 +336,8 @@ class ThemeEditorForm(forms.Form):
         help_text=_("Leer lassen, wenn die Federführung bis zum Widerruf gilt."),
     )
     note = forms.CharField(
-        label=_("Amt oder Anlass"), max_length=300, required=False,
+        label=_("Amt oder Anlass"),
+        max_length=300,
+        required=False,
         help_text=_("z. B. „Amt für Soziales, Abteilung Sozialplanung“"),
     )

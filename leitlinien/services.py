@@ -1120,9 +1120,7 @@ def theme_editor_revoke(*, actor, grant: ThemeEditor) -> ThemeEditor:
 
 def theme_editors_expire() -> int:
     """Remove guardian rows that no live ThemeEditor record backs any more."""
-    backed = set(
-        ThemeEditor.objects.filter(grants.live_q()).values_list("user_id", "theme_id")
-    )
+    backed = set(ThemeEditor.objects.filter(grants.live_q()).values_list("user_id", "theme_id"))
     stale = [
         pk
         for pk, user_id, theme_id in ThemeUserObjectPermission.objects.filter(

@@ -29,4 +29,3 @@ def test_outbox_list_detail_and_filter_show_the_human_name(client, staff_user, q
         assert ">Absage einer Sitzung<" in page
         assert ">gremium.meeting.cancel<" not in page
     assert '<option value="gremium.meeting.cancel">Absage einer Sitzung</option>' in listing
-
