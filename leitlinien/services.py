@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from erfurt_srp.accounts import grants
-from erfurt_srp.accounts.languages import languages_of
+from erfurt_srp.accounts.languages import languages_of, recipient_language
 from erfurt_srp.accounts.roles import Role, is_staff, role_of
 from erfurt_srp.accounts.services import invitation_create
 from erfurt_srp.core.adminlog import scrub_admin_log
@@ -1083,19 +1083,18 @@ def theme_editor_grant(
         grant.save()
         if user is not None:
             _editor_sync(grant)
-            message_queue(
-                kind=EDITOR_NOTICE_KIND,
-                recipient=email,
-                subject=_("Federführung für „%(theme)s“") % {"theme": theme.title},
-                body=render_to_string(
+            with recipient_language(email):
+                subject = _("Federführung für „%(theme)s“") % {"theme": theme.title}
+                body = render_to_string(
                     "leitlinien/email/editor.txt",
                     {
                         "grant": grant,
                         "theme": theme,
                         "url": settings.SITE_URL + theme.guideline.get_absolute_url(),
                     },
-                ),
-                related=grant,
+                )
+            message_queue(
+                kind=EDITOR_NOTICE_KIND, recipient=email, subject=subject, body=body, related=grant
             )
         else:
             grant.invitation = invitation_create(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from erfurt_srp.accounts import grants
+from erfurt_srp.accounts.languages import recipient_language
 from erfurt_srp.accounts.models import Invitation
 from erfurt_srp.accounts.services import invitation_create
 from erfurt_srp.core.errors import DomainError
@@ -63,19 +64,18 @@ def _target_label(target) -> str:
 def _queue_notice(grant: GuestAccess) -> None:
     target = grant.target
     meeting = target if isinstance(target, Meeting) else target.meeting
-    message_queue(
-        kind=NOTICE_KIND,
-        recipient=grant.email,
-        subject=_("Zugang zu nicht öffentlichen Unterlagen"),
-        body=render_to_string(
+    with recipient_language(grant.email):
+        subject = _("Zugang zu nicht öffentlichen Unterlagen")
+        body = render_to_string(
             "gremium/email/guest_access.txt",
             {
                 "grant": grant,
                 "target": _target_label(target),
                 "url": absolute_url(meeting.get_absolute_url()),
             },
-        ),
-        related=grant,
+        )
+    message_queue(
+        kind=NOTICE_KIND, recipient=grant.email, subject=subject, body=body, related=grant
     )
 
 
