@@ -155,6 +155,7 @@ MESSAGE_KINDS = {
     "gremium.meeting.cancel": _("Absage einer Sitzung"),
     "gremium.meeting.reminder": _("Erinnerung an eine Sitzung"),
     "gremium.meeting.deputy_notice": _("Bitte um Vertretung"),
+    "gremium.meeting.deputy_released": _("Vertretung nicht mehr nötig"),
     "gremium.minutes.published": _("Niederschrift zur Kommentierung"),
     "gremium.vote.opened": _("Abstimmung eröffnet"),
     "gremium.vote.reminder": _("Erinnerung an eine Abstimmung"),

@@ -43,7 +43,7 @@ def test_every_kind_the_code_queues_has_a_label():
     root = Path(settings.BASE_DIR)
     literal = r"\"((?:accounts|gremium|leitlinien|standorte|beteiligung)\.[a-z_]+(?:\.[a-z_]+)?)\""
     patterns = [
-        re.compile(r"kind=" + literal),
+        re.compile(r"kind ?= ?" + literal),
         re.compile(r"\"kind\": " + literal),
         re.compile(r"_KIND = " + literal),
         re.compile(r"(?:queue_messages|_queue|_queue_bulk)\(\s*" + literal),
