@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_invitation"),
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("gremium", "0005_member_kinds_and_function"),
+        ("gremium", "0007_paper_number_sequence"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
