@@ -10,9 +10,6 @@ class AttachmentInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).defer("content")
-
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):

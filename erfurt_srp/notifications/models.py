@@ -102,11 +102,32 @@ class OutboxMessage(models.Model):
         return mask_link(self.html_body)
 
 
+class AttachmentContent(models.Model):
+    """The bytes of an attachment, stored once however many messages carry them (an agenda PDF
+    sent to every member is one row), found by their SHA-256."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    content = models.BinaryField(_("Inhalt"))
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Inhalt eines Anhangs")
+        verbose_name_plural = _("Inhalte von Anhängen")
+
+    def __str__(self):
+        return self.sha256[:12]
+
+
 class OutboxAttachment(models.Model):
     message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="attachments")
     filename = models.CharField(_("Dateiname"), max_length=255)
     mimetype = models.CharField(_("Dateityp"), max_length=100)
-    content = models.BinaryField(_("Inhalt"))
+    stored = models.ForeignKey(
+        AttachmentContent,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+        verbose_name=_("Inhalt"),
+    )
 
     class Meta:
         verbose_name = _("Anhang")
@@ -115,3 +136,7 @@ class OutboxAttachment(models.Model):
 
     def __str__(self):
         return self.filename
+
+    @property
+    def content(self) -> bytes:
+        return bytes(self.stored.content)

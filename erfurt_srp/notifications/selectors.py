@@ -36,7 +36,7 @@ def outbox_get(*, message_id: int) -> OutboxMessage | None:
     """Return one message with its attachments' names and sizes (not their contents)."""
     attachments = (
         OutboxAttachment.objects.only("id", "message_id", "filename", "mimetype")
-        .annotate(size=Length("content"))
+        .annotate(size=Length("stored__content"))
         .order_by("id")
     )
     return (

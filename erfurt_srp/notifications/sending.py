@@ -109,8 +109,8 @@ def build_email(message: OutboxMessage, connection=None) -> EmailMultiAlternativ
     )
     if message.html_body:
         email.attach_alternative(fill_link(message.html_body, message.link_secret), "text/html")
-    for attachment in message.attachments.all():
-        email.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
+    for attachment in message.attachments.select_related("stored"):
+        email.attach(attachment.filename, attachment.content, attachment.mimetype)
     return email
 
 

@@ -10,6 +10,7 @@ A mail with a personal link passes the link's token as `link_secret` and LINK_PL
 its place in the text (see links.py): no table row keeps the link once the mail is sent.
 """
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,7 +24,7 @@ from erfurt_srp.core.adminlog import scrub_admin_log
 from erfurt_srp.core.errors import DomainError
 
 from .links import has_personal_link, link_reissuer
-from .models import OutboxAttachment, OutboxMessage
+from .models import AttachmentContent, OutboxAttachment, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -114,10 +115,36 @@ def _key_filter(message: OutboxMessage) -> dict:
     }
 
 
-def _attachment_rows(message: OutboxMessage, attachments) -> list[OutboxAttachment]:
+def _stored_contents(attachments) -> dict[str, AttachmentContent]:
+    """{sha256: AttachmentContent} for the attachments' bytes: each distinct content is stored
+    once, whatever number of messages carry it (2 queries)."""
+    contents = {hashlib.sha256(bytes(a.content)).hexdigest(): bytes(a.content) for a in attachments}
+    if not contents:
+        return {}
+    AttachmentContent.objects.bulk_create(
+        [AttachmentContent(sha256=h, content=c) for h, c in contents.items()],
+        ignore_conflicts=True,
+    )
+    return {row.sha256: row for row in AttachmentContent.objects.filter(sha256__in=contents)}
+
+
+def _attachments_delete(message_ids) -> None:
+    """Delete the messages' attachments, and the contents no other message carries."""
+    rows = OutboxAttachment.objects.filter(message_id__in=message_ids)
+    stored_ids = set(rows.values_list("stored_id", flat=True))
+    rows.delete()
+    if stored_ids:
+        AttachmentContent.objects.filter(pk__in=stored_ids, attachments__isnull=True).delete()
+
+
+def _attachment_rows(message: OutboxMessage, attachments, stored=None) -> list[OutboxAttachment]:
+    stored = stored if stored is not None else _stored_contents(attachments)
     return [
         OutboxAttachment(
-            message=message, filename=a.filename, mimetype=a.mimetype, content=bytes(a.content)
+            message=message,
+            filename=a.filename,
+            mimetype=a.mimetype,
+            stored=stored[hashlib.sha256(bytes(a.content)).hexdigest()],
         )
         for a in attachments
     ]
@@ -240,8 +267,9 @@ def message_queue_bulk(messages: list[dict]) -> list[OutboxMessage]:
     try:
         with transaction.atomic():
             created = OutboxMessage.objects.bulk_create([m for m, _a in rows], batch_size=500)
+            stored = _stored_contents([att for _m, a in rows for att in a])
             OutboxAttachment.objects.bulk_create(
-                [att for m, a in rows for att in _attachment_rows(m, a)], batch_size=250
+                [att for m, a in rows for att in _attachment_rows(m, a, stored)], batch_size=500
             )
     except IntegrityError:
         # Lost a race with a concurrent queueing of some of these messages: go one by one.
@@ -337,7 +365,7 @@ def messages_delete_for_objects(*, model, pks) -> int:
     rows = OutboxMessage.objects.filter(related_type=related_type, related_id__in=object_ids)
     ids = list(rows.values_list("pk", flat=True))
     scrub_admin_log(OutboxMessage, ids)
-    OutboxAttachment.objects.filter(message_id__in=ids).delete()
+    _attachments_delete(ids)
     return OutboxMessage.objects.filter(pk__in=ids).delete()[1].get(OutboxMessage._meta.label, 0)
 
 
@@ -370,8 +398,12 @@ def outbox_prune(*, older_than_days: int, now=None) -> int:
                 .values_list("pk", flat=True)[:PRUNE_BATCH]
             )
             if not ids:
+                # contents left by messages deleted elsewhere (an erased account's mails)
+                AttachmentContent.objects.filter(
+                    attachments__isnull=True, created_at__lt=cutoff
+                ).delete()
                 return pruned
-            OutboxAttachment.objects.filter(message_id__in=ids).delete()
+            _attachments_delete(ids)
             pruned += OutboxMessage.objects.filter(pk__in=ids).update(
                 body="",
                 html_body="",

@@ -8,13 +8,15 @@ from django.db import transaction
 from django.db.models import F, Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from erfurt_srp.accounts.languages import languages_of, recipient_language
+from erfurt_srp.core import versioned_cache
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.notifications.services import Attachment, message_queue_bulk
 
-from .. import ics
+from .. import cache, ics
 from ..cache import content_changed
 from ..models import (
     AgendaItem,
@@ -135,26 +137,51 @@ def meeting_recipients(meeting: Meeting) -> list[Membership]:
     )
 
 
-def _agenda_items_with_papers(meeting: Meeting) -> list[AgendaItem]:
+def _agenda_items_with_papers(meeting: Meeting, *, internal: bool = True) -> list[AgendaItem]:
+    """The agenda with its papers: all of them for the committee (internal), else the public
+    items with their public papers."""
     from django.db.models import Prefetch
 
+    items = meeting.agenda_items.all()
+    papers = Consultation.objects.select_related("paper").order_by("paper__reference")
+    if not internal:
+        items = items.filter(public=True)
+        papers = papers.filter(paper__public=True)
     return list(
-        meeting.agenda_items.prefetch_related(
-            Prefetch(
-                "consultations",
-                queryset=Consultation.objects.select_related("paper").order_by("paper__reference"),
-                to_attr="visible_consultations",
-            ),
+        items.prefetch_related(
+            Prefetch("consultations", queryset=papers, to_attr="visible_consultations"),
             "files",
         ).order_by("order")
     )
 
 
-def _agenda_pdf(meeting: Meeting, items) -> bytes:
-    from erfurt_srp.exports.pdf import render_pdf
+def agenda_pdf_html(meeting: Meeting, *, internal: bool, items=None) -> str:
+    """The HTML the agenda PDF is made from (cheap: no layout)."""
+    if items is None:
+        items = _agenda_items_with_papers(meeting, internal=internal)
+    return render_to_string(
+        "gremium/pdf/agenda.html", {"meeting": meeting, "items": items, "internal": internal}
+    )
 
-    return render_pdf(
-        "gremium/pdf/agenda.html", {"meeting": meeting, "items": items, "internal": True}
+
+# A rendered agenda stays valid until the next content change; the day only bounds memory.
+AGENDA_PDF_TIMEOUT = 24 * 3600
+
+
+def agenda_pdf(meeting_id: int, *, internal: bool) -> bytes:
+    """The agenda PDF as the public (internal=False) or the committee and staff (internal=True)
+    see it, rendered once per content version of gremium (see gremium.cache) and language."""
+    from erfurt_srp.exports.pdf import pdf_from_html
+
+    def build() -> bytes:
+        meeting = Meeting.objects.select_related("committee", "location").get(pk=meeting_id)
+        return pdf_from_html(agenda_pdf_html(meeting, internal=internal))
+
+    return versioned_cache.get_or_set(
+        cache.NAMESPACE,
+        ("agenda-pdf", meeting_id, internal, get_language()),
+        build,
+        timeout=AGENDA_PDF_TIMEOUT,
     )
 
 
@@ -167,10 +194,15 @@ def _invitation_messages(
     revision,
     attach_pdf: bool = True,
     skip_answers=(),
+    pdfs: dict[str, bytes] | None = None,
 ) -> list[dict]:
     """One invitation per active member and deputy (except those whose answer is in
     `skip_answers`), each in the language the person reads: `subject()` and `intro()` give the
-    texts, called inside that language. The text names exactly the attachments it carries."""
+    texts, called inside that language. The text names exactly the attachments it carries.
+    pdfs: the agenda PDF per language when the caller has laid it out already (outside its
+    transaction)."""
+    from erfurt_srp.exports.pdf import pdf_from_html
+
     items = _agenda_items_with_papers(meeting)
     url = ics.absolute(meeting.get_absolute_url())
     with_pdf = attach_pdf and not meeting.is_cancelled
@@ -192,11 +224,14 @@ def _invitation_messages(
             if language not in texts:
                 attachments = [ics.meeting_ics_attachment(meeting, url=url)]
                 if with_pdf:
+                    pdf = (pdfs or {}).get(language)
+                    if pdf is None:
+                        pdf = pdf_from_html(agenda_pdf_html(meeting, internal=True, items=items))
                     attachments.append(
                         Attachment(
                             filename=f"tagesordnung-{meeting.pk}.pdf",
                             mimetype="application/pdf",
-                            content=_agenda_pdf(meeting, items),
+                            content=pdf,
                         )
                     )
                 texts[language] = (str(subject()), str(intro()), attachments)
@@ -227,8 +262,27 @@ def _invitation_messages(
     return messages
 
 
+def _agenda_html_in(language: str, meeting: Meeting) -> str:
+    with translation.override(language):
+        return agenda_pdf_html(meeting, internal=True)
+
+
 def meeting_publish(*, actor, meeting: Meeting) -> Meeting:
-    """Publish a draft: invitations with agenda PDF and .ics to every active member and deputy."""
+    """Publish a draft: invitations with agenda PDF and .ics to every active member and deputy.
+
+    The PDF is laid out before the meeting is locked (WeasyPrint takes far longer than the
+    rest); under the lock the agenda's HTML is rendered again, and a change in between refuses
+    the publication instead of sending an outdated agenda. The invitations in one language carry
+    the same PDF, which the outbox stores once."""
+    from erfurt_srp.exports.pdf import pdf_from_html
+
+    unlocked = Meeting.objects.select_related("committee", "location").get(pk=meeting.pk)
+    recipients = [m.person.email for m in meeting_recipients(unlocked)]
+    html = {}
+    for language in set(languages_of(recipients).values()):
+        with translation.override(language):
+            html[language] = agenda_pdf_html(unlocked, internal=True)
+    pdfs = {language: pdf_from_html(text) for language, text in html.items()}
     with transaction.atomic():
         meeting = (
             Meeting.objects.select_for_update(of=("self",))
@@ -253,6 +307,13 @@ def meeting_publish(*, actor, meeting: Meeting) -> Meeting:
                 )
                 % {"committee": meeting.committee.name}
             )
+        if any(_agenda_html_in(language, meeting) != text for language, text in html.items()):
+            raise DomainError(
+                _(
+                    "Die Tagesordnung wurde eben geändert. Bitte prüfen Sie sie und "
+                    "veröffentlichen Sie dann noch einmal."
+                )
+            )
         meeting.state = Meeting.State.PUBLISHED
         meeting.published_at = now
         meeting.reminder_due_at = meeting.start - timedelta(days=_reminder_days())
@@ -267,6 +328,7 @@ def meeting_publish(*, actor, meeting: Meeting) -> Meeting:
                 ),
                 intro=lambda: _("hiermit laden wir Sie zur folgenden Sitzung ein."),
                 revision=meeting.sequence,
+                pdfs=pdfs,
             )
         )
     return meeting

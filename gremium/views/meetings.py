@@ -20,7 +20,6 @@ from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.core import versioned_cache
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 from erfurt_srp.core.pagination import paginate
-from erfurt_srp.exports.pdf import render_pdf
 from erfurt_srp.notifications.selectors import outbox_for_object
 
 from .. import cache, ics
@@ -192,11 +191,7 @@ def meeting_ics(request, pk):
 def meeting_agenda_pdf(request, pk):
     """The agenda as PDF: with non-public items only for those who may see them."""
     meeting = get_meeting_for_user(request.user, pk)
-    items = meeting_selectors.agenda_for_user(request.user, meeting)
-    pdf = render_pdf(
-        "gremium/pdf/agenda.html",
-        {"meeting": meeting, "items": items, "internal": can_view_internal(request.user, meeting)},
-    )
+    pdf = meeting_services.agenda_pdf(meeting.pk, internal=can_view_internal(request.user, meeting))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="tagesordnung-{meeting.pk}.pdf"'
     return response

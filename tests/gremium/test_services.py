@@ -349,3 +349,55 @@ def test_beat_task_sends_due_reminders(draft, staff_user):
     Meeting.objects.filter(pk=draft.pk).update(reminder_due_at=timezone.now())
     assert meeting_reminders_send() == 1
     assert meeting_reminders_send() == 0
+
+
+def test_publish_stores_the_agenda_pdf_once_for_all_invitations(
+    draft, staff_user, member_user, deputy_user
+):
+    from erfurt_srp.notifications.models import AttachmentContent, OutboxAttachment
+
+    meeting = meeting_services.meeting_publish(actor=staff_user, meeting=draft)
+    pdfs = OutboxAttachment.objects.filter(
+        mimetype="application/pdf", message__in=_outbox(meeting, "gremium.meeting.invitation")
+    )
+    assert pdfs.count() == 2  # member and deputy
+    assert len({a.stored_id for a in pdfs}) == 1
+    stored = AttachmentContent.objects.get(pk=pdfs[0].stored_id)
+    assert bytes(stored.content).startswith(b"%PDF")
+
+
+def test_publish_lays_out_the_pdf_outside_its_locked_transaction(draft, staff_user, monkeypatch):
+    from django.db import connection
+
+    from erfurt_srp.exports import pdf as pdf_module
+
+    depth_outside = len(connection.atomic_blocks)
+    depths = []
+    real = pdf_module.pdf_from_html
+
+    def recording(html, **kwargs):
+        depths.append(len(connection.atomic_blocks))
+        return real(html, **kwargs)
+
+    monkeypatch.setattr(pdf_module, "pdf_from_html", recording)
+    meeting = meeting_services.meeting_publish(actor=staff_user, meeting=draft)
+    assert meeting.state == Meeting.State.PUBLISHED
+    assert depths == [depth_outside]  # laid out once, and not inside the service's transaction
+
+
+def test_publish_refuses_an_agenda_changed_while_its_pdf_was_laid_out(
+    draft, staff_user, monkeypatch
+):
+    from erfurt_srp.exports import pdf as pdf_module
+
+    def changing(html, **kwargs):
+        AgendaItem.objects.filter(meeting=draft, order=1).update(name="Begrüßung (neu)")
+        return b"%PDF-old"
+
+    monkeypatch.setattr(pdf_module, "pdf_from_html", changing)
+    with pytest.raises(DomainError) as error:
+        meeting_services.meeting_publish(actor=staff_user, meeting=draft)
+    assert "eben geändert" in str(error.value)
+    draft.refresh_from_db()
+    assert draft.state == Meeting.State.DRAFT
+    assert not _outbox(draft).exists()

@@ -700,3 +700,47 @@ def test_paper_list_links_the_drucksache_number(client, db):
     body = client.get(reverse("gremium:paper_list")).content.decode()
     url = reverse("gremium:paper_detail", args=[paper.pk])
     assert f'<td><a href="{url}">1803/22</a></td>' in body
+
+
+def test_public_agenda_pdf_is_rendered_once_per_content_version(
+    client, staff_user, meeting, public_item, monkeypatch, django_capture_on_commit_callbacks
+):
+    from erfurt_srp.exports import pdf as pdf_module
+    from gremium.services.meetings import agenda_item_add
+
+    rendered = []
+
+    def fake_pdf(html, **kwargs):
+        rendered.append(html)
+        return b"%PDF-" + str(len(rendered)).encode()
+
+    monkeypatch.setattr(pdf_module, "pdf_from_html", fake_pdf)
+    url = reverse("gremium:meeting_agenda_pdf", args=[meeting.pk])
+    first = client.get(url)
+    second = client.get(url)
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content == b"%PDF-1"
+    assert len(rendered) == 1
+    assert "Öffentlicher Punkt ThINKA" in rendered[0]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        # (the members' update e-mail carries the internal agenda: one rendering of its own)
+        agenda_item_add(actor=staff_user, meeting=meeting, name="Neuer öffentlicher Punkt")
+    before = len(rendered)
+    assert client.get(url).content == client.get(url).content == f"%PDF-{before + 1}".encode()
+    assert len(rendered) == before + 1 and "Neuer öffentlicher Punkt" in rendered[-1]
+
+
+def test_agenda_pdf_shows_non_public_items_only_to_the_committee(
+    client, member_user, meeting, public_item, secret_item, monkeypatch
+):
+    from erfurt_srp.exports import pdf as pdf_module
+
+    monkeypatch.setattr(pdf_module, "pdf_from_html", lambda html, **kw: html.encode())
+    url = reverse("gremium:meeting_agenda_pdf", args=[meeting.pk])
+    public = client.get(url).content.decode()
+    assert "Öffentlicher Punkt ThINKA" in public
+    assert "Geheimer Standortpunkt" not in public and "9999/22" not in public
+    login(client, member_user)
+    internal = client.get(url).content.decode()
+    assert "Geheimer Standortpunkt" in internal and "9999/22" in internal

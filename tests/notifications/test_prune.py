@@ -110,3 +110,21 @@ def test_the_beat_job_uses_the_retention_setting(settings, queue):
 
     assert tasks.outbox_prune_old.run() == 1
     assert settings.CELERY_BEAT_SCHEDULE["outbox-prune-old"]["task"] == tasks.outbox_prune_old.name
+
+
+def test_an_attachment_is_stored_once_and_deleted_with_its_last_message(queue, related):
+    from erfurt_srp.notifications.models import AttachmentContent
+    from erfurt_srp.notifications.services import Attachment
+
+    pdf = Attachment(filename="tagesordnung.pdf", mimetype="application/pdf", content=b"%PDF-1")
+    old = queue(recipient="old@example.org", attachments=[pdf], related=related)
+    pending = queue(recipient="pending@example.org", attachments=[pdf], related=related)
+    assert AttachmentContent.objects.count() == 1
+    assert pending.attachments.get().content == b"%PDF-1"
+    _age(old, 200, "sent")
+
+    outbox_prune(older_than_days=180)
+    assert AttachmentContent.objects.count() == 1  # the pending message still carries it
+    _age(pending, 200, "sent")
+    outbox_prune(older_than_days=180)
+    assert not AttachmentContent.objects.exists()
