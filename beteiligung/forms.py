@@ -253,11 +253,11 @@ class RegistrationFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, event: Event, **kwargs):
+    def __init__(self, *args, event: Event, tables=None, **kwargs):
+        """tables: the event's tables, when the caller has read them already."""
         super().__init__(*args, **kwargs)
-        self.fields["table"].choices = [("", _("alle"))] + [
-            (t.pk, t.title) for t in event.tables.all()
-        ]
+        tables = event.tables.all() if tables is None else tables
+        self.fields["table"].choices = [("", _("alle"))] + [(t.pk, t.title) for t in tables]
 
     def filters(self) -> dict:
         if not self.is_valid():

@@ -13,7 +13,6 @@ def upcoming_events(request) -> str:
     return render_to_string(
         "beteiligung/panel_upcoming.html",
         {"events": event_list_upcoming_staff()},
-        request=request,
     )
 
 

@@ -395,9 +395,18 @@ def staff_event_detail(request, pk):
 @staff_required
 def staff_registrations(request, pk):
     event = _staff_event(pk)
-    filter_form = RegistrationFilterForm(request.GET or None, event=event)
+    counts = selectors.registration_counts(event=event)
+    filter_form = RegistrationFilterForm(request.GET or None, event=event, tables=counts["tables"])
     registrations = selectors.registration_list(event=event, **filter_form.filters())
     page = paginate(request, registrations, PAGE_SIZE)
+    # The labels of kind and status, translated once per page instead of once per row and field
+    # (get_FOO_display hashes every lazy choice on each call).
+    kinds = {value: str(label) for value, label in Registration.Kind.choices}
+    statuses = {value: str(label) for value, label in Registration.Status.choices}
+    page.object_list = list(page.object_list)
+    for registration in page.object_list:
+        registration.kind_label = kinds.get(registration.kind, registration.kind)
+        registration.status_label = statuses.get(registration.status, registration.status)
     query = request.GET.copy()
     query.pop(PAGE_PARAM, None)
     return render(
@@ -408,7 +417,7 @@ def staff_registrations(request, pk):
             "filter_form": filter_form,
             "page": page,
             "query": query.urlencode(),
-            "counts": selectors.registration_counts(event=event),
+            "counts": counts,
         },
     )
 

@@ -417,6 +417,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the cache (no database query on every logged-in page) and written
+# through to the database, so a cleared or evicted cache logs no one out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # No inline script or style anywhere: scripts and styles come from /static/ (htmx is configured
 # by <meta name="htmx-config">, Leaflet styles its map through the CSSOM, which CSP allows).
 CONTENT_SECURITY_POLICY = {

@@ -21,10 +21,8 @@ def meetings_panel(request) -> str:
     if not (staff or user_committee_ids(user)):
         return ""
     coming, past = meeting_selectors.dashboard_meetings_for_user(user)
-    answers = meeting_selectors.responses_by_meeting(user, coming)
     stand_in = meeting_selectors.stand_in_requests_for_user(user, coming)
     for meeting in coming:
-        meeting.my_response = answers.get(meeting.pk)
         meeting.standing_in_for = stand_in.get(meeting.pk, [])
 
     # No request: the panel needs no context processors (they would run the whole navigation

@@ -7,7 +7,6 @@ from erfurt_srp.accounts.roles import is_staff
 from .selectors import (
     latest_adopted_versions,
     open_public_rounds,
-    round_comment_counts,
     rounds_for_dashboard,
 )
 
@@ -16,13 +15,9 @@ def rounds_panel(request) -> str:
     rounds = rounds_for_dashboard(request.user)
     if not rounds:
         return ""
-    counts = round_comment_counts(rounds)
-    for consultation_round in rounds:
-        consultation_round.comment_count = counts.get(consultation_round.pk, 0)
     return render_to_string(
         "leitlinien/_dashboard_panel.html",
         {"rounds": rounds, "is_staff": is_staff(request.user)},
-        request=request,
     )
 
 

@@ -358,12 +358,29 @@ def round_stats(comments: list[Comment]) -> dict:
 
 
 def rounds_for_dashboard(user, now=None) -> list[ConsultationRound]:
-    """Open rounds this user can comment in; for staff every round that is open or needs Abwägung."""
+    """Open rounds this user can comment in; for staff every round that is open or needs Abwägung.
+    Each carries `comment_count`, its visible comments (same query)."""
+    from django.db.models import IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Cast, Coalesce
+
     from .permissions import can_comment_as_user, is_staff
 
     now = now or timezone.now()
-    qs = ConsultationRound.objects.filter(evaluated_at__isnull=True).select_related(
-        "version__guideline__theme"
+    comments = (
+        Comment.objects.filter(
+            target_type=ContentType.objects.get_for_model(ConsultationRound),
+            target_id=Cast(OuterRef("pk"), output_field=Comment._meta.get_field("target_id")),
+            hidden_at__isnull=True,
+        )
+        .order_by()
+        .values("target_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = (
+        ConsultationRound.objects.filter(evaluated_at__isnull=True)
+        .select_related("version__guideline__theme")
+        .annotate(comment_count=Coalesce(Subquery(comments, output_field=IntegerField()), 0))
     )
     if is_staff(user):
         return list(qs.filter(starts_at__lte=now).order_by("ends_at")[:20])

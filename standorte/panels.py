@@ -30,5 +30,4 @@ def dashboard_panel(request) -> str:
     return render_to_string(
         "standorte/_dashboard_panel.html",
         {"running": running, "undecided": undecided},
-        request=request,
     )

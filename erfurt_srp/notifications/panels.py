@@ -13,6 +13,4 @@ def outbox_problems(request) -> str:
     counts = outbox_status_counts()
     if not (counts["failed"] or counts["retrying"]):
         return ""
-    return render_to_string(
-        "notifications/panel_problems.html", {"counts": counts}, request=request
-    )
+    return render_to_string("notifications/panel_problems.html", {"counts": counts})

@@ -1,6 +1,14 @@
 """Reads for meetings and their agendas, comments and the members' answers."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from erfurt_srp.accounts.roles import is_staff
@@ -126,32 +134,37 @@ def responses_for_meeting(meeting: Meeting) -> list[dict]:
 
 
 def dashboard_meetings_for_user(user, *, limit: int = 5) -> tuple[list[Meeting], list[Meeting]]:
-    """Coming and past meetings of the user's committees (staff: all), 2 queries.
+    """Coming and past meetings of the user's committees (staff: all), in one query; a member's
+    coming meetings carry `my_response` (their answer to the invitation, or None).
 
     The panel shows no item counts: no join and GROUP BY over every meeting's agenda (which made
     PostgreSQL aggregate all meetings before the LIMIT), and only the columns it shows."""
     base = Meeting.objects.select_related("committee").only(
-        # what the panel shows (gremium.panels._facts): no long texts, no calendar columns
+        # what the panel shows: no long texts, no calendar columns
         *("id", "committee_id", "number", "name", "start", "end", "state", "changed_at"),
         *("committee__id", "committee__name", "committee__short_name"),
     )
-    if not is_staff(user):
+    member = not is_staff(user)
+    if member:
         base = base.filter(committee_id__in=user_committee_ids(user)).exclude(
             state=Meeting.State.DRAFT
         )
+        answers = MeetingResponse.objects.filter(
+            meeting=OuterRef("pk"), membership__person__user=user
+        ).order_by("-answered_at")
+        base = base.annotate(my_answer=Subquery(answers.values("answer")[:1]))
     now = timezone.now()
-    coming = list(base.filter(end__gte=now).order_by("start", "id")[:limit])
-    past = list(base.filter(end__lt=now).order_by("-start", "-id")[:limit])
+    rows = list(
+        base.filter(end__gte=now)
+        .order_by("start", "id")[:limit]
+        .union(base.filter(end__lt=now).order_by("-start", "-id")[:limit], all=True)
+    )
+    coming = sorted((m for m in rows if m.end >= now), key=lambda m: (m.start, m.pk))
+    past = sorted((m for m in rows if m.end < now), key=lambda m: (m.start, m.pk), reverse=True)
+    for meeting in coming:
+        answer = getattr(meeting, "my_answer", None)
+        meeting.my_response = MeetingResponse(answer=answer) if answer else None
     return coming, past
-
-
-def responses_by_meeting(user, meetings) -> dict[int, MeetingResponse]:
-    if not user.is_authenticated or not meetings:
-        return {}
-    return {
-        r.meeting_id: r
-        for r in MeetingResponse.objects.filter(meeting__in=meetings, membership__person__user=user)
-    }
 
 
 def stand_in_requests_for_user(user, meetings) -> dict[int, list[Membership]]:

@@ -32,6 +32,7 @@ from ..permissions import (
     get_meeting_for_user,
     guest_scope,
     user_committee_ids,
+    user_memberships,
 )
 from ..selectors import committees as committee_selectors
 from ..selectors import meetings as meeting_selectors
@@ -128,8 +129,9 @@ def _meeting_context(request, meeting, **extra):
     if context["can_answer"]:
         response = meeting_selectors.response_for_user(user, meeting)
         context["my_response"] = response
-        context["my_membership"] = committee_selectors.membership_for_user(
-            user, meeting.committee_id
+        # the role decides the form's choices; the page has read the memberships already
+        context["my_membership"] = next(
+            (m for m in user_memberships(user) if m.committee_id == meeting.committee_id), None
         )
         if getattr(context["my_membership"], "role", "") == "deputy":
             context["standing_in_for"] = meeting_selectors.stand_in_requests_for_user(

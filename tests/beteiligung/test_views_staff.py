@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -347,3 +349,21 @@ def test_staff_cancels_on_behalf_and_the_waiting_list_moves_up(
     other_event = EventFactory()
     wrong = reverse("beteiligung:staff_registration_cancel", args=[other_event.pk, waiting.pk])
     assert client.post(wrong).status_code == 404
+
+
+def test_registration_list_reads_what_it_shows_in_fixed_queries(client, staff_user, event, tables):
+    """user, event, the counts (one aggregate, kinds included), the tables with their counts
+    (also the filter's choices), the number of rows, the page of rows; the session comes from
+    the cache. The same with one registration and with more than a page."""
+    client.force_login(staff_user)
+    url = reverse("beteiligung:staff_registrations", args=[event.pk])
+    RegistrationFactory(event=event, table=tables[0])
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    for i in range(30):
+        RegistrationFactory(event=event, table=tables[i % 2], needs_step_free=i % 3 == 0)
+    with CaptureQueriesContext(connection) as large:
+        html = client.get(url).content.decode()
+    assert len(small) == len(large) == 6, [q["sql"][:120] for q in large.captured_queries]
+    assert "31 Anmeldungen" in html
