@@ -142,8 +142,16 @@ def event_list_staff() -> QuerySet[Event]:
 
 
 def event_list_upcoming_staff(*, limit: int = 5) -> list[Event]:
+    """The dashboard's coming events with what it shows of them: title, start, capacity, the
+    confirmed and the waiting places."""
     return list(
-        event_list_staff().filter(ends_at__gte=timezone.now()).order_by("starts_at")[:limit]
+        Event.objects.filter(ends_at__gte=timezone.now())
+        .only("id", "title", "starts_at", "capacity")
+        .annotate(
+            n_confirmed=_places("registrations__places", Q(registrations__status=S.CONFIRMED)),
+            n_waiting=_places("registrations__places", Q(registrations__status=S.WAITING)),
+        )
+        .order_by("starts_at", "id")[:limit]
     )
 
 

@@ -380,6 +380,8 @@ def rounds_for_dashboard(user, now=None) -> list[ConsultationRound]:
     qs = (
         ConsultationRound.objects.filter(evaluated_at__isnull=True)
         .select_related("version__guideline__theme")
+        # the panel shows titles: not the guideline's text
+        .defer("version__paragraphs", "version__guideline__theme__description")
         .annotate(comment_count=Coalesce(Subquery(comments, output_field=IntegerField()), 0))
     )
     if is_staff(user):

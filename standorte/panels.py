@@ -12,9 +12,14 @@ def dashboard_panel(request) -> str:
     committees = member_committee_ids(user)
     if not (manage or committees):
         return ""
-    running = Deliberation.objects.filter(
-        state__in=[Deliberation.State.STATEMENTS, Deliberation.State.VOTING]
-    ).select_related("project")
+    # only what the panel shows: titles, states, the project's name, the paper's reference
+    running = (
+        Deliberation.objects.filter(
+            state__in=[Deliberation.State.STATEMENTS, Deliberation.State.VOTING]
+        )
+        .select_related("project")
+        .only("id", "title", "state", "project_id", "project__name", "project__committee_id")
+    )
     if not manage:
         running = running.filter(project__committee_id__in=committees)
     undecided = []
@@ -22,6 +27,7 @@ def dashboard_panel(request) -> str:
         undecided = list(
             Recommendation.objects.filter(decision=Recommendation.Decision.PENDING)
             .select_related("paper")
+            .only("id", "title", "paper_id", "paper__reference")
             .order_by("recommended_on")[:10]
         )
     running = list(running[:10])

@@ -90,6 +90,16 @@ def outbox_status_counts(obj=None) -> dict[str, int]:
     return counts
 
 
+def outbox_problem_counts() -> dict[str, int]:
+    """{"failed": n, "retrying": n}: only the rows in those states are read (status index)."""
+    problems = (OutboxMessage.Status.FAILED, OutboxMessage.Status.RETRYING)
+    counts = dict.fromkeys(problems, 0)
+    rows = OutboxMessage.objects.filter(status__in=problems).values("status")
+    for row in rows.annotate(n=Count("id")).order_by():
+        counts[row["status"]] = row["n"]
+    return counts
+
+
 def outbox_status_summary(obj=None) -> list[tuple[str, str, int]]:
     """Return [(status, label, count)] in life-cycle order, leaving out empty states."""
     counts = outbox_status_counts(obj)
