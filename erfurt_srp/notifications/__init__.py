@@ -4,6 +4,8 @@ Queue (in your service's transaction; the send is enqueued on commit, a rollback
     from erfurt_srp.notifications.services import Attachment, message_queue, message_queue_bulk
     message_queue(kind="meeting.invitation", recipient=email, subject=..., body=...,
                   related=meeting, revision=meeting.revision, html_body="", attachments=[...])
+  An attachment's bytes are stored once (AttachmentContent, by SHA-256) however many messages
+  carry them: an agenda PDF sent to every member is one row.
     message_queue_bulk([{...same keys...}, ...])      # many recipients, bounded queries
     messages_cancel_for_object(related=registration)  # withdraw what is not sent yet
   One message per (kind, related, recipient, revision): queueing it again returns the first row
