@@ -22,7 +22,9 @@ each round after its own bare-page run, because the machine's speed varies from 
 the next; every ratio is taken against the bare page of its own round. Figures:
 bench/out/logged_in_x<n>_*.json and bench/out/logged_in_x<n>_summary.json.
 
-Environment: BENCH_SCALE (1), BENCH_REQUESTS (1000), BENCH_CONCURRENCY (16), BENCH_ROUNDS (2).
+Environment: BENCH_SCALE (1), BENCH_REQUESTS (1000), BENCH_CONCURRENCY (16), BENCH_ROUNDS (2);
+BENCH_REDIS_URL (bench/common.py) for a Redis database of your own, cleared before a run: the
+scales share the cache otherwise (sessions and the versioned caches of public pages).
 """
 
 import json
