@@ -108,3 +108,14 @@ def test_purge_removes_expired_personal_data(public_round):
     assert services.pending_public_comments_purge() == 0
     assert services.pending_public_comments_purge(now=timezone.now() + timedelta(days=3)) == 1
     assert not PendingPublicComment.objects.exists()
+
+
+def test_the_confirmation_mail_holds_no_text_the_visitor_typed(client, public_round):
+    """The address is whatever the visitor typed: the mail must not carry their name or
+    comment, or the form would relay a message from the city to a stranger."""
+    message = "Gewinn abholen auf https://betrug.example/preis"
+    response = _submit(client, public_round, name=message, body=message)
+    assert response.status_code == 200
+    mail = OutboxMessage.objects.get(kind="leitlinien.comment_confirmation")
+    for text in (mail.subject, mail.body, mail.html_body, sent_body(mail)):
+        assert "betrug.example" not in text and "Gewinn" not in text
