@@ -379,6 +379,13 @@ class SubjectVisibility:
         if queryset is not None:
             self._querysets[model] = queryset
 
+    def accepts(self, model: type) -> bool:
+        """Whether votes and statement rounds may be about objects of this model: exactly the
+        registered models (an unregistered one has no visibility rule of its own)."""
+        return getattr(model, "_meta", None) is not None and (
+            model._meta.concrete_model in self._checks
+        )
+
     def can_view(self, user, subject) -> bool:
         if subject is None:
             return False

@@ -18,6 +18,7 @@ from ..models import (
     Committee,
     Membership,
 )
+from ..permissions import subject_visibility
 
 
 def with_history(obj, actor):
@@ -82,6 +83,11 @@ def require_staff(actor) -> None:
 def subject_fields(subject) -> dict:
     if subject is None or subject.pk is None:
         raise DomainError(_("Bitte wählen Sie einen Gegenstand."), field="subject")
+    if not subject_visibility.accepts(type(subject)):
+        raise DomainError(
+            _("Über diesen Gegenstand kann das Gremium nicht abstimmen oder Stellung nehmen."),
+            field="subject",
+        )
     return {
         "subject_type": ContentType.objects.get_for_model(subject),
         "subject_id": str(subject.pk),
