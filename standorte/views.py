@@ -88,14 +88,15 @@ def area_list(request):
         year = int(request.GET.get("jahr", ""))
     except ValueError:
         year = None
-    if year is not None and not 1900 <= year <= 2100:
-        year = None  # unknown years show the latest anyway; keep the cache keys few
     can_manage = permissions.can_manage(request.user)
-    has_map, ranking_html = versioned_cache.get_or_set(
+    # A year without data shows the latest: it is rendered but not stored, so only the years
+    # that have data (and the default) get a cache key.
+    has_map, ranking_html, _shown_year = versioned_cache.get_or_set(
         services.AREA_DATA_CACHE,
-        ("area_list", _ranking_templates_version(), get_language(), can_manage, year),
+        ("area_ranking", _ranking_templates_version(), get_language(), can_manage, year),
         lambda: _area_ranking_fragment(request.user, year=year, can_manage=can_manage),
         timeout=RANKING_CACHE_SECONDS,
+        keep=lambda value: year is None or value[2] == year,
     )
     return render(
         request,
@@ -123,8 +124,9 @@ def _map_context(dmap, *, map_id: str, table: bool) -> dict | None:
     }
 
 
-def _area_ranking_fragment(user, *, year, can_manage) -> tuple[bool, str]:
-    """Render ranking table, chart and map (no request-specific markup: it is cached)."""
+def _area_ranking_fragment(user, *, year, can_manage) -> tuple[bool, str, int | None]:
+    """Render ranking table, chart and map (no request-specific markup: it is cached); with
+    the year shown."""
     ranking = selectors.area_ranking(user=user, year=year)
     map_context = None
     if ranking.has_shapes:
@@ -146,7 +148,7 @@ def _area_ranking_fragment(user, *, year, can_manage) -> tuple[bool, str]:
             "can_manage": can_manage,
         },
     )
-    return bool(map_context), html
+    return bool(map_context), html, ranking.year
 
 
 def area_detail(request, pk):

@@ -44,16 +44,18 @@ def get_or_set(
     builder,
     timeout: int = DEFAULT_TIMEOUT,
     at_version: int | None = None,
+    keep=None,
 ):
     """The value cached for key_parts under the namespace's current version, else builder()
-    (stored unless None). key_parts: everything the value depends on besides the versioned data
-    (language, audience, ...), as a tuple of repr-able values. at_version: the version, when the
-    caller has read it already (it must have read it before the database)."""
+    (stored unless None or keep(value) is false). key_parts: everything the value depends on
+    besides the versioned data (language, audience, ...), as a tuple of repr-able values; never
+    raw request input, which would let a visitor create keys without bound. at_version: the
+    version, when the caller has read it already (it must have read it before the database)."""
     cache_key = key(namespace, key_parts, at_version)
     value = cache.get(cache_key)
     if value is None:
         value = builder()
-        if value is not None:
+        if value is not None and (keep is None or keep(value)):
             cache.set(cache_key, value, timeout)
     return value
 

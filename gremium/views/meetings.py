@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -19,7 +20,7 @@ from erfurt_srp.accounts.decorators import staff_required
 from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.core import versioned_cache
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
-from erfurt_srp.core.pagination import paginate
+from erfurt_srp.core.pagination import page_number
 from erfurt_srp.notifications.selectors import outbox_for_object
 
 from .. import cache, ics
@@ -54,15 +55,17 @@ def meeting_list(request):
     slug = request.GET.get("gremium", "")
     if slug:
         committee = Committee.objects.filter(slug=slug).first()
-    which = request.GET.get("zeit", "kommend")
-    upcoming = which != "vergangen"
+    upcoming = request.GET.get("zeit", "kommend") != "vergangen"
+    number = page_number(request)
+    shown = {}
 
-    def context():
+    def body():
         qs = meeting_selectors.meeting_list_for_user(
             request.user, committee=committee, upcoming=upcoming
         )
-        page = paginate(request, qs, PAGE_SIZE)
-        return {
+        page = Paginator(qs, PAGE_SIZE).get_page(number)
+        shown["page"] = page.number
+        context = {
             "page": page,
             "meetings": page.object_list,
             "committee": committee,
@@ -71,9 +74,12 @@ def meeting_list(request):
             "feed_url": request.build_absolute_uri(reverse("gremium:meeting_feed")),
             "can_create": is_staff(request.user),
         }
+        return render_to_string("gremium/partials/meeting_list_body.html", context, request=request)
 
     # The list holds no forms that post and depends only on what the visitor may see: public,
-    # staff, or the set of committees they belong to. Render it once per content version.
+    # staff, or the set of committees they belong to. Render it once per content version. The
+    # key holds what the page shows, never the raw query string: other parameters, unknown
+    # committees and pages past the end add no keys.
     if is_staff(request.user):
         scope = "staff"
     else:
@@ -82,14 +88,21 @@ def meeting_list(request):
         if guest:
             scope += "g" + "-".join(str(i) for i in sorted(guest.visible_meeting_ids))
             scope += "i" + "-".join(str(i) for i in sorted(guest.item_ids))
-    body = versioned_cache.get_or_set(
+    html = versioned_cache.get_or_set(
         cache.NAMESPACE,
-        ("list", scope, get_language(), request.get_host(), request.GET.urlencode()),
-        lambda: render_to_string(
-            "gremium/partials/meeting_list_body.html", context(), request=request
+        (
+            "list",
+            scope,
+            get_language(),
+            request.get_host(),
+            committee.pk if committee else None,
+            upcoming,
+            number,
         ),
+        body,
+        keep=lambda _html: shown.get("page") == number,
     )
-    return render(request, "gremium/meeting_list.html", {"body": mark_safe(body)})  # noqa: S308
+    return render(request, "gremium/meeting_list.html", {"body": mark_safe(html)})  # noqa: S308
 
 
 @require_GET
