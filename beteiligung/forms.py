@@ -4,14 +4,16 @@ from django.core.validators import MaxValueValidator
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from erfurt_srp.core.forms import HoneypotField
+from erfurt_srp.core.forms import Form, HoneypotField, ModelForm
 from erfurt_srp.core.widgets import DateTimeInput, TimeInput
 
-from .models import Event, EventMessage, EventTable, ProgrammeItem, Registration
+from .models import Event, EventMessage, EventTable, InvitationCode, ProgrammeItem, Registration
 from .privacy import CONSENT_TEXT
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(Form):
+    column_model = Registration
+
     template_name = "beteiligung/registration_form.html"
 
     name = forms.CharField(label=_("Vor- und Nachname"), max_length=200)
@@ -114,7 +116,7 @@ class RegistrationForm(forms.Form):
         return bool(self.data.get("website"))
 
 
-class ChangeTableForm(forms.Form):
+class ChangeTableForm(Form):
     table = forms.TypedChoiceField(label=_("Neuer Thementisch"), coerce=int)
 
     def __init__(self, *args, tables=(), current=None, **kwargs):
@@ -130,14 +132,14 @@ class ChangeTableForm(forms.Form):
         self.fields["table"].choices = choices
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(Form):
     confirm = forms.BooleanField(label=_("Ja, ich bin sicher."))
 
 
 _DT = DateTimeInput()
 
 
-class EventForm(forms.ModelForm):
+class EventForm(ModelForm):
     class Meta:
         model = Event
         fields = [
@@ -191,9 +193,14 @@ class EventForm(forms.ModelForm):
         return data
 
 
+# A programme and the tables of one event are short: the bounds keep a forged form count from
+# making the page build thousands of forms.
+FORMSET_MAX = 50
+
 ProgrammeFormSet = inlineformset_factory(
     Event,
     ProgrammeItem,
+    form=ModelForm,
     fields=["starts_at", "ends_at", "title", "description"],
     widgets={
         "starts_at": TimeInput(),
@@ -202,33 +209,42 @@ ProgrammeFormSet = inlineformset_factory(
     },
     extra=2,
     can_delete=True,
+    max_num=FORMSET_MAX,
+    absolute_max=FORMSET_MAX,
+    validate_max=True,
 )
 
 TableFormSet = inlineformset_factory(
     Event,
     EventTable,
+    form=ModelForm,
     fields=["title", "description", "capacity", "position"],
     widgets={"description": forms.Textarea(attrs={"rows": 2})},
     extra=2,
     can_delete=True,
+    max_num=FORMSET_MAX,
+    absolute_max=FORMSET_MAX,
+    validate_max=True,
 )
 
 
-class EventMessageForm(forms.ModelForm):
+class EventMessageForm(ModelForm):
     class Meta:
         model = EventMessage
         fields = ["audience", "subject", "body"]
         widgets = {"audience": forms.RadioSelect}
 
 
-class InvitationCodeForm(forms.Form):
+class InvitationCodeForm(Form):
+    column_model = InvitationCode
+
     label = forms.CharField(label=_("Für wen (z. B. Institution oder Person)"), max_length=200)
     max_uses = forms.IntegerField(
         label=_("Anzahl Anmeldungen mit diesem Code"), min_value=1, initial=1
     )
 
 
-class RegistrationFilterForm(forms.Form):
+class RegistrationFilterForm(Form):
     q = forms.CharField(label=_("Suche (Name, E-Mail, Organisation)"), required=False)
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("alle"))] + Registration.Status.choices

@@ -114,6 +114,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view reads the query string; turns NUL bytes and out-of-range numbers that
+    # slip past a form into a 400 page.
+    "erfurt_srp.core.middleware.HostileInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "erfurt_srp.accounts.middleware.MfaRequiredMiddleware",

@@ -3,15 +3,17 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
-from erfurt_srp.core.forms import HoneypotField
+from erfurt_srp.core.forms import Form, HoneypotField, ModelForm
 from erfurt_srp.core.widgets import DateInput, DateTimeInput
 from gremium.models import Committee
 
-from .models import Audience, Disposition, GuidelineVersion, Measure, ReportCycle
+from .models import Audience, Disposition, GuidelineVersion, Measure, ReportCycle, Theme
 from .selectors import guidelines_with_adopted_version
 
 
-class ThemeForm(forms.Form):
+class ThemeForm(Form):
+    column_model = Theme
+
     title = forms.CharField(label=_("Titel des Themenschwerpunkts"), max_length=200)
     description = forms.CharField(
         label=_("Beschreibung"), widget=forms.Textarea(attrs={"rows": 4}), required=False
@@ -23,7 +25,7 @@ class ThemeForm(forms.Form):
     position = forms.IntegerField(label=_("Reihenfolge"), min_value=0, initial=0)
 
 
-class VersionForm(forms.Form):
+class VersionForm(Form):
     title = forms.CharField(label=_("Titel der Fassung"), max_length=200)
     text = forms.CharField(
         label=_("Text"),
@@ -35,7 +37,7 @@ class VersionForm(forms.Form):
     change_note = forms.CharField(label=_("Was hat sich geändert?"), max_length=500, required=False)
 
 
-class RoundForm(forms.Form):
+class RoundForm(Form):
     audience = forms.ChoiceField(label=_("Zielgruppe"), choices=Audience.choices)
     title = forms.CharField(label=_("Titel der Runde"), max_length=200)
     description = forms.CharField(
@@ -53,7 +55,7 @@ class RoundForm(forms.Form):
         return data
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(Form):
     recipients = forms.CharField(
         label=_("Empfängerinnen und Empfänger"),
         widget=forms.Textarea(attrs={"rows": 10}),
@@ -94,7 +96,9 @@ class InvitationForm(forms.Form):
         return rows
 
 
-class CommentForm(forms.Form):
+class CommentForm(Form):
+    column_of = {"parent": "discussion.Comment.id"}
+
     anchor = forms.CharField(label=_("Bezug"), required=False, max_length=10)
     body = forms.CharField(
         label=_("Ihr Kommentar"),
@@ -119,11 +123,11 @@ class CommentForm(forms.Form):
             )
 
 
-class HideForm(forms.Form):
+class HideForm(Form):
     reason = forms.CharField(label=_("Grund der Ausblendung"), max_length=500)
 
 
-class DispositionForm(forms.Form):
+class DispositionForm(Form):
     decision = forms.ChoiceField(
         label=_("Abwägungsergebnis"), choices=Disposition.Decision.choices, widget=forms.RadioSelect
     )
@@ -142,7 +146,7 @@ class DispositionForm(forms.Form):
         field.label_from_instance = lambda v: f"{v.number} ({v.get_state_display()})"
 
 
-class AdoptForm(forms.Form):
+class AdoptForm(Form):
     decided_on = forms.DateField(label=_("Beschlossen am"), widget=DateInput())
     reference = forms.CharField(
         label=_("Beschluss"),
@@ -151,7 +155,7 @@ class AdoptForm(forms.Form):
     )
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(ModelForm):
     guideline = forms.ModelChoiceField(
         label=_("Leitlinie"), queryset=None, empty_label=_("– bitte wählen –")
     )
@@ -181,7 +185,7 @@ class MeasureForm(forms.ModelForm):
             self.fields["guideline"].disabled = True
 
 
-class MeasureFilterForm(forms.Form):
+class MeasureFilterForm(Form):
     q = forms.CharField(label=_("Suche"), required=False)
     planning_level = forms.ChoiceField(
         label=_("Planungsebene"),
@@ -227,7 +231,7 @@ class PublicCommentForm(CommentForm):
         return ""
 
 
-class PlanTextsForm(forms.Form):
+class PlanTextsForm(Form):
     """The plan's text parts, one text area each."""
 
     def __init__(self, *args, texts: dict, **kwargs):
@@ -242,7 +246,9 @@ class PlanTextsForm(forms.Form):
             )
 
 
-class ReportCycleForm(forms.Form):
+class ReportCycleForm(Form):
+    column_model = ReportCycle
+
     interval_months = forms.TypedChoiceField(
         label=_("Berichtszyklus"), choices=ReportCycle.Interval.choices, coerce=int
     )
@@ -258,7 +264,7 @@ class ReportCycleForm(forms.Form):
     )
 
 
-class ReportDraftForm(forms.Form):
+class ReportDraftForm(Form):
     period_end = forms.DateField(
         label=_("Berichtszeitraum bis"),
         widget=DateInput(),
@@ -266,7 +272,7 @@ class ReportDraftForm(forms.Form):
     )
 
 
-class ReportTextForm(forms.Form):
+class ReportTextForm(Form):
     title = forms.CharField(label=_("Titel"), max_length=300)
     summary = forms.CharField(
         label=_("Sachverhalt"), widget=forms.Textarea(attrs={"rows": 5}), required=False
@@ -293,7 +299,7 @@ class ReportTextForm(forms.Form):
     )
 
 
-class ReportSubmitForm(forms.Form):
+class ReportSubmitForm(Form):
     reference = forms.CharField(
         label=_("Drucksachennummer"), max_length=20, help_text=_("z. B. 1803/22")
     )

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from erfurt_srp.core.forms import Form, ModelForm
 from erfurt_srp.core.widgets import DateInput, DateTimeInput
 from gremium.models import Institution
 
@@ -30,7 +31,7 @@ def _check_table(upload):
     return upload
 
 
-class DistrictImportForm(forms.Form):
+class DistrictImportForm(Form):
     file = forms.FileField(
         label=_("CSV- oder Excel-Datei mit Ortsteilen"),
         help_text=_(
@@ -47,7 +48,7 @@ class DistrictImportForm(forms.Form):
         return {}
 
 
-class IndicatorImportForm(forms.Form):
+class IndicatorImportForm(Form):
     file = forms.FileField(
         label=_("CSV- oder Excel-Datei mit Indikatorwerten"),
         help_text=_(
@@ -73,7 +74,7 @@ class IndicatorImportForm(forms.Form):
         return {"source": self.cleaned_data["source"], "is_demo": self.cleaned_data["is_demo"]}
 
 
-class ShapeImportForm(forms.Form):
+class ShapeImportForm(Form):
     file = forms.FileField(
         label=_("GeoJSON-Datei mit Ortsteilgrenzen"),
         help_text=_(
@@ -100,7 +101,7 @@ class ShapeImportForm(forms.Form):
         return {"source": self.cleaned_data["source"]}
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(ModelForm):
     class Meta:
         model = Indicator
         fields = [
@@ -157,7 +158,7 @@ class IndicatorForm(forms.ModelForm):
         return cleaned
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(ModelForm):
     class Meta:
         model = NeighbourhoodProject
         fields = [
@@ -174,7 +175,7 @@ class ProjectForm(forms.ModelForm):
         widgets = {"partners": forms.CheckboxSelectMultiple}
 
 
-class SiteProposalForm(forms.Form):
+class SiteProposalForm(Form):
     district = forms.ModelChoiceField(
         label=_("Ortsteil"), queryset=District.objects.select_related("social_area")
     )
@@ -192,7 +193,7 @@ class SiteProposalForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     decision = forms.ChoiceField(
         label=_("Entscheidung des Ausschusses"),
         choices=[
@@ -215,7 +216,7 @@ class MeetingChoiceField(forms.ModelChoiceField):
         return f"{meeting.committee.name}: {start:%d.%m.%Y, %H:%M} – {meeting.title}"
 
 
-class AgendaPlacementForm(forms.Form):
+class AgendaPlacementForm(Form):
     """Choose the meeting of a body of the paper's Beratungsfolge to put it on."""
 
     meeting = MeetingChoiceField(
@@ -254,7 +255,7 @@ class AgendaPlacementForm(forms.Form):
         )
 
 
-class ExportForm(forms.Form):
+class ExportForm(Form):
     format = forms.ChoiceField(label=_("Format"), choices=ExportJob.Format.choices)
     recommendation = forms.ModelChoiceField(
         label=_("eine Empfehlung"),
@@ -266,7 +267,7 @@ class ExportForm(forms.Form):
     date_to = forms.DateField(label=_("Zeitraum bis"), required=False, widget=DateInput())
 
 
-class DeliberationStartForm(forms.Form):
+class DeliberationStartForm(Form):
     title = forms.CharField(label=_("Titel der Beratung"), max_length=300, required=False)
     deadline = forms.DateTimeField(
         label=_("Frist für die Stellungnahmen"),
@@ -275,7 +276,7 @@ class DeliberationStartForm(forms.Form):
     )
 
 
-class VoteOpenForm(forms.Form):
+class VoteOpenForm(Form):
     deadline = forms.DateTimeField(
         label=_("Frist für die Abstimmung"),
         required=False,

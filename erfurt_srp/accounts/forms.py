@@ -6,10 +6,12 @@ from django.contrib.auth.hashers import make_password
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from erfurt_srp.core.forms import Form, ModelForm, SafeInputMixin
+
 from .models import User
 
 
-class InvitationAcceptForm(forms.Form):
+class InvitationAcceptForm(Form):
     """The invitee chooses name and password; the e-mail address comes from the invitation."""
 
     first_name = forms.CharField(label=_("Vorname"), max_length=100)
@@ -51,7 +53,7 @@ class InvitationAcceptForm(forms.Form):
         return cleaned
 
 
-class AccountDeleteForm(forms.Form):
+class AccountDeleteForm(Form):
     """Deleting the account asks for the password once more."""
 
     password = forms.CharField(
@@ -71,7 +73,7 @@ class AccountDeleteForm(forms.Form):
         return password
 
 
-class AccountSettingsForm(forms.ModelForm):
+class AccountSettingsForm(ModelForm):
     class Meta:
         model = User
         fields = ["language"]
@@ -93,7 +95,7 @@ class AccountSettingsForm(forms.ModelForm):
             )
 
 
-class SignupForm(AllauthSignupForm):
+class SignupForm(SafeInputMixin, AllauthSignupForm):
     """allauth's sign-up form, with the same password hashing for a taken address.
 
     For an address that already has an account allauth creates nothing and mails the owner

@@ -1,8 +1,14 @@
-"""Request-wide middleware: the client address behind the proxy, the Permissions-Policy header."""
+"""Request-wide middleware: the client address behind the proxy, the Permissions-Policy header,
+the refusal of NUL bytes and out-of-range numbers."""
 
 import ipaddress
 
 from django.conf import settings
+from django.db import DataError
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from .forms import contains_nul
 
 
 def client_address_from(meta: dict) -> str:
@@ -59,3 +65,73 @@ class PermissionsPolicyMiddleware:
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+def _address_has_nul(request) -> bool:
+    return contains_nul(request.path) or any(
+        contains_nul(key) or contains_nul(values) for key, values in request.GET.lists()
+    )
+
+
+def _body_has_nul(request) -> bool:
+    if request.method != "POST":
+        return False
+    try:
+        fields = list(request.POST.lists()) + list(request.FILES.lists())
+    except Exception:  # an unreadable body is Django's to answer
+        return False
+    return any(contains_nul(key) or contains_nul(values) for key, values in fields)
+
+
+def _out_of_range(exception) -> bool:
+    from psycopg import errors
+
+    return isinstance(exception, DataError) and isinstance(
+        exception.__cause__, errors.NumericValueOutOfRange
+    )
+
+
+def bad_input_response(request, message):
+    return render(request, "core/bad_input.html", {"message": message}, status=400)
+
+
+class HostileInputMiddleware:
+    """Refuses NUL bytes in the address (path and query string) with a 400 page that says why.
+
+    Submitted forms refuse them next to the field (erfurt_srp.core.forms.SafeInputMixin, the
+    base of every form), and bound numbers by their columns. Should a value reach the database
+    past a form anyway, the answer is the same kind of 400 page instead of a server error.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _address_has_nul(request):
+            return bad_input_response(
+                request,
+                _(
+                    "Die Adresse enthält ein unzulässiges Steuerzeichen (Nullzeichen). Bitte "
+                    "prüfen Sie die Adresse oder Ihre Sucheingabe."
+                ),
+            )
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, (DataError, ValueError)) and _body_has_nul(request):
+            return bad_input_response(
+                request,
+                _(
+                    "Ihre Eingabe enthält ein unzulässiges Steuerzeichen (Nullzeichen). Bitte "
+                    "gehen Sie zurück, entfernen Sie es und senden Sie das Formular noch einmal."
+                ),
+            )
+        if _out_of_range(exception):
+            return bad_input_response(
+                request,
+                _(
+                    "Eine Zahl in Ihrer Eingabe ist zu groß oder zu klein. Bitte gehen Sie "
+                    "zurück und korrigieren Sie sie."
+                ),
+            )
+        return None

@@ -1,11 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from erfurt_srp.core.forms import Form
+
 from .kinds import kind_label
 from .models import OutboxMessage
 
 
-class OutboxFilterForm(forms.Form):
+class OutboxFilterForm(Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     kind = forms.ChoiceField(label=_("Art"), required=False)
     related_type = forms.TypedChoiceField(

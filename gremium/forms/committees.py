@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from erfurt_srp.core.forms import Form
+
 from ..models import (
     Institution,
     Membership,
@@ -15,7 +17,7 @@ class InstitutionChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.get_kind_display()})"
 
 
-class MembershipForm(forms.Form):
+class MembershipForm(Form):
     """A new member or deputy: who represents what (a listed institution, office or faction; a
     new one; or themselves), and the person."""
 
@@ -92,7 +94,7 @@ class MembershipForm(forms.Form):
         return {"institution": data["institution"]}
 
 
-class MembershipReplaceForm(forms.Form):
+class MembershipReplaceForm(Form):
     first_name = forms.CharField(label=_("Vorname der neuen Person"), max_length=100)
     last_name = forms.CharField(label=_("Nachname der neuen Person"), max_length=100)
     email = forms.EmailField(label=_("E-Mail-Adresse der neuen Person"))
@@ -101,7 +103,7 @@ class MembershipReplaceForm(forms.Form):
     )
 
 
-class MembershipEndForm(forms.Form):
+class MembershipEndForm(Form):
     end_date = forms.DateField(
         label=_("Ende zum"),
         widget=DateInput(),

@@ -3,10 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from erfurt_srp.core.forms import Form
+
 from ..models import Committee, Institution, Membership
 
 
-class MembershipInvitationForm(forms.Form):
+class MembershipInvitationForm(Form):
     email = forms.EmailField(
         label=_("E-Mail-Adresse"),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from erfurt_srp.core.forms import Form
+
 from ..models import (
     Committee,
     Location,
@@ -13,7 +15,9 @@ from ..models import (
 from .common import DATETIME_FORMAT, DateTimeInput
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(Form):
+    column_model = Meeting
+
     committee = forms.ModelChoiceField(
         label=_("Gremium"), queryset=Committee.objects.order_by("kind", "name")
     )
@@ -83,7 +87,7 @@ class MeetingForm(forms.Form):
         return data
 
 
-class AgendaItemForm(forms.Form):
+class AgendaItemForm(Form):
     name = forms.CharField(label=_("Titel"), max_length=300)
     public = forms.BooleanField(
         label=_("öffentlich"),
@@ -104,11 +108,12 @@ class AgendaItemForm(forms.Form):
     )
 
 
-class AgendaItemMoveForm(forms.Form):
+class AgendaItemMoveForm(Form):
+    column_of = {"position": "gremium.AgendaItem.order"}
     position = forms.IntegerField(label=_("Neue Position (TOP-Nummer)"))
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(Form):
     answer = forms.ChoiceField(
         label=_("Ihre Antwort"), choices=MeetingResponse.Answer.choices, widget=forms.RadioSelect
     )
@@ -123,18 +128,20 @@ class ResponseForm(forms.Form):
             ]
 
 
-class CancelForm(forms.Form):
+class CancelForm(Form):
     reason = forms.CharField(
         label=_("Grund der Absage"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class CommentForm(forms.Form):
+class CommentForm(Form):
+    column_of = {"parent": "discussion.Comment.id"}
+
     body = forms.CharField(
         label=_("Kommentar"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class CommentHideForm(forms.Form):
+class CommentHideForm(Form):
     reason = forms.CharField(label=_("Grund der Ausblendung"), max_length=500)

@@ -4,6 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from erfurt_srp.core.forms import Form, ModelForm
+
 from ..models import (
     Committee,
     Consultation,
@@ -20,7 +22,7 @@ def _upload_help():
     }
 
 
-class FileForm(forms.Form):
+class FileForm(Form):
     name = forms.CharField(label=_("Bezeichnung (optional)"), max_length=200, required=False)
     file = forms.FileField(label=_("Datei"))
     is_main = forms.BooleanField(label=_("Hauptdokument der Drucksache"), required=False)
@@ -32,7 +34,7 @@ class FileForm(forms.Form):
             del self.fields["is_main"]
 
 
-class PaperForm(forms.ModelForm):
+class PaperForm(ModelForm):
     main_file = forms.FileField(label=_("Hauptdokument (optional)"), required=False)
 
     class Meta:
@@ -56,7 +58,7 @@ class PaperForm(forms.ModelForm):
         pass
 
 
-class ConsultationForm(forms.Form):
+class ConsultationForm(Form):
     committee = forms.ModelChoiceField(
         label=_("Gremium dieser Plattform"), queryset=Committee.objects.all(), required=False
     )
@@ -77,7 +79,7 @@ class ConsultationForm(forms.Form):
     authoritative = forms.BooleanField(label=_("beschließend"), required=False)
 
 
-class PaperNumberSequenceForm(forms.Form):
+class PaperNumberSequenceForm(Form):
     """Where a year's Drucksache numbers continue (e.g. after the city's own numbers)."""
 
     year = forms.IntegerField(label=_("Jahr"), min_value=2000, max_value=2099)

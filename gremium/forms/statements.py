@@ -4,11 +4,13 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from erfurt_srp.core.forms import Form
+
 from ..models import Committee
 from .common import DateTimeLocalInput
 
 
-class StatementRoundOpenForm(forms.Form):
+class StatementRoundOpenForm(Form):
     committee = forms.ModelChoiceField(
         label=_("Gremium"), queryset=Committee.objects.order_by("name"), empty_label=None
     )
@@ -24,7 +26,7 @@ class StatementRoundOpenForm(forms.Form):
     )
 
 
-class StatementForm(forms.Form):
+class StatementForm(Form):
     text = forms.CharField(
         label=_("Fachliche Stellungnahme"), widget=forms.Textarea(attrs={"rows": 10})
     )

@@ -3,11 +3,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from erfurt_srp.core.forms import Form
+
 from ..models import Committee, Vote
 from .common import DateTimeLocalInput
 
 
-class VoteOpenForm(forms.Form):
+class VoteOpenForm(Form):
+    column_model = Vote
+
     committee = forms.ModelChoiceField(
         label=_("Gremium"), queryset=Committee.objects.order_by("name"), empty_label=None
     )
@@ -57,7 +61,7 @@ class VoteOpenForm(forms.Form):
         return {"auto": None, "yes": True, "no": False}[self.cleaned_data["requires_round"]]
 
 
-class BallotForm(forms.Form):
+class BallotForm(Form):
     """Single choice (radio buttons in a fieldset) or a rank per option (ranked votes)."""
 
     def __init__(self, *args, vote: Vote, options, **kwargs):
@@ -103,7 +107,7 @@ class BallotForm(forms.Form):
         return [self[f"rank_{o.pk}"] for o in self.options]
 
 
-class ShowOfHandsForm(forms.Form):
+class ShowOfHandsForm(Form):
     def __init__(self, *args, options, **kwargs):
         super().__init__(*args, **kwargs)
         self.options = list(options)

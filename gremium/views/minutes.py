@@ -11,7 +11,12 @@ from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.core.errors import DomainError, add_domain_error_to_form
 from erfurt_srp.exports.pdf import render_pdf
 
-from ..forms.minutes import MinutesApproveForm, MinutesRevokeForm
+from ..forms.minutes import (
+    AttendanceGuestForm,
+    MinutesApproveForm,
+    MinutesForm,
+    MinutesRevokeForm,
+)
 from ..models import Minutes
 from ..permissions import can_view_internal, get_meeting_for_user
 from ..selectors import meetings as meeting_selectors
@@ -30,6 +35,7 @@ def attendance_edit(request, pk):
         if not a.membership_id
     ]
     error = None
+    guest_errors = {}
     if request.method == "POST":
         try:
             ids = [int(x) for x in request.POST.getlist("present")]
@@ -39,6 +45,17 @@ def attendance_edit(request, pk):
         orgs = request.POST.getlist("guest_organisation")
         guests = list(zip(names, orgs + [""] * (len(names) - len(orgs)), strict=False))
         present = set(ids)
+        guest_forms = [
+            AttendanceGuestForm({"guest_name": name, "guest_organisation": org})
+            for name, org in guests
+        ]
+        guest_errors = {
+            index: form.errors for index, form in enumerate(guest_forms) if not form.is_valid()
+        }
+        if guest_errors and error is None:
+            error = _(
+                "Bitte korrigieren Sie die markierten Felder; Ihre Eingaben bleiben erhalten."
+            )
         if error is None:
             try:
                 minutes_services.attendance_record(
@@ -49,7 +66,11 @@ def attendance_edit(request, pk):
             else:
                 messages.success(request, _("Die Anwesenheit wurde gespeichert."))
                 return redirect(meeting)
-    guests = [g for g in guests if g[0]] + [("", "")] * 3
+    guests = [
+        (name, org, guest_errors.get(index, {}))
+        for index, (name, org) in enumerate(guests)
+        if name or org
+    ] + [("", "", {})] * 3
     return render(
         request,
         "gremium/attendance_form.html",
@@ -129,30 +150,34 @@ def minutes_pdf(request, pk):
 def minutes_edit(request, pk):
     meeting = get_meeting_for_user(request.user, pk, write=True)
     context = _minutes_context(request, meeting)
+    items = context["items"]
     error = None
     if request.method == "POST":
-        entries = {}
-        for item in context["items"]:
-            entries[item.pk] = (
-                request.POST.get(f"text_{item.pk}", ""),
-                request.POST.get(f"result_{item.pk}", ""),
-            )
-        try:
-            minutes_services.minutes_save(
-                actor=request.user,
-                meeting=meeting,
-                introduction=request.POST.get("introduction", ""),
-                entries=entries,
-            )
-        except DomainError as exc:
-            error = str(exc)
-            # keep what was typed
-            for item in context["items"]:
-                item.posted = entries[item.pk]
-            context["posted_introduction"] = request.POST.get("introduction", "")
+        form = MinutesForm(request.POST, items=items)
+        if form.is_valid():
+            try:
+                minutes_services.minutes_save(
+                    actor=request.user,
+                    meeting=meeting,
+                    introduction=form.cleaned_data["introduction"],
+                    entries=form.entries(),
+                )
+            except DomainError as exc:
+                error = str(exc)
+            else:
+                messages.success(request, _("Die Niederschrift wurde gespeichert."))
+                return redirect("gremium:minutes_detail", pk=meeting.pk)
         else:
-            messages.success(request, _("Die Niederschrift wurde gespeichert."))
-            return redirect("gremium:minutes_detail", pk=meeting.pk)
+            error = _("Bitte korrigieren Sie die markierten Felder; Ihr Text bleibt erhalten.")
+    else:
+        minutes = context["minutes"]
+        initial = {"introduction": minutes.introduction if minutes else ""}
+        for item in items:
+            if item.entry:
+                initial[f"text_{item.pk}"] = item.entry.text
+                initial[f"result_{item.pk}"] = item.entry.result
+        form = MinutesForm(initial=initial, items=items)
+    context["form"] = form
     context["error"] = error
     return render(request, "gremium/minutes_form.html", context, status=400 if error else 200)
 
