@@ -132,12 +132,17 @@ def _variants(fields):
     return {"nul": with_nul, "huge": with_huge}
 
 
-def _with_nul_in_query(path: str) -> str | None:
+def _hostile_queries(path: str) -> list[str]:
+    """The page's own query string with NUL appended to every value, and with every value a
+    huge number."""
     parts = urlsplit(path)
     if not parts.query:
-        return None
-    params = [(key, value + NUL) for key, value in parse_qsl(parts.query, keep_blank_values=True)]
-    return f"{parts.path}?{urlencode(params)}"
+        return []
+    params = parse_qsl(parts.query, keep_blank_values=True)
+    return [
+        f"{parts.path}?{urlencode([(key, value + NUL) for key, value in params])}",
+        f"{parts.path}?{urlencode([(key, HUGE) for key, _value in params])}",
+    ]
 
 
 def _with_nul_in_path(path: str) -> str:
@@ -200,9 +205,8 @@ class Walk:
             pages_per_view[view] = pages_per_view.get(view, 0) + 1
             self.views.add(view)
             response = self.get(path)
-            hostile_query = _with_nul_in_query(path)
-            if hostile_query:
-                self.get(hostile_query, "[NUL in query]")
+            for hostile_query in _hostile_queries(path):
+                self.get(hostile_query, "[hostile query]")
             self.get(_with_nul_in_path(path), "[NUL in path]")
             html = _html(response)
             if html is None:
