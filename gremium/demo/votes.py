@@ -13,7 +13,15 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from gremium.models import AgendaItem, Committee, Membership, Statement, StatementRound, Vote
+from gremium.models import (
+    AgendaItem,
+    Committee,
+    Meeting,
+    Membership,
+    Statement,
+    StatementRound,
+    Vote,
+)
 from gremium.selectors import statements as statement_selectors
 from gremium.selectors import votes as vote_selectors
 from gremium.services import statements as statement_services
@@ -61,6 +69,9 @@ STATEMENT_BY_KIND = {
 BALLOTS = ["yes"] * 8 + ["abstain"] + ["yes"] * 5 + ["no"] + ["yes"] * 2 + ["abstain"]
 
 
+OWN_ITEM = "ThINKA: Standortentscheidung"
+
+
 def _staff_user():
     from erfurt_srp.accounts.models import User
 
@@ -75,14 +86,43 @@ def _site_subject(committee):
         items.filter(name__icontains="Standortentscheidung").order_by("meeting__start").first()
         or items.order_by("meeting__start").first()
     )
-    return item or committee
+    return item or _own_agenda_item(committee)
 
 
 def _next_meeting_subject(committee):
     coming = AgendaItem.objects.filter(
         meeting__committee=committee, meeting__start__gt=timezone.now()
     ).order_by("meeting__start", "order")
-    return coming.filter(name__icontains="Abstimmung").first() or coming.first() or committee
+    return (
+        coming.filter(name__icontains="Abstimmung").first()
+        or coming.first()
+        or _own_agenda_item(committee)
+    )
+
+
+def _own_agenda_item(committee) -> AgendaItem:
+    """Without the meetings demo: a coming meeting with the ThINKA item to decide on (votes and
+    statement rounds are about agenda items, guideline versions or deliberations only)."""
+    item = AgendaItem.objects.filter(meeting__committee=committee, name=OWN_ITEM).first()
+    if item is not None:
+        return item
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=14)
+    number = (
+        Meeting.objects.filter(committee=committee)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+        or 0
+    ) + 1
+    meeting = Meeting.objects.create(
+        committee=committee,
+        number=number,
+        start=start,
+        end=start + timedelta(hours=2),
+        state=Meeting.State.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    return AgendaItem.objects.create(meeting=meeting, order=1, name=OWN_ITEM)
 
 
 def _members_by_institution(committee) -> dict[int, list[Membership]]:
