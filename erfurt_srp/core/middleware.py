@@ -67,13 +67,13 @@ class PermissionsPolicyMiddleware:
         return response
 
 
-def _address_has_nul(request) -> bool:
-    return contains_nul(request.path) or any(
-        contains_nul(key) or contains_nul(values) for key, values in request.GET.lists()
-    )
+def _query_has_nul(request) -> bool:
+    return any(contains_nul(key) or contains_nul(values) for key, values in request.GET.lists())
 
 
-def _body_has_nul(request) -> bool:
+def _path_or_body_has_nul(request) -> bool:
+    if contains_nul(request.path):
+        return True
     if request.method != "POST":
         return False
     try:
@@ -96,18 +96,20 @@ def bad_input_response(request, message):
 
 
 class HostileInputMiddleware:
-    """Refuses NUL bytes in the address (path and query string) with a 400 page that says why.
+    """Refuses NUL bytes in the query string with a 400 page that says why.
 
     Submitted forms refuse them next to the field (erfurt_srp.core.forms.SafeInputMixin, the
-    base of every form), and bound numbers by their columns. Should a value reach the database
-    past a form anyway, the answer is the same kind of 400 page instead of a server error.
+    base of every form), and bound numbers by their columns; a personal link with a broken
+    token in its path keeps its own "link not valid" page. Should a NUL byte from the path or
+    the body, or a number beyond its column, reach the database anyway, the answer is the same
+    kind of 400 page instead of a server error.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if _address_has_nul(request):
+        if _query_has_nul(request):
             return bad_input_response(
                 request,
                 _(
@@ -118,7 +120,7 @@ class HostileInputMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, (DataError, ValueError)) and _body_has_nul(request):
+        if isinstance(exception, (DataError, ValueError)) and _path_or_body_has_nul(request):
             return bad_input_response(
                 request,
                 _(
