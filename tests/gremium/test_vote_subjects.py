@@ -47,9 +47,7 @@ def test_a_registered_subject_opens_the_page(page, agenda_item, staff_user, clie
     assert client.get(url).status_code == 200
 
 
-def test_the_services_refuse_a_subject_that_is_not_registered(
-    committee, member_user, staff_user
-):
+def test_the_services_refuse_a_subject_that_is_not_registered(committee, member_user, staff_user):
     with pytest.raises(DomainError) as vote_error:
         vote_services.vote_open(
             committee=committee, subject=staff_user, question="Frage?", actor=staff_user
