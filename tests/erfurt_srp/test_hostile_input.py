@@ -276,7 +276,7 @@ def _personal_links() -> list[str]:
     )
     open_round = next(r for r in ConsultationRound.objects.all() if r.is_open())
     leitlinien_services.round_invite(
-        round=open_round,
+        consultation_round=open_round,
         recipients=[{"name": "Paula Person", "email": "paula@example.org", "group": "Träger"}],
         actor=staff,
     )
