@@ -326,7 +326,7 @@ class ReportSubmitForm(Form):
         self.fields["meeting"].queryset = meetings
 
 
-class ThemeEditorForm(forms.Form):
+class ThemeEditorForm(Form):
     email = forms.EmailField(
         label=_("E-Mail-Adresse der Person"),
         max_length=254,

@@ -3,10 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from erfurt_srp.core.forms import Form
+
 from .common import DateInput
 
 
-class GuestAccessForm(forms.Form):
+class GuestAccessForm(Form):
     email = forms.EmailField(
         label=_("E-Mail-Adresse der Person"),
         max_length=254,
