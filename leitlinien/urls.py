@@ -25,8 +25,6 @@ urlpatterns = [
     path("runde/<int:pk>/kommentieren/", views.round_comment, name="round_comment"),
     path("runde/<int:pk>/einladungen/", views.round_invitations, name="round_invitations"),
     path("runde/<int:pk>/abwaegung/", views.round_dispositions, name="round_dispositions"),
-    # Old name of round_dispositions, for templates that still reverse it.
-    path("runde/<int:pk>/abwaegung/", views.round_dispositions, name="round_abwaegung"),
     path("runde/<int:pk>/abschliessen/", views.round_close, name="round_close"),
     path("runde/<int:pk>/beenden/", views.round_end, name="round_end"),
     path("runde/<int:pk>/abwaegungstabelle.<str:fmt>", views.round_export, name="round_export"),

@@ -10,6 +10,14 @@ BEFORE = [("gremium", "0005_member_kinds_and_function")]
 AFTER = [("gremium", "0006_secret_ballots_become_tallies")]
 
 
+@pytest.fixture(autouse=True)
+def _latest_schema_afterwards():
+    """Later tests need every table: migrate the whole project forward again, not only to AFTER."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def _migrate(target):
     executor = MigrationExecutor(connection)
     executor.migrate(target)
