@@ -12,11 +12,9 @@
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils.translation import gettext as _
 
 from erfurt_srp.accounts.grants import live_q
 from erfurt_srp.accounts.roles import is_staff
-from erfurt_srp.core.errors import DomainError
 from gremium.models import Institution
 from gremium.permissions import user_memberships
 
@@ -186,11 +184,6 @@ def can_comment_as_user(user, consultation_round: ConsultationRound) -> bool:
     return consultation_round.is_open() and in_audience(
         user, consultation_round, committee_id_of_round(consultation_round)
     )
-
-
-def require_staff(user) -> None:
-    if not is_staff(user):
-        raise DomainError(_("Das darf nur die Geschäftsstelle."), code="forbidden")
 
 
 def get_round_for_user(user, pk: int) -> ConsultationRound:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop, ngettext
 
 from erfurt_srp.accounts import grants
 from erfurt_srp.accounts.languages import languages_of, recipient_language
-from erfurt_srp.accounts.roles import Role, is_staff, role_of
+from erfurt_srp.accounts.roles import Role, is_staff, require_staff, role_of
 from erfurt_srp.accounts.services import invitation_create
 from erfurt_srp.core.adminlog import scrub_admin_log
 from erfurt_srp.core.errors import DomainError
@@ -55,7 +55,7 @@ from .models import (
     ThemeUserObjectPermission,
     hash_token,
 )
-from .permissions import can_comment_as_user, can_edit_theme_drafts, require_staff
+from .permissions import can_comment_as_user, can_edit_theme_drafts
 from .selectors import comments_needing_answer
 
 MAX_PARAGRAPHS = 200

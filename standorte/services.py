@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from erfurt_srp.accounts.roles import require_staff
 from erfurt_srp.core import versioned_cache
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.core.texts import stored_language
@@ -219,7 +220,7 @@ def recommendation_place_on_agenda(*, actor, recommendation: Recommendation, mee
     from gremium.models import Consultation
     from gremium.services import papers as paper_services
 
-    _require_staff(actor)
+    require_staff(actor)
     if meeting is None:
         raise DomainError(_("Bitte wählen Sie eine Sitzung."), field="meeting")
     if not recommendation.paper_id:
@@ -319,13 +320,6 @@ AUSSCHUSS = {
 }
 
 
-def _require_staff(actor) -> None:
-    from .permissions import can_manage
-
-    if actor is None or not can_manage(actor):
-        raise DomainError(_("Nur die Geschäftsstelle darf das."), code="forbidden")
-
-
 def proposal_label(proposal: SiteProposal) -> str:
     label = proposal.name or proposal.address
     return f"{label}, {proposal.address} ({proposal.district.name})"[:255]
@@ -339,7 +333,7 @@ def deliberation_start(
 
     from .models import Deliberation
 
-    _require_staff(actor)
+    require_staff(actor)
     with transaction.atomic():
         project = NeighbourhoodProject.objects.select_for_update().get(pk=project.pk)
         if project.deliberations.filter(
@@ -384,7 +378,7 @@ def deliberation_open_vote(*, actor, deliberation, deadline=None, secret: bool =
 
     from .models import Deliberation
 
-    _require_staff(actor)
+    require_staff(actor)
     with transaction.atomic():
         deliberation = (
             Deliberation.objects.select_for_update()

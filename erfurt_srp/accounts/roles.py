@@ -13,6 +13,8 @@ from collections.abc import Callable
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from erfurt_srp.core.errors import DomainError
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Administration")
@@ -44,6 +46,12 @@ def is_committee_member(user) -> bool:
 def is_staff(user) -> bool:
     """Staff of the Geschäftsstelle or admin: may prepare meetings, rounds, events."""
     return bool(user.is_authenticated and (user.is_staff or user.is_superuser) and user.is_active)
+
+
+def require_staff(actor) -> None:
+    """The check every staff-only service makes first (views use the staff_required decorator)."""
+    if actor is None or not is_staff(actor):
+        raise DomainError(_("Nur die Geschäftsstelle darf das."), code="forbidden")
 
 
 def role_of(user) -> Role:

@@ -10,7 +10,6 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from erfurt_srp.accounts.languages import languages_of
-from erfurt_srp.accounts.roles import is_staff
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.notifications.services import message_queue_bulk
 
@@ -73,11 +72,6 @@ def validate_upload(upload) -> tuple[str, str]:
 
 
 REMINDER_BEFORE = timedelta(hours=24)
-
-
-def require_staff(actor) -> None:
-    if actor is None or not is_staff(actor):
-        raise DomainError(_("Nur die Geschäftsstelle darf das."), code="forbidden")
 
 
 def subject_fields(subject) -> dict:

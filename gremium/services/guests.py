@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from erfurt_srp.accounts import grants
 from erfurt_srp.accounts.languages import recipient_language
 from erfurt_srp.accounts.models import Invitation
+from erfurt_srp.accounts.roles import require_staff
 from erfurt_srp.accounts.services import invitation_create
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.notifications.services import message_queue
@@ -28,7 +29,7 @@ from ..models import (
     MeetingUserObjectPermission,
 )
 from ..models.guests import GUEST_PERMISSION
-from .common import absolute_url, require_staff, with_history
+from .common import absolute_url, with_history
 
 PURPOSE = "gremium.guest"
 NOTICE_KIND = "gremium.guest_access"

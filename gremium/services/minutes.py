@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from erfurt_srp.accounts.languages import languages_of
+from erfurt_srp.accounts.roles import require_staff
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.notifications.services import message_queue_bulk
 
@@ -20,7 +21,7 @@ from ..models import (
     Minutes,
     MinutesEntry,
 )
-from .common import require_staff, with_history
+from .common import with_history
 from .meetings import meeting_recipients
 
 

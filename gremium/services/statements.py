@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from erfurt_srp.accounts.roles import require_staff
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.notifications.subjects import subject_line
 
@@ -22,7 +23,6 @@ from .common import (
     absolute_url,
     committee_recipients,
     queue_messages,
-    require_staff,
     short_datetime,
     subject_fields,
     validate_upload,

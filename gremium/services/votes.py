@@ -62,6 +62,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from erfurt_srp.accounts.roles import require_staff
 from erfurt_srp.core.errors import DomainError
 
 from ..models import (
@@ -84,7 +85,6 @@ from .common import (
     absolute_url,
     committee_recipients,
     queue_messages,
-    require_staff,
     short_datetime,
     subject_fields,
 )

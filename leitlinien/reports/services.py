@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from erfurt_srp.accounts.languages import languages_of
+from erfurt_srp.accounts.roles import require_staff
 from erfurt_srp.core.errors import DomainError
 from erfurt_srp.core.texts import stored_language
 from erfurt_srp.exports import PDF
 from erfurt_srp.notifications.services import message_queue_bulk
 
 from ..models import PlanExport, ProgressReport, ReportCycle
-from ..permissions import require_staff
 from . import selectors
 
 
