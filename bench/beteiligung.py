@@ -134,12 +134,16 @@ def counts() -> dict:
 
 
 def confirm_paths() -> list[str]:
+    from erfurt_srp.notifications.links import fill_link
     from erfurt_srp.notifications.models import OutboxMessage
 
-    bodies = OutboxMessage.objects.filter(kind="beteiligung.opt_in").values_list("body", flat=True)
+    rows = OutboxMessage.objects.filter(kind="beteiligung.opt_in").values_list(
+        "body", "link_secret"
+    )
     paths = []
-    for body in bodies:
-        match = CONFIRM_RE.search(body)
+    for body, secret in rows:
+        # The row keeps the personal link's token apart from the text, as the sender does.
+        match = CONFIRM_RE.search(fill_link(body, secret))
         if match:
             paths.append(match.group(0))
     return paths
