@@ -13,6 +13,8 @@ is n times as long; each scale has its own database (srp_bench_logged_in_x<n>).
 Pages, at BENCH_CONCURRENCY clients each, after the bare page (one 20-row query, a small
 template: bench/beteiligung_urls.py):
 
+- the member's account settings, the smallest logged-in page (the floor every page pays:
+  session, user, navigation, the base template);
 - the member dashboard and the member meeting page (the next meeting), as a member;
 - the staff dashboard and the staff registration list of the event with most registrations,
   as staff.
@@ -171,6 +173,8 @@ def page_urls() -> dict:
     )
     event = Event.objects.annotate(n=Count("registrations")).order_by("-n", "pk").first()
     return {
+        # The smallest logged-in page (a form, no lists): what every logged-in page pays.
+        "member_settings": (MEMBER, "/konto/einstellungen/"),
         "member_dashboard": (MEMBER, "/dashboard/"),
         "member_meeting": (MEMBER, f"/gremium/sitzungen/{meeting.pk}/"),
         "staff_dashboard": (STAFF, "/dashboard/"),
