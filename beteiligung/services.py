@@ -62,8 +62,10 @@ def _lock_event(event_id: int, *, skip_locked: bool = False) -> Event | None:
     The one place that serialises capacity decisions; the concurrency control test replaces it
     with an unlocked read to show that overbooking then happens.
     """
-    qs = Event.objects.select_for_update(skip_locked=skip_locked).filter(pk=event_id)
-    return qs.first()
+    try:
+        return Event.objects.select_for_update(skip_locked=skip_locked).get(pk=event_id)
+    except Event.DoesNotExist:
+        return None
 
 
 def _after_capacity_check() -> None:
@@ -90,7 +92,6 @@ def _mail_context(registration: Registration, **extra) -> dict:
         "event": event,
         # Personal links with LINK_PLACEHOLDER for the token (the outbox fills it in at send).
         "manage_url": _personal_url("beteiligung:registration_manage", registration),
-        "event_url": settings.SITE_URL + event.get_absolute_url(),
         "hold_minutes": settings.BETEILIGUNG_HOLD_MINUTES,
         "waiting_rule": waiting_list.RULE,
         **extra,
@@ -259,17 +260,15 @@ def _raise_full(event, table, places, total, per_table) -> None:
     )
 
 
-def _active_registrations(event_id: int, email: str):
+def _active_registration(event_id: int, email: str) -> Registration | None:
     return (
         Registration.objects.filter(event_id=event_id, status__in=Registration.ACTIVE_STATUSES)
         .alias(email_lower=Lower("email"))
         .filter(email_lower=email.lower())
         .exclude(email="")
+        .select_related("event", "table")
+        .first()
     )
-
-
-def _active_registration(event_id: int, email: str) -> Registration | None:
-    return _active_registrations(event_id, email).select_related("event", "table").first()
 
 
 def _tell_owner_already_registered(registration: Registration, now) -> None:
@@ -351,31 +350,32 @@ def registration_create(
         created_at=now,
     )
     registration.clean_fields(exclude=["public_id", "event", "table", "invitation"])
-    # Looked up before the lock, which it does not need: a registration with the same address
-    # committed meanwhile ends in the unique constraint (below), one cancelled meanwhile is
-    # looked up again under the lock.
-    known = _active_registrations(event_id, email).exists()
-    try:
-        with transaction.atomic():
-            return _register(registration, table_id, invitation_code, join_waiting_list, known, now)
-    except IntegrityError:
-        # A second registration with the same address committed between our look-up and
-        # insert (the unique constraint): answer as for a new one, tell the owner.
-        with transaction.atomic():
-            existing = _active_registration(event_id, email)
-            if existing is None:
+    # No look-up of the address beforehand: the unique constraint
+    # registration_one_active_per_email tells whether it holds an active registration.
+    retried = False
+    while True:
+        try:
+            with transaction.atomic():
+                return _register(registration, table_id, invitation_code, join_waiting_list, now)
+        except IntegrityError:
+            # Nothing is stored; the answer is the one the new registration got, and the
+            # address's owner is told.
+            with transaction.atomic():
+                existing = _active_registration(event_id, email)
+                if existing is not None:
+                    _tell_owner_already_registered(existing, now)
+                    return registration
+            if retried:
                 raise
-            _tell_owner_already_registered(existing, now)
-        return registration
+            # The registration that held the address was cancelled in between: it is free.
+            retried = True
 
 
-def _register(
-    registration, table_id, invitation_code, join_waiting_list, known, now
-) -> Registration:
+def _register(registration, table_id, invitation_code, join_waiting_list, now) -> Registration:
     # The tables are read before the lock: staff change them before they lock the event
     # (event_save), so reading them under the lock would not be any fresher; it would only
     # keep the lock longer.
-    tables = {t.pk: t for t in EventTable.objects.filter(event_id=registration.event_id)}
+    tables = {t.pk: t for t in EventTable.objects.filter(event_id=registration.event_id).order_by()}
     event = _lock_event(registration.event_id)
     if event is None or not event.published:
         raise DomainError(_("Diese Veranstaltung gibt es nicht (mehr)."), code="missing")
@@ -395,13 +395,11 @@ def _register(
         _raise_full(event, table, places, total, per_table)
     registration.table, registration.invitation = table, invitation
     if fits:
+        registration.status, registration.waiting_since = S.PENDING, None
         registration.held_until = now + timedelta(minutes=settings.BETEILIGUNG_HOLD_MINUTES)
     else:
         registration.status, registration.waiting_since = S.WAITING, now
-    existing = _active_registration(event.pk, registration.email) if known else None
-    if existing is not None:
-        _tell_owner_already_registered(existing, now)
-        return registration
+        registration.held_until = None
     cap = settings.BETEILIGUNG_UNCONFIRMED_HOLDS_PER_CLIENT
     if fits and cap and registration.client_key:
         holds = (

@@ -95,6 +95,28 @@ def test_same_email_cannot_hold_two_registrations_even_in_other_case(event, tabl
     assert list(Registration.objects.values_list("pk", flat=True)) == [first.pk]
 
 
+def test_an_address_freed_in_between_registers_afresh_with_a_fresh_decision(
+    event, tables, monkeypatch
+):
+    """The unique constraint refuses the second registration of an address; if that address's
+    registration is cancelled before the owner is looked up, the new one is decided again."""
+    first = register(event, tables[0], email="erika@example.org")
+    register(event, tables[0], email="max@example.org")  # the table is full now
+    look_up = services._active_registration
+
+    def cancelled_in_between(event_id, email):
+        monkeypatch.setattr(services, "_active_registration", look_up)
+        services.registration_cancel(registration_id=first.pk)
+        return look_up(event_id, email)
+
+    monkeypatch.setattr(services, "_active_registration", cancelled_in_between)
+    again = register(event, tables[0], email="Erika@example.org", join_waiting_list=True)
+    assert again.pk is not None and again.table == tables[0]
+    assert again.status == S.PENDING and again.held_until and again.waiting_since is None
+    assert not OutboxMessage.objects.filter(kind="beteiligung.already_registered").exists()
+    assert OutboxMessage.objects.filter(kind="beteiligung.opt_in", related_id=str(again.pk))
+
+
 def test_database_constraint_rejects_a_second_active_registration(event):
     from django.db import IntegrityError, transaction
 

@@ -350,6 +350,25 @@ def test_public_pages_query_count_does_not_grow(
         client.get(reverse("beteiligung:event_list"))
 
 
+def test_a_registration_runs_a_fixed_number_of_queries(
+    client, event, tables, django_assert_num_queries
+):
+    client.get(url(event))  # the page view caches the event with its tables
+    for i in range(3):
+        RegistrationFactory(event=event, table=tables[i % 2])
+    # In its transaction (a savepoint here): the tables, the event lock, the places held,
+    # the registration, its opt-in mail. No look-up of the address: the unique constraint
+    # answers for a known one.
+    with django_assert_num_queries(7):
+        response = client.post(url(event), form_data(tables, join_waiting_list="on"))
+    assert response.status_code == 302
+    with django_assert_num_queries(7):
+        client.post(url(event), form_data(tables, email="max@example.org", join_waiting_list="on"))
+    assert (
+        Registration.objects.filter(email__in=["erika@example.org", "max@example.org"]).count() == 2
+    )
+
+
 def test_privacy_page_has_the_event_registration_section(client, settings):
     settings.BETEILIGUNG_RETENTION_DAYS = 45
     html = client.get(reverse("privacy")).content.decode()
