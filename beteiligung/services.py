@@ -460,7 +460,10 @@ def registration_confirm(*, registration_id: int, now=None) -> tuple[Registratio
         if status == S.CONFIRMED or (status == S.WAITING and registration.email_confirmed_at):
             return registration, False
         fits = False
-        if status == S.PENDING and Registration.objects.holding(now).filter(pk=registration.pk):
+        if (
+            status == S.PENDING
+            and Registration.objects.holding(now).filter(pk=registration.pk).exists()
+        ):
             others = Registration.objects.filter(event_id=event.pk).exclude(pk=registration.pk)
             total, per_table = others.held_places(now)
             _after_capacity_check()
@@ -476,7 +479,17 @@ def registration_confirm(*, registration_id: int, now=None) -> tuple[Registratio
         elif status == S.PENDING:
             registration.status = S.WAITING
             registration.waiting_since = now
-        registration.save()
+        registration.save(
+            update_fields=[
+                "email_confirmed_at",
+                "expires_at",
+                "held_until",
+                "client_key",
+                "status",
+                "confirmed_at",
+                "waiting_since",
+            ]
+        )
         if registration.status == S.CONFIRMED:
             _queue("beteiligung.confirmation", registration, "confirmation", ics=True)
         else:

@@ -117,15 +117,25 @@ def _key_filter(message: OutboxMessage) -> dict:
 
 def _stored_contents(attachments) -> dict[str, AttachmentContent]:
     """{sha256: AttachmentContent} for the attachments' bytes: each distinct content is stored
-    once, whatever number of messages carry it (2 queries)."""
+    once, whatever number of messages carry it. One query when every content is stored
+    already (the same calendar file or agenda for many messages), three otherwise."""
     contents = {hashlib.sha256(bytes(a.content)).hexdigest(): bytes(a.content) for a in attachments}
     if not contents:
         return {}
-    AttachmentContent.objects.bulk_create(
-        [AttachmentContent(sha256=h, content=c) for h, c in contents.items()],
-        ignore_conflicts=True,
-    )
-    return {row.sha256: row for row in AttachmentContent.objects.filter(sha256__in=contents)}
+
+    def stored(hashes):
+        rows = AttachmentContent.objects.filter(sha256__in=hashes).only("sha256")
+        return {row.sha256: row for row in rows}
+
+    found = stored(list(contents))
+    missing = [h for h in contents if h not in found]
+    if missing:
+        AttachmentContent.objects.bulk_create(
+            [AttachmentContent(sha256=h, content=contents[h]) for h in missing],
+            ignore_conflicts=True,
+        )
+        found.update(stored(missing))
+    return found
 
 
 def _attachments_delete(message_ids) -> None:

@@ -55,6 +55,23 @@ def test_the_same_message_queued_twice_is_one_row(queue, related, ics_attachment
     assert first.attachments.count() == 1
 
 
+def test_a_content_stored_before_is_found_with_one_query(
+    queue, related, ics_attachment, django_assert_num_queries
+):
+    from erfurt_srp.notifications.models import AttachmentContent
+
+    first = queue(related=related, revision="1", attachments=[ics_attachment])
+    # look-up, savepoint, message, the stored content, the attachment row, release
+    with django_assert_num_queries(6):
+        second = queue(related=related, revision="2", attachments=[ics_attachment])
+    other = Attachment("anders.ics", "text/calendar", b"BEGIN:VCALENDAR\r\nX\r\n")
+    with django_assert_num_queries(8):  # a new content: looked up, stored, read back
+        third = queue(related=related, revision="3", attachments=[other])
+    assert second.attachments.get().stored_id == first.attachments.get().stored_id
+    assert bytes(third.attachments.get().content) == b"BEGIN:VCALENDAR\r\nX\r\n"
+    assert AttachmentContent.objects.count() == 2
+
+
 def test_a_new_revision_or_recipient_or_kind_is_a_new_message(queue, related):
     queue(related=related, revision="1")
     queue(related=related, revision="2")
