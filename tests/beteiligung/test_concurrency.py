@@ -130,6 +130,29 @@ def test_concurrent_group_confirmations_never_overfill(slow_check):
     assert sum(confirmed.values_list("places", flat=True)) == 6  # three groups; 1 place left
 
 
+def test_concurrent_registrations_of_one_address_store_one(slow_check):
+    """Nothing looks the address up beforehand: the unique constraint refuses every second
+    registration, and the owner gets one e-mail about them."""
+    from erfurt_srp.notifications.models import OutboxMessage
+
+    event = EventFactory(capacity=5)
+
+    def make(i):
+        return lambda: services.registration_create(
+            event_id=event.pk,
+            name=f"Person {i}",
+            email="Erika@Example.org" if i % 2 else "erika@example.org",
+            kind=Registration.Kind.CITIZEN,
+            consent=True,
+            join_waiting_list=True,
+        )
+
+    assert run_concurrently([make(i) for i in range(8)]) == []
+    assert Registration.objects.filter(event=event).count() == 1
+    kinds = list(OutboxMessage.objects.values_list("kind", flat=True).order_by("kind"))
+    assert kinds == ["beteiligung.already_registered", "beteiligung.opt_in"]
+
+
 def test_control_without_the_lock_the_same_load_overbooks(slow_check, monkeypatch):
     """Proves the tests above can fail: with the lock switched off, places are overbooked."""
 
