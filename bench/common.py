@@ -24,8 +24,8 @@ bench/my_bench.py`; `make bench` runs every bench/*.py that has a main):
 
 What server() does: creates (if missing) and migrates a PostgreSQL database of its own
 (`srp_bench_<script name>` on 127.0.0.1:5432, override with database= or BENCH_DATABASE_URL),
-collects static files, runs the seed, starts gunicorn `erfurt_srp.wsgi` with 3 sync workers in
-production mode (DJANGO_DEBUG=0, a random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1,
+collects static files, runs the seed, gathers planner statistics (ANALYZE), starts gunicorn
+`erfurt_srp.wsgi` with 3 sync workers in production mode (DJANGO_DEBUG=0, a random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1,
 SECURE_SSL_REDIRECT=0) on a free 127.0.0.1 port, waits until /healthz answers 200, yields the
 base URL and stops gunicorn at the end. Production mode needs a broker: BENCH_REDIS_URL (default
 redis://127.0.0.1:6379/0) is the REDIS_URL of the server; without a worker running, tasks run
@@ -419,6 +419,15 @@ def _ensure_database(url: str) -> None:
             c.execute(f'CREATE DATABASE "{name}"')
 
 
+def _analyze(url: str) -> None:
+    """Planner statistics for the freshly seeded tables, as autovacuum would gather them on a
+    production server (a machine with autovacuum off would otherwise plan on empty tables)."""
+    import psycopg
+
+    with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as c:
+        c.execute("ANALYZE")
+
+
 def _manage(env: dict, *args: str) -> None:
     subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
@@ -511,6 +520,7 @@ def server(
     elif seed:
         for command in seed:
             _manage(dev_env, *command.split())
+    _analyze(database_url)
 
     port = _free_port()
     log_path = OUT / f"{name}-gunicorn.log"
