@@ -27,10 +27,11 @@ What server() does: creates (if missing) and migrates a PostgreSQL database of i
 collects static files, runs the seed, gathers planner statistics (ANALYZE), starts gunicorn
 `erfurt_srp.wsgi` with 3 sync workers in production mode (DJANGO_DEBUG=0, a random SECRET_KEY,
 ALLOWED_HOSTS=127.0.0.1, SECURE_SSL_REDIRECT=0) on a free 127.0.0.1 port, waits until /healthz
-answers 200, yields the base URL and stops gunicorn at the end. Production mode needs a broker: BENCH_REDIS_URL (default
-redis://127.0.0.1:6379/0) is the REDIS_URL of the server; without a worker running, tasks run
-eagerly in the request (CELERY_TASK_ALWAYS_EAGER=1 unless the script sets it) and mail goes to
-the locmem backend. Every request carries `X-Forwarded-Proto: https` as the TLS proxy would.
+answers 200, yields the base URL and stops gunicorn at the end. Production mode needs a broker:
+BENCH_REDIS_URL (default redis://127.0.0.1:6379/0) is the REDIS_URL of the server; without a worker
+running, tasks run eagerly in the request (CELERY_TASK_ALWAYS_EAGER=1 unless the script sets it) and
+mail goes to the locmem backend. Every request carries `X-Forwarded-Proto: https` as the TLS proxy
+would.
 
 Loads are bounded: a request count and a time budget (max_seconds), 127.0.0.1 only.
 """
