@@ -9,10 +9,11 @@ from django.template.loader import render_to_string
 from erfurt_srp.accounts.roles import is_staff
 
 from .models import StatementRound, Vote
-from .permissions import user_committee_ids
+from .permissions import can_view_round, can_view_vote, user_committee_ids
 from .selectors import meetings as meeting_selectors
 from .selectors import statements as statement_selectors
 from .selectors import votes as vote_selectors
+from .selectors.common import visible_pages
 
 
 def meetings_panel(request) -> str:
@@ -21,9 +22,10 @@ def meetings_panel(request) -> str:
     if not (staff or user_committee_ids(user)):
         return ""
     coming, past = meeting_selectors.dashboard_meetings_for_user(user)
-    stand_in = meeting_selectors.stand_in_requests_for_user(user, coming)
-    for meeting in coming:
-        meeting.standing_in_for = stand_in.get(meeting.pk, [])
+    if not staff:  # the staff panel has no answer column
+        stand_in = meeting_selectors.stand_in_requests_for_user(user, coming)
+        for meeting in coming:
+            meeting.standing_in_for = stand_in.get(meeting.pk, [])
 
     # No request: the panel needs no context processors (they would run the whole navigation
     # again for each panel); the dashboard page around it has them.
@@ -39,14 +41,24 @@ def votes_panel(request) -> str:
     if not user.is_authenticated:
         return ""
     if is_staff(user):
-        votes = vote_selectors.visible_votes(
-            user, vote_selectors.vote_list_for_user(user, status=Vote.Status.OPEN)[:10]
-        )
-        rounds = statement_selectors.visible_rounds(
+        # the columns the panel shows and the subject rule reads
+        columns = ("id", "committee_id", "subject_type_id", "subject_id")
+        votes, rounds = visible_pages(
             user,
-            statement_selectors.statement_round_list_for_user(
-                user, status=StatementRound.Status.OPEN
-            )[:10],
+            (
+                vote_selectors.vote_list_for_user(user, status=Vote.Status.OPEN)
+                .select_related(None)
+                .only(*columns, "question", "eligible_count")[:10],
+                can_view_vote,
+            ),
+            (
+                statement_selectors.statement_round_list_for_user(
+                    user, status=StatementRound.Status.OPEN
+                )
+                .select_related(None)
+                .only(*columns, "title")[:10],
+                can_view_round,
+            ),
         )
         if not votes and not rounds:
             return ""
