@@ -271,10 +271,19 @@ def test_member_sees_non_public_items(client, member_user, meeting, public_item,
     assert "Geheimer Standortpunkt" in page and "Vertrauliche Vorlage" in page
 
 
-def test_dashboard_panel_lists_my_meetings(client, member_user, meeting, public_item):
+def test_dashboard_panel_lists_my_meetings(client, member_user, deputy_user, meeting, public_item):
+    from gremium.services.meetings import invitation_answer
+
     login(client, member_user)
     html = client.get(reverse("dashboard")).content.decode()
     assert meeting.title in html and "noch offen" in html
+    # the deputy's answer is not the member's
+    invitation_answer(actor=deputy_user, meeting=meeting, answer="attending")
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "noch offen" in html and "Ich nehme teil" not in html
+    invitation_answer(actor=member_user, meeting=meeting, answer="declined")
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "noch offen" not in html and "Ich sage ab" in html
 
 
 def test_staff_manages_members(client, staff_user, committee, member_user):
