@@ -8,12 +8,9 @@ from django.template.loader import render_to_string
 
 from erfurt_srp.accounts.roles import is_staff
 
-from .models import StatementRound, Vote
-from .permissions import can_view_round, can_view_vote, user_committee_ids
+from .permissions import user_committee_ids
 from .selectors import meetings as meeting_selectors
-from .selectors import statements as statement_selectors
 from .selectors import votes as vote_selectors
-from .selectors.common import visible_pages
 
 
 def meetings_panel(request) -> str:
@@ -41,32 +38,12 @@ def votes_panel(request) -> str:
     if not user.is_authenticated:
         return ""
     if is_staff(user):
-        # the columns the panel shows and the subject rule reads
-        columns = ("id", "committee_id", "subject_type_id", "subject_id")
-        votes, rounds = visible_pages(
-            user,
-            (
-                vote_selectors.vote_list_for_user(user, status=Vote.Status.OPEN)
-                .select_related(None)
-                .only(*columns, "question", "eligible_count")[:10],
-                can_view_vote,
-            ),
-            (
-                statement_selectors.statement_round_list_for_user(
-                    user, status=StatementRound.Status.OPEN
-                )
-                .select_related(None)
-                .only(*columns, "title")[:10],
-                can_view_round,
-            ),
-        )
-        if not votes and not rounds:
-            return ""
-        return render_to_string(
-            "gremium/votes/dashboard_staff.html", {"votes": votes, "rounds": rounds}
-        )
-    items = vote_selectors.open_items_for_member(user)
+        items = vote_selectors.open_items_for_staff(user)
+        template = "gremium/votes/dashboard_staff.html"
+    else:
+        items = vote_selectors.open_items_for_member(user)
+        template = "gremium/votes/dashboard_member.html"
     if not items["votes"] and not items["rounds"]:
         return ""
     # No request: the panel needs no context processors (see meetings_panel).
-    return render_to_string("gremium/votes/dashboard_member.html", items)
+    return render_to_string(template, items)

@@ -27,7 +27,7 @@ from ..services.statements import statement_round_open_url
 from ..services.votes import vote_open_url
 from ..tallies import compute_result
 from .common import subject_filter, visible_page, visible_pages
-from .statements import statement_round_for_subject
+from .statements import statement_round_for_subject, statement_round_list_for_user
 
 
 def votes_for_subject(subject):
@@ -216,6 +216,24 @@ def open_items_for_member(user) -> dict:
         )
         .only(*columns, "title")
         .order_by("deadline", "id")[:20]
+    )
+    votes, rounds = visible_pages(user, (votes, can_view_vote), (rounds, can_view_round))
+    return {"votes": votes, "rounds": rounds}
+
+
+def open_items_for_staff(user, *, limit: int = 10) -> dict:
+    """The newest open votes and statement rounds with their counts, with the columns the
+    dashboard shows and the subject rule reads."""
+    columns = ("id", "committee_id", "subject_type_id", "subject_id")
+    votes = (
+        vote_list_for_user(user, status=Vote.Status.OPEN)
+        .select_related(None)
+        .only(*columns, "question", "eligible_count")[:limit]
+    )
+    rounds = (
+        statement_round_list_for_user(user, status=StatementRound.Status.OPEN)
+        .select_related(None)
+        .only(*columns, "title")[:limit]
     )
     votes, rounds = visible_pages(user, (votes, can_view_vote), (rounds, can_view_round))
     return {"votes": votes, "rounds": rounds}
