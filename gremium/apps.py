@@ -71,7 +71,11 @@ class GremiumConfig(AppConfig):
         subject_visibility.register(
             models.AgendaItem,
             can_view_agenda_item,
-            queryset=lambda: models.AgendaItem.objects.select_related("meeting__committee"),
+            # what can_view_agenda_item reads, not the items' texts
+            queryset=lambda: models.AgendaItem.objects.select_related("meeting__committee").only(
+                *("id", "public", "meeting_id", "meeting__state", "meeting__committee_id"),
+                "meeting__committee__is_public",
+            ),
         )
 
         register_invitation_purpose(

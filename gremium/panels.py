@@ -8,10 +8,8 @@ from django.template.loader import render_to_string
 
 from erfurt_srp.accounts.roles import is_staff
 
-from .models import StatementRound, Vote
 from .permissions import user_committee_ids
 from .selectors import meetings as meeting_selectors
-from .selectors import statements as statement_selectors
 from .selectors import votes as vote_selectors
 
 
@@ -21,9 +19,10 @@ def meetings_panel(request) -> str:
     if not (staff or user_committee_ids(user)):
         return ""
     coming, past = meeting_selectors.dashboard_meetings_for_user(user)
-    stand_in = meeting_selectors.stand_in_requests_for_user(user, coming)
-    for meeting in coming:
-        meeting.standing_in_for = stand_in.get(meeting.pk, [])
+    if not staff:  # the staff panel has no answer column
+        stand_in = meeting_selectors.stand_in_requests_for_user(user, coming)
+        for meeting in coming:
+            meeting.standing_in_for = stand_in.get(meeting.pk, [])
 
     # No request: the panel needs no context processors (they would run the whole navigation
     # again for each panel); the dashboard page around it has them.
@@ -39,22 +38,12 @@ def votes_panel(request) -> str:
     if not user.is_authenticated:
         return ""
     if is_staff(user):
-        votes = vote_selectors.visible_votes(
-            user, vote_selectors.vote_list_for_user(user, status=Vote.Status.OPEN)[:10]
-        )
-        rounds = statement_selectors.visible_rounds(
-            user,
-            statement_selectors.statement_round_list_for_user(
-                user, status=StatementRound.Status.OPEN
-            )[:10],
-        )
-        if not votes and not rounds:
-            return ""
-        return render_to_string(
-            "gremium/votes/dashboard_staff.html", {"votes": votes, "rounds": rounds}
-        )
-    items = vote_selectors.open_items_for_member(user)
+        items = vote_selectors.open_items_for_staff(user)
+        template = "gremium/votes/dashboard_staff.html"
+    else:
+        items = vote_selectors.open_items_for_member(user)
+        template = "gremium/votes/dashboard_member.html"
     if not items["votes"] and not items["rounds"]:
         return ""
     # No request: the panel needs no context processors (see meetings_panel).
-    return render_to_string("gremium/votes/dashboard_member.html", items)
+    return render_to_string(template, items)

@@ -86,13 +86,25 @@ def can_edit_version(user, version: GuidelineVersion) -> bool:
     return version.is_draft and can_edit_theme_drafts(user, version.guideline.theme_id)
 
 
+def verified_emails(user):
+    """The user's verified e-mail addresses: public rounds are open to users with one."""
+    return EmailAddress.objects.filter(user=user, verified=True)
+
+
 def has_verified_email(user) -> bool:
     if not user.is_authenticated:
         return False
     cache = _cache(user)
     if "verified" not in cache:
-        cache["verified"] = EmailAddress.objects.filter(user=user, verified=True).exists()
+        cache["verified"] = verified_emails(user).exists()
     return cache["verified"]
+
+
+def remember_verified_email(user, verified: bool) -> None:
+    """Keep has_verified_email's answer when a query has read it along the way
+    (an `Exists(verified_emails(user))` annotation), so the request does not ask again."""
+    if user.is_authenticated:
+        _cache(user).setdefault("verified", bool(verified))
 
 
 def _invited_round_ids(user) -> set[int]:
@@ -101,7 +113,7 @@ def _invited_round_ids(user) -> set[int]:
         return set()
     cache = _cache(user)
     if "invited" not in cache:
-        emails = EmailAddress.objects.filter(user=user, verified=True).values("email")
+        emails = verified_emails(user).values("email")
         cache["invited"] = set(
             RoundInvitation.objects.filter(email__in=emails, revoked_at__isnull=True).values_list(
                 "round_id", flat=True

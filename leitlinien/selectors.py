@@ -359,11 +359,18 @@ def round_stats(comments: list[Comment]) -> dict:
 
 def rounds_for_dashboard(user, now=None) -> list[ConsultationRound]:
     """Open rounds this user can comment in; for staff every round that is open or needs Abwägung.
-    Each carries `comment_count`, its visible comments (same query)."""
-    from django.db.models import IntegerField, OuterRef, Subquery
+    Each carries `comment_count`, its visible comments (same query). Only the columns the panel
+    shows and the audience rule reads; for members the same query also answers whether the user
+    has a verified e-mail address (the audience of public rounds)."""
+    from django.db.models import Exists, IntegerField, OuterRef, Subquery
     from django.db.models.functions import Cast, Coalesce
 
-    from .permissions import can_comment_as_user, is_staff
+    from .permissions import (
+        can_comment_as_user,
+        is_staff,
+        remember_verified_email,
+        verified_emails,
+    )
 
     now = now or timezone.now()
     comments = (
@@ -380,15 +387,23 @@ def rounds_for_dashboard(user, now=None) -> list[ConsultationRound]:
     qs = (
         ConsultationRound.objects.filter(evaluated_at__isnull=True)
         .select_related("version__guideline__theme")
-        # the panel shows titles: not the guideline's text
-        .defer("version__paragraphs", "version__guideline__theme__description")
+        .only(
+            *("id", "version_id", "audience", "title", "starts_at", "ends_at", "evaluated_at"),
+            *("version__guideline", "version__guideline__title"),
+            "version__guideline__theme__committee_id",
+        )
         .annotate(comment_count=Coalesce(Subquery(comments, output_field=IntegerField()), 0))
     )
     if is_staff(user):
         return list(qs.filter(starts_at__lte=now).order_by("ends_at")[:20])
-    return [
-        r for r in qs.filter(starts_at__lte=now, ends_at__gt=now) if can_comment_as_user(user, r)
-    ][:20]
+    rounds = list(
+        qs.filter(starts_at__lte=now, ends_at__gt=now).annotate(
+            user_verified=Exists(verified_emails(user))
+        )
+    )
+    if rounds:
+        remember_verified_email(user, rounds[0].user_verified)
+    return [r for r in rounds if can_comment_as_user(user, r)][:20]
 
 
 def held_comments_for_review() -> list[Comment]:

@@ -72,7 +72,10 @@ class StandorteConfig(AppConfig):
         subject_visibility.register(
             Deliberation,
             can_see_deliberation,
-            queryset=lambda: Deliberation.objects.select_related("project"),
+            # what can_see_deliberation reads
+            queryset=lambda: Deliberation.objects.select_related("project").only(
+                "id", "project_id", "project__committee_id"
+            ),
         )
 
         from erfurt_srp.exports.plan_sections import register_plan_source

@@ -9,7 +9,7 @@ from .permissions import can_manage, member_committee_ids
 def dashboard_panel(request) -> str:
     user = request.user
     manage = can_manage(user)
-    committees = member_committee_ids(user)
+    committees = frozenset() if manage else member_committee_ids(user)
     if not (manage or committees):
         return ""
     # only what the panel shows: titles, states, the project's name, the paper's reference

@@ -2,6 +2,7 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.db.models import prefetch_related_objects
 
 from ..permissions import (
     subject_visibility,
@@ -16,16 +17,23 @@ def subject_filter(subject) -> dict:
 
 
 def visible_page(user, objects, check) -> list:
-    """Drop the objects whose subject the user cannot see; subjects must be prefetched."""
-    objects = with_subjects_list(objects)
-    return [obj for obj in objects if check(user, obj)]
+    """Drop the objects whose subject the user cannot see (the subjects are read here)."""
+    [page] = visible_pages(user, (objects, check))
+    return page
 
 
-def with_subjects_list(objects) -> list:
-    from django.db.models import prefetch_related_objects
+def visible_pages(user, *pages) -> list[list]:
+    """visible_page for several (objects, check) pairs, e.g. a page of votes and one of statement
+    rounds: the subjects of all of them are read together, one query per subject model.
 
-    objects = list(objects)
+    Votes and statement rounds name their subject alike (`subject` on subject_type and
+    subject_id), so one GenericPrefetch over both lists fills each object's subject."""
+    lists = [list(objects) for objects, _check in pages]
     prefetch_related_objects(
-        objects, GenericPrefetch("subject", subject_visibility.prefetch_querysets())
+        [obj for objects in lists for obj in objects],
+        GenericPrefetch("subject", subject_visibility.prefetch_querysets()),
     )
-    return objects
+    return [
+        [obj for obj in objects if check(user, obj)]
+        for objects, (_objects, check) in zip(lists, pages, strict=True)
+    ]

@@ -149,8 +149,10 @@ def dashboard_meetings_for_user(user, *, limit: int = 5) -> tuple[list[Meeting],
         base = base.filter(committee_id__in=user_committee_ids(user)).exclude(
             state=Meeting.State.DRAFT
         )
+        # the member's person, from the memberships already read (no join to people and users)
+        person_ids = {m.person_id for m in user_memberships(user)}
         answers = MeetingResponse.objects.filter(
-            meeting=OuterRef("pk"), membership__person__user=user
+            meeting=OuterRef("pk"), membership__person_id__in=person_ids
         ).order_by("-answered_at")
         base = base.annotate(my_answer=Subquery(answers.values("answer")[:1]))
     now = timezone.now()

@@ -9,11 +9,11 @@ voted what in a secret vote: for secret votes `vote_result(vote).ballots` is alw
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef
 
 from erfurt_srp.accounts.roles import is_staff
 
-from ..models import Ballot, Participation, StatementRound, Vote
+from ..models import Ballot, Participation, Statement, StatementRound, Vote
 from ..permissions import (
     can_view_round,
     can_view_vote,
@@ -26,8 +26,8 @@ from ..permissions import (
 from ..services.statements import statement_round_open_url
 from ..services.votes import vote_open_url
 from ..tallies import compute_result
-from .common import subject_filter, visible_page
-from .statements import statement_round_for_subject, visible_rounds
+from .common import subject_filter, visible_page, visible_pages
+from .statements import statement_round_for_subject, statement_round_list_for_user
 
 
 def votes_for_subject(subject):
@@ -185,31 +185,57 @@ def my_ballot(user, vote: Vote):
 
 
 def open_items_for_member(user) -> dict:
-    """Open votes where the user's unit has not voted and open rounds missing their statement."""
+    """Open votes where the user's unit has not voted and open rounds missing their statement,
+    with the columns the dashboard shows and the subject rule needs."""
     committee_ids = user_committee_ids(user)
     if not committee_ids:
         return {"votes": [], "rounds": []}
-    memberships = [(m.committee_id, m.institution_id, m.person_id) for m in user_memberships(user)]
-    institution_keys = {f"institution:{i}" for _c, i, _p in memberships}
-    person_keys = {f"person:{p}" for _c, _i, p in memberships}
-    votes = visible_votes(
-        user,
+    memberships = user_memberships(user)
+    voter_keys = {f"institution:{m.institution_id}" for m in memberships} | {
+        f"person:{m.person_id}" for m in memberships
+    }
+    columns = ("id", "committee_id", "subject_type_id", "subject_id", "deadline")
+    votes = (
         Vote.objects.filter(status=Vote.Status.OPEN, committee_id__in=committee_ids)
-        .exclude(ballots__voter_key__in=institution_keys | person_keys)
-        .exclude(participations__voter_key__in=institution_keys | person_keys)
-        .select_related("committee")
-        .order_by("deadline", "id")[:20],
+        .filter(
+            ~Exists(Ballot.objects.filter(vote=OuterRef("pk"), voter_key__in=voter_keys)),
+            ~Exists(Participation.objects.filter(vote=OuterRef("pk"), voter_key__in=voter_keys)),
+        )
+        .only(*columns, "question")
+        .order_by("deadline", "id")[:20]
     )
-    institution_ids = {i for _c, i, _p in memberships}
-    rounds = visible_rounds(
-        user,
+    institution_ids = {m.institution_id for m in memberships}
+    rounds = (
         StatementRound.objects.filter(
             status=StatementRound.Status.OPEN, committee_id__in=committee_ids
         )
-        .exclude(Q(statements__institution_id__in=institution_ids))
-        .select_related("committee")
-        .order_by("deadline", "id")[:20],
+        .filter(
+            ~Exists(
+                Statement.objects.filter(round=OuterRef("pk"), institution_id__in=institution_ids)
+            )
+        )
+        .only(*columns, "title")
+        .order_by("deadline", "id")[:20]
     )
+    votes, rounds = visible_pages(user, (votes, can_view_vote), (rounds, can_view_round))
+    return {"votes": votes, "rounds": rounds}
+
+
+def open_items_for_staff(user, *, limit: int = 10) -> dict:
+    """The newest open votes and statement rounds with their counts, with the columns the
+    dashboard shows and the subject rule reads."""
+    columns = ("id", "committee_id", "subject_type_id", "subject_id")
+    votes = (
+        vote_list_for_user(user, status=Vote.Status.OPEN)
+        .select_related(None)
+        .only(*columns, "question", "eligible_count")[:limit]
+    )
+    rounds = (
+        statement_round_list_for_user(user, status=StatementRound.Status.OPEN)
+        .select_related(None)
+        .only(*columns, "title")[:limit]
+    )
+    votes, rounds = visible_pages(user, (votes, can_view_vote), (rounds, can_view_round))
     return {"votes": votes, "rounds": rounds}
 
 

@@ -271,10 +271,19 @@ def test_member_sees_non_public_items(client, member_user, meeting, public_item,
     assert "Geheimer Standortpunkt" in page and "Vertrauliche Vorlage" in page
 
 
-def test_dashboard_panel_lists_my_meetings(client, member_user, meeting, public_item):
+def test_dashboard_panel_lists_my_meetings(client, member_user, deputy_user, meeting, public_item):
+    from gremium.services.meetings import invitation_answer
+
     login(client, member_user)
     html = client.get(reverse("dashboard")).content.decode()
     assert meeting.title in html and "noch offen" in html
+    # the deputy's answer is not the member's
+    invitation_answer(actor=deputy_user, meeting=meeting, answer="attending")
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "noch offen" in html and "Ich nehme teil" not in html
+    invitation_answer(actor=member_user, meeting=meeting, answer="declined")
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "noch offen" not in html and "Ich sage ab" in html
 
 
 def test_staff_manages_members(client, staff_user, committee, member_user):
@@ -672,12 +681,15 @@ def test_dashboard_queries_do_not_grow_with_meetings_votes_and_rounds(
     assert html.count("/gremium/sitzungen/") > html_small.count("/gremium/sitzungen/")
     assert html.count("Frage zu ") > html_small.count("Frage zu ")
     memberships = [q for q in large if 'FROM "gremium_membership"' in q["sql"]]
-    assert len(memberships) == 1, memberships  # staff: standorte asks (as before)
-    # user, memberships, the coming and past meetings with the member's answers (one query),
-    # votes, statement rounds, the agenda items they are on, guideline rounds (with their
-    # comment counts), deliberations; the member's verified e-mail (leitlinien's audience);
-    # staff: + outbox, events, recommendations. The session comes from the cache.
-    assert len(large) == (9 if role == "member_user" else 12), [q["sql"][:150] for q in large]
+    # staff: no panel shows what their own memberships would add
+    assert len(memberships) == (1 if role == "member_user" else 0), memberships
+    agenda_items = [q for q in large if 'FROM "gremium_agendaitem"' in q["sql"]]
+    assert len(agenda_items) == 1, agenda_items  # the subjects of votes and rounds together
+    # user, memberships (members), the coming and past meetings with the member's answers (one
+    # query), votes, statement rounds, the agenda items they are on, guideline rounds (with
+    # their comment counts and the member's verified e-mail, leitlinien's audience),
+    # deliberations; staff: + outbox, events, recommendations. The session comes from the cache.
+    assert len(large) == (8 if role == "member_user" else 10), [q["sql"][:150] for q in large]
 
 
 def test_member_pages_share_one_membership_query_and_keep_nav_visibility(

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from gremium.models import Ballot, Vote
+from gremium.models import Ballot, StatementRound, Vote
 from gremium.services import statements as statement_services
 from gremium.services import votes as vote_services
 from tests.gremium.factories import add_institutions, open_vote, option
@@ -392,6 +392,46 @@ def test_dashboard_panel_tells_members_what_is_missing(vote, member_user, staff_
     assert "Ihre Stimme fehlt noch" not in client.get(reverse("dashboard")).content.decode()
     client.force_login(staff_user)
     assert "Offene Abstimmungen" in client.get(reverse("dashboard")).content.decode()
+
+
+def test_member_dashboard_reads_votes_and_rounds_subjects_together_and_hides_the_invisible(
+    committee, agenda_item, member_user, staff_user, client
+):
+    """One query for the agenda items of the open votes and rounds; what the member may not
+    see (an item of a draft meeting) or has already answered stays off the panel."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gremium.models import Meeting
+    from tests.gremium.factories import AgendaItemFactory, MeetingFactory
+
+    draft_item = AgendaItemFactory(meeting=MeetingFactory(committee=committee), name="Entwurf")
+    for subject, label in ((agenda_item, "Sichtbar"), (draft_item, "Entwurf")):
+        open_vote(committee=committee, subject=subject, actor=staff_user, question=f"{label}?")
+        statement_services.statement_round_open(
+            committee=committee,
+            subject=subject,
+            title=f"Runde {label}",
+            actor=staff_user,
+            notify=False,
+        )
+    Meeting.objects.filter(pk=draft_item.meeting_id).update(
+        state=Meeting.State.DRAFT, published_at=None
+    )
+    client.force_login(member_user)
+    client.get(reverse("dashboard"))
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(reverse("dashboard")).content.decode()
+    assert "Sichtbar?" in page and "Runde Sichtbar" in page
+    assert "Entwurf?" not in page and "Runde Entwurf" not in page
+    assert len([q for q in ctx.captured_queries if 'FROM "gremium_agendaitem"' in q["sql"]]) == 1
+
+    statement_round = StatementRound.objects.get(title="Runde Sichtbar")
+    statement_services.statement_submit(
+        statement_round=statement_round, actor=member_user, text="Unsere Stellungnahme"
+    )
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Sichtbar?" in page and "Runde Sichtbar" not in page
 
 
 def test_person_unit_vote_page_for_many_institutions(committee, staff_user, client):

@@ -428,6 +428,28 @@ def test_dashboard_panels(client, staff_user, public_user, public_round, ended_r
     )
 
 
+def test_dashboard_public_round_needs_a_verified_address_read_with_the_rounds(
+    client, public_user, public_round
+):
+    """The audience of a public round (a verified e-mail address) is read in the rounds' query:
+    no query of its own, and an unverified account still does not see the round."""
+    from allauth.account.models import EmailAddress
+
+    client.force_login(public_user)
+    client.get(reverse("dashboard"))
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(reverse("dashboard")).content.decode()
+    assert "Öffentliche Runde" in html
+    own_queries = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if 'FROM "account_emailaddress"' in q["sql"] and "consultationround" not in q["sql"]
+    ]
+    assert own_queries == []
+    EmailAddress.objects.filter(user=public_user).update(verified=False)
+    assert "Öffentliche Runde" not in client.get(reverse("dashboard")).content.decode()
+
+
 def test_version_page_and_edit_for_staff(client, staff_user, draft):
     client.force_login(staff_user)
     assert "Entwurf bearbeiten" in client.get(draft.get_absolute_url()).content.decode()
