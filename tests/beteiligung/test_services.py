@@ -345,6 +345,59 @@ def test_counts_are_in_places(event, tables):
     assert [t.n_confirmed for t in counts["tables"]] == [2, 0]
 
 
+def test_counts_add_up_every_figure_per_status_kind_table_and_need(event, tables):
+    from beteiligung.selectors import registration_counts
+
+    now = timezone.now()
+    K = Registration.Kind
+    wohnen, bildung = tables
+    RegistrationFactory(event=event, table=wohnen, places=2, checked_in_at=now, kind=K.PRESS)
+    RegistrationFactory(event=event, table=wohnen, needs_step_free=True, needs_other="Begleithund")
+    RegistrationFactory(event=event, table=bildung, places=3, needs_sign_language=True)
+    RegistrationFactory(event=event, table=None, kind=K.PROVIDER, needs_induction_loop=True)
+    RegistrationFactory(event=event, table=None, kind=K.PROVIDER, checked_in_at=now)
+    RegistrationFactory(
+        event=event, table=bildung, status=S.WAITING, places=4, needs_step_free=True
+    )
+    RegistrationFactory(event=event, table=None, status=S.WAITING, places=2)
+    RegistrationFactory(event=event, table=wohnen, status=S.PENDING, places=2)
+    RegistrationFactory(event=event, status=S.PENDING, kind=K.PRESS)
+    RegistrationFactory(event=event, table=wohnen, status=S.CANCELLED, places=5)
+    RegistrationFactory(event=event, status=S.CANCELLED, needs_step_free=True)
+    RegistrationFactory(event=event, table=bildung, status=S.EXPIRED, places=2)
+    RegistrationFactory(event=EventFactory(), places=7, needs_step_free=True, checked_in_at=now)
+
+    counts = registration_counts(event=event)
+
+    assert {key: counts[key] for key in ("confirmed", "pending", "waiting", "present")} == {
+        "confirmed": 8,
+        "pending": 3,
+        "waiting": 6,
+        "present": 3,
+    }
+    # Cancelled and expired registrations are counted as registrations, not places.
+    assert (counts["cancelled"], counts["expired"]) == (2, 1)
+    # Needs count confirmed registrations only.
+    assert [(key, n) for key, _label, n in counts["needs"]] == [
+        ("step_free", 1),
+        ("sign_language", 1),
+        ("induction_loop", 1),
+        ("other", 1),
+    ]
+    assert [(str(label), n) for label, n in counts["by_kind"]] == [
+        (str(K.CITIZEN.label), 4),
+        (str(K.PROVIDER.label), 2),
+        (str(K.INSTITUTION.label), 0),
+        (str(K.ADMINISTRATION.label), 0),
+        (str(K.COUNCIL.label), 0),
+        (str(K.PRESS.label), 2),
+    ]
+    assert [
+        (t.title, t.capacity, t.n_confirmed, t.n_waiting, t.n_present) for t in counts["tables"]
+    ] == [("Wohnen", 2, 3, 0, 2), ("Bildung", 2, 3, 4, 0)]
+    assert counts["attendance_rate"] == 38
+
+
 def test_a_group_too_big_for_the_free_places_is_told_how_many_are_left(event, tables):
     register(event, tables[0], email="a@example.org")
     with pytest.raises(DomainError) as error:
