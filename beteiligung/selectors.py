@@ -164,7 +164,27 @@ def registration_list(
     need: str = "",
     query: str = "",
 ) -> QuerySet[Registration]:
-    qs = Registration.objects.filter(event=event).select_related("table")
+    """An event's registrations with what the staff list, its CSV export and the check-in list
+    show of them."""
+    qs = (
+        Registration.objects.filter(event=event)
+        .select_related("table")
+        .only(
+            "name",
+            "email",
+            "organisation",
+            "kind",
+            "places",
+            "status",
+            "needs_step_free",
+            "needs_sign_language",
+            "needs_induction_loop",
+            "needs_other",
+            "created_at",
+            "checked_in_at",
+            "table__title",
+        )
+    )
     if status:
         qs = qs.filter(status=status)
     if table_id:

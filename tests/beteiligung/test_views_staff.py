@@ -166,6 +166,20 @@ def test_csv_export_is_formula_safe(client, staff_user, event, tables):
     assert "'=HYPERLINK(1)" in text and "Träger" in text and "Wohnen" in text
 
 
+def test_csv_export_reads_its_rows_in_fixed_queries(client, staff_user, event, tables):
+    client.force_login(staff_user)
+    url = reverse("beteiligung:staff_registrations_csv", args=[event.pk])
+    RegistrationFactory(event=event, table=tables[0], needs_other="Begleitperson")
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for i in range(10):
+        RegistrationFactory(event=event, table=tables[i % 2], checked_in_at=timezone.now())
+    with CaptureQueriesContext(connection) as large:
+        text = client.get(url).content.decode("utf-8-sig")
+    assert len(large) == len(small), [q["sql"][:120] for q in large.captured_queries]
+    assert text.count("\n") == 12 and "Begleitperson" in text and "Bildung" in text
+
+
 def test_checkin_pdf(client, staff_user, event, tables):
     RegistrationFactory(event=event, table=tables[0], name="Dora Druck")
     client.force_login(staff_user)
@@ -367,3 +381,33 @@ def test_registration_list_reads_what_it_shows_in_fixed_queries(client, staff_us
         html = client.get(url).content.decode()
     assert len(small) == len(large) == 6, [q["sql"][:120] for q in large.captured_queries]
     assert "31 Anmeldungen" in html
+
+
+def test_registration_list_offers_to_cancel_each_active_registration_in_one_form(
+    client, staff_user, event, tables
+):
+    """One form carries the CSRF token; each active registration's button posts to its own
+    cancel address; a cancelled or expired registration has none."""
+    active = [
+        RegistrationFactory(event=event, table=tables[0], name="Anna Aktiv"),
+        RegistrationFactory(event=event, name="Paul Pending", status=S.PENDING),
+        RegistrationFactory(event=event, name="Wanda Warte", status=S.WAITING),
+    ]
+    gone = [
+        RegistrationFactory(event=event, name="Carl Cancel", status=S.CANCELLED),
+        RegistrationFactory(event=event, name="Emil Expired", status=S.EXPIRED),
+    ]
+    RegistrationFactory(event=event, name="", email="")
+    client.force_login(staff_user)
+    html = client.get(reverse("beteiligung:staff_registrations", args=[event.pk])).content.decode()
+    table = html[html.index('<div class="table-scroll"><table>') : html.index("</table>")]
+    assert html.count('name="csrfmiddlewaretoken"') == 3  # logout, language, this list
+    for registration in active:
+        url = reverse("beteiligung:staff_registration_cancel", args=[event.pk, registration.pk])
+        assert f'formaction="{url}"' in table
+        assert f">{registration.name} abmelden</button>" in table
+    for registration in gone:
+        url = reverse("beteiligung:staff_registration_cancel", args=[event.pk, registration.pk])
+        assert url not in table and registration.name in table
+    assert "(anonymisiert)" in table
+    assert table.count("formaction=") == len(active) + 1
