@@ -313,7 +313,21 @@ def shredded_attendance(*, event: Event) -> dict | None:
 
 
 def checkin_search(*, event: Event, query: str = "", limit: int = 50) -> list[Registration]:
-    qs = Registration.objects.filter(event=event, status=S.CONFIRMED).select_related("table")
+    qs = (
+        Registration.objects.filter(event=event, status=S.CONFIRMED)
+        .select_related("table")
+        .only(
+            "name",
+            "organisation",
+            "places",
+            "needs_step_free",
+            "needs_sign_language",
+            "needs_induction_loop",
+            "needs_other",
+            "checked_in_at",
+            "table__title",
+        )
+    )
     if query:
         qs = qs.filter(Q(name__icontains=query) | Q(organisation__icontains=query))
     return list(qs.order_by("name", "id")[:limit])

@@ -378,14 +378,15 @@ def staff_event_edit(request, pk):
 @staff_required
 def staff_event_detail(request, pk):
     event = _staff_event(pk)
+    sent_messages = event.messages.only("event_id", "created_at", "subject", "recipients")
     return render(
         request,
         "beteiligung/staff/event_detail.html",
         {
             "event": event,
             "counts": selectors.registration_counts(event=event),
-            "shred_logs": event.shred_logs.all()[:5],
-            "sent_messages": event.messages.select_related("sent_by")[:10],
+            "shred_logs": event.shred_logs.select_related("actor")[:5],
+            "sent_messages": sent_messages[:10],
             "retention_days": settings.BETEILIGUNG_RETENTION_DAYS,
             "consultation": services.consultation_link(event),
         },

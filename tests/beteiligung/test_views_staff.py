@@ -411,3 +411,25 @@ def test_registration_list_offers_to_cancel_each_active_registration_in_one_form
         assert url not in table and registration.name in table
     assert "(anonymisiert)" in table
     assert table.count("formaction=") == len(active) + 1
+
+
+def test_event_overview_lists_messages_and_shredder_runs_in_fixed_queries(
+    client, staff_user, event, tables
+):
+    from beteiligung.models import ShredLog
+
+    client.force_login(staff_user)
+    url = reverse("beteiligung:staff_event_detail", args=[event.pk])
+    EventMessage.objects.create(event=event, subject="Raum 1", body="x" * 500, recipients=2)
+    ShredLog.objects.create(event=event, actor=staff_user, anonymised=3)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for i in range(4):
+        EventMessage.objects.create(event=event, subject=f"Raum {i + 2}", body="y", recipients=1)
+        ShredLog.objects.create(event=event, actor=staff_user, anonymised=i)
+    with CaptureQueriesContext(connection) as large:
+        html = client.get(url).content.decode()
+    assert len(large) == len(small), [q["sql"][:120] for q in large.captured_queries]
+    assert all(f"Raum {i}" in html for i in range(1, 6))
+    assert html.count("(Sven Staff)") == 5 and "3 anonymisiert" in html
