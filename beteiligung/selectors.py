@@ -164,8 +164,8 @@ def registration_list(
     need: str = "",
     query: str = "",
 ) -> QuerySet[Registration]:
-    """An event's registrations with what the staff list, its CSV export and the check-in list
-    show of them."""
+    """An event's registrations, with the columns the staff list, its CSV export and the
+    check-in PDF show (reading any other column of a row costs a query per row)."""
     qs = (
         Registration.objects.filter(event=event)
         .select_related("table")
