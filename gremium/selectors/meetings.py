@@ -1,6 +1,8 @@
 """Reads for meetings and their agendas, comments and the members' answers."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
+    CharField,
     Count,
     Exists,
     OuterRef,
@@ -9,9 +11,11 @@ from django.db.models import (
     Subquery,
     prefetch_related_objects,
 )
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from erfurt_srp.accounts.roles import is_staff
+from erfurt_srp.discussion.models import Comment
 from erfurt_srp.discussion.selectors import comment_list_for_targets, comment_threads
 from erfurt_srp.discussion.services import comment_can_edit
 
@@ -24,6 +28,8 @@ from ..models import (
     MeetingResponse,
     Membership,
     Paper,
+    StatementRound,
+    Vote,
 )
 from ..permissions import (
     can_view_internal,
@@ -65,33 +71,57 @@ def public_meetings():
     return Meeting.objects.public().select_related("committee", "location").order_by("start")
 
 
-def agenda_for_user(user, meeting: Meeting) -> list[AgendaItem]:
+def agenda_for_user(user, meeting: Meeting, *, activity: bool = False) -> list[AgendaItem]:
     """The meeting's agenda as the user may see it, with papers and files (`item.file_list`):
-    3 queries, a 4th only when an item has files."""
+    one query, one more each for the papers and the files when some item has them.
+
+    With `activity`, each item also says whether anything was written about it: comments
+    (`has_comments`), votes (`has_votes`) and statement rounds (`has_round`), whoever may see
+    them; the meeting page then reads those only where there are some."""
     qs = meeting.agenda_items.all()
     if not can_view_internal(user, meeting):
         guest = guest_item_q(user)
         qs = qs.filter(Q(public=True) | guest if guest is not None else Q(public=True))
-    # The agenda shows reference, name and visibility of a paper, not its text.
-    papers_q = (
-        Consultation.objects.select_related("paper")
-        .defer("paper__text")
-        .order_by("paper__reference")
+    item_files = File.objects.filter(agenda_item=OuterRef("pk"))
+    item_consultations = Consultation.objects.filter(agenda_item=OuterRef("pk"))
+    qs = qs.order_by("order").annotate(
+        has_files=Exists(item_files), has_papers=Exists(item_consultations)
     )
-    visible = paper_visibility_q(user)
-    if visible is not None:
-        papers_q = papers_q.filter(paper__in=Paper.objects.filter(visible))
-    items = list(
-        qs.order_by("order")
-        .annotate(has_files=Exists(File.objects.filter(agenda_item=OuterRef("pk"))))
-        .prefetch_related(
-            Prefetch("consultations", queryset=papers_q, to_attr="visible_consultations")
+    if activity:
+        item_type = ContentType.objects.get_for_model(AgendaItem)
+        about_item = {"subject_type": item_type, "subject_id": Cast(OuterRef("pk"), CharField())}
+        qs = qs.annotate(
+            has_comments=Exists(
+                Comment.objects.filter(
+                    target_type=item_type, target_id=Cast(OuterRef("pk"), CharField())
+                )
+            ),
+            has_votes=Exists(Vote.objects.filter(**about_item)),
+            has_round=Exists(StatementRound.objects.filter(**about_item)),
         )
-    )
+    items = list(qs)
+    with_papers = [item for item in items if item.has_papers]
     with_files = [item for item in items if item.has_files]
     for item in items:
+        # (set before the prefetch, the attribute would count as already fetched)
+        if not item.has_papers:
+            item.visible_consultations = []
         if not item.has_files:
-            item.file_list = []  # (set before the prefetch, it would count as already fetched)
+            item.file_list = []
+    if with_papers:
+        # The agenda shows reference, name and visibility of a paper, not its text.
+        papers_q = (
+            Consultation.objects.select_related("paper")
+            .defer("paper__text")
+            .order_by("paper__reference")
+        )
+        visible = paper_visibility_q(user)
+        if visible is not None:
+            papers_q = papers_q.filter(paper__in=Paper.objects.filter(visible))
+        prefetch_related_objects(
+            with_papers,
+            Prefetch("consultations", queryset=papers_q, to_attr="visible_consultations"),
+        )
     prefetch_related_objects(
         with_files,
         Prefetch("files", queryset=File.objects.order_by("name", "id"), to_attr="file_list"),
@@ -116,7 +146,7 @@ def response_for_user(user, meeting: Meeting) -> MeetingResponse | None:
         return None
     return (
         MeetingResponse.objects.filter(meeting=meeting, membership__person__user=user)
-        .select_related("membership")
+        .only("meeting_id", "membership_id", "answer", "note", "answered_at")
         .first()
     )
 

@@ -264,7 +264,9 @@ def subject_votes_context(user, subject, committee=None) -> dict:
     }
 
 
-def subject_votes_for_subjects(user, subjects, committee=None) -> dict:
+def subject_votes_for_subjects(
+    user, subjects, committee=None, *, with_votes=None, with_rounds=None
+) -> dict:
     """subject_votes_context for many subjects of one model at once (a meeting's agenda items):
     {subject.pk: context}, in 2 queries however many subjects and votes there are (none for
     visitors who may see no votes). Subjects whose context would be empty are left out.
@@ -273,6 +275,9 @@ def subject_votes_for_subjects(user, subjects, committee=None) -> dict:
     query, on the instances given (e.g. agenda items with their meeting and committee loaded).
     Contexts also carry `can_vote`: the user is a member of the vote's committee (the partial
     then links to the ballot of open votes).
+
+    `with_votes` / `with_rounds`: when the caller knows which subjects have any votes / rounds
+    at all (their pks), only those are looked up (no query when there are none).
     """
     subjects = [s for s in subjects if subject_visibility.can_view(user, s)]
     manage = is_staff(user)
@@ -287,14 +292,26 @@ def subject_votes_for_subjects(user, subjects, committee=None) -> dict:
     if not manage:
         # Members see the votes and rounds of their own committees only.
         where["committee_id__in"] = user_committee_ids(user)
+
+    def lookup(model, having, *shown):
+        """What the partial shows of the model's rows on these subjects (and their rules)."""
+        keys = list(by_id) if having is None else [k for k, s in by_id.items() if s.pk in having]
+        if not keys:
+            return model.objects.none()
+        return (
+            model.objects.filter(**{**where, "subject_id__in": keys})
+            .only("committee_id", "subject_type_id", "subject_id", "status", *shown)
+            .order_by("-opened_at", "-id")
+        )
+
     votes: dict[str, list] = {}
-    for vote in Vote.objects.filter(**where).order_by("-opened_at", "-id"):
+    for vote in lookup(Vote, with_votes, "question", "result"):
         # The subject rule runs on the loaded instance (no query per vote).
         Vote._meta.get_field("subject").set_cached_value(vote, by_id[vote.subject_id])
         if can_view_vote(user, vote):
             votes.setdefault(vote.subject_id, []).append(vote)
     rounds: dict[str, StatementRound] = {}
-    for statement_round in StatementRound.objects.filter(**where).order_by("-opened_at", "-id"):
+    for statement_round in lookup(StatementRound, with_rounds, "title"):
         StatementRound._meta.get_field("subject").set_cached_value(
             statement_round, by_id[statement_round.subject_id]
         )

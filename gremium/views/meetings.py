@@ -120,12 +120,23 @@ def meeting_feed(request):
 
 def _meeting_context(request, meeting, **extra):
     user = request.user
-    items = meeting_selectors.agenda_for_user(user, meeting)
     internal = can_view_internal(user, meeting)
-    threads = meeting_selectors.comments_for_items(items, user=user) if internal else {}
+    # Comments, votes and rounds are read only for the items that have any (the agenda query
+    # says which); the public sees none of them.
+    items = meeting_selectors.agenda_for_user(user, meeting, activity=internal)
+    threads = (
+        meeting_selectors.comments_for_items([i for i in items if i.has_comments], user=user)
+        if internal
+        else {}
+    )
     # Votes and statement rounds of all items at once (none for the public: only staff and
     # the committee's members may see votes).
-    subject_votes = vote_selectors.subject_votes_for_subjects(user, items)
+    subject_votes = vote_selectors.subject_votes_for_subjects(
+        user,
+        items,
+        with_votes={i.pk for i in items if i.has_votes} if internal else None,
+        with_rounds={i.pk for i in items if i.has_round} if internal else None,
+    )
     for item in items:
         item.threads = threads.get(item.pk, [])
         item.subject_votes = subject_votes.get(item.pk)
