@@ -761,3 +761,68 @@ def test_agenda_pdf_shows_non_public_items_only_to_the_committee(
     login(client, member_user)
     internal = client.get(url).content.decode()
     assert "Geheimer Standortpunkt" in internal and "9999/22" in internal
+
+
+def test_meeting_page_reads_papers_comments_votes_and_rounds_only_where_there_are_some(
+    client, staff_user, committee, meeting, member_user, outsider_user
+):
+    """The agenda query says which items have papers, comments, votes or rounds: without any,
+    the page does not look for them (nor for the guest grants the paper rule needs); with some,
+    it reads them once and still shows only what the viewer may see."""
+    from erfurt_srp.discussion.services import comment_create
+    from gremium.models import Committee
+    from gremium.services import statements as statement_services
+    from tests.gremium.factories import open_vote
+
+    public_item = AgendaItemFactory(meeting=meeting, name="Punkt ohne alles", public=True)
+    secret_item = AgendaItemFactory(meeting=meeting, name="Interner Punkt", public=False)
+    url = meeting.get_absolute_url()
+    tables = (
+        "gremium_consultation",
+        "gremium_guestaccess",
+        "discussion_comment",
+        "gremium_vote",
+        "gremium_statementround",
+    )
+
+    def read(user):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as ctx:
+            html = client.get(url).content.decode()
+        froms = [q["sql"].split(" FROM ", 1)[1].split(" ", 1)[0].strip('"') for q in ctx]
+        return html, {table: froms.count(table) for table in tables}
+
+    html, counts = read(member_user)
+    assert "Punkt ohne alles" in html and "Interner Punkt" in html
+    assert counts == dict.fromkeys(tables, 0)
+
+    other = Committee.objects.get(slug="anderes-gremium")
+    ConsultationFactory(
+        agenda_item=secret_item,
+        committee=other,
+        meeting=None,
+        paper=PaperFactory(name="Fremde Vorlage", public=False, committee=other),
+    )
+    ConsultationFactory(agenda_item=public_item, paper=PaperFactory(name="Offene Vorlage"))
+    comment_create(target=secret_item, body="Interner Kommentar", author=member_user)
+    open_vote(committee=committee, subject=secret_item, question="Eigene Frage?")
+    open_vote(committee=other, subject=public_item, question="Fremde Frage?")
+    statement_services.statement_round_open(
+        committee=committee,
+        subject=public_item,
+        title="Eigene Runde",
+        actor=staff_user,
+        notify=False,
+    )
+
+    html, counts = read(member_user)
+    assert counts == dict.fromkeys(tables, 1)
+    assert "Offene Vorlage" in html and "Interner Kommentar" in html
+    assert "Eigene Frage?" in html and "Eigene Runde" in html
+    # the other committee's paper and vote stay hidden from this committee's members
+    assert "Fremde Vorlage" not in html and "Fremde Frage?" not in html
+
+    html, _counts = read(outsider_user)
+    assert "Fremde Frage?" in html and "Offene Vorlage" in html
+    assert "Interner Punkt" not in html and "Interner Kommentar" not in html
+    assert "Eigene Frage?" not in html and "Eigene Runde" not in html
