@@ -1,5 +1,7 @@
 """Reads for meetings and their agendas, comments and the members' answers."""
 
+import functools
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     CharField,
@@ -71,6 +73,29 @@ def public_meetings():
     return Meeting.objects.public().select_related("committee", "location").order_by("start")
 
 
+# The agenda's EXISTS flags are built once per process (and per content type id): every
+# annotate() resolves a copy, so the shared expressions are never changed.
+@functools.cache
+def _item_has_files_and_papers() -> dict:
+    return {
+        "has_files": Exists(File.objects.filter(agenda_item=OuterRef("pk"))),
+        "has_papers": Exists(Consultation.objects.filter(agenda_item=OuterRef("pk"))),
+    }
+
+
+@functools.cache
+def _item_activity(item_type_id: int) -> dict:
+    item_pk = Cast(OuterRef("pk"), CharField())
+    about_item = {"subject_type_id": item_type_id, "subject_id": item_pk}
+    return {
+        "has_comments": Exists(
+            Comment.objects.filter(target_type_id=item_type_id, target_id=item_pk)
+        ),
+        "has_votes": Exists(Vote.objects.filter(**about_item)),
+        "has_round": Exists(StatementRound.objects.filter(**about_item)),
+    }
+
+
 def agenda_for_user(user, meeting: Meeting, *, activity: bool = False) -> list[AgendaItem]:
     """The meeting's agenda as the user may see it, with papers and files (`item.file_list`):
     one query, one more each for the papers and the files when some item has them.
@@ -82,23 +107,9 @@ def agenda_for_user(user, meeting: Meeting, *, activity: bool = False) -> list[A
     if not can_view_internal(user, meeting):
         guest = guest_item_q(user)
         qs = qs.filter(Q(public=True) | guest if guest is not None else Q(public=True))
-    item_files = File.objects.filter(agenda_item=OuterRef("pk"))
-    item_consultations = Consultation.objects.filter(agenda_item=OuterRef("pk"))
-    qs = qs.order_by("order").annotate(
-        has_files=Exists(item_files), has_papers=Exists(item_consultations)
-    )
+    qs = qs.order_by("order").annotate(**_item_has_files_and_papers())
     if activity:
-        item_type = ContentType.objects.get_for_model(AgendaItem)
-        about_item = {"subject_type": item_type, "subject_id": Cast(OuterRef("pk"), CharField())}
-        qs = qs.annotate(
-            has_comments=Exists(
-                Comment.objects.filter(
-                    target_type=item_type, target_id=Cast(OuterRef("pk"), CharField())
-                )
-            ),
-            has_votes=Exists(Vote.objects.filter(**about_item)),
-            has_round=Exists(StatementRound.objects.filter(**about_item)),
-        )
+        qs = qs.annotate(**_item_activity(ContentType.objects.get_for_model(AgendaItem).pk))
     items = list(qs)
     with_papers = [item for item in items if item.has_papers]
     with_files = [item for item in items if item.has_files]
