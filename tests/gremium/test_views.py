@@ -790,11 +790,13 @@ def test_meeting_page_reads_papers_comments_votes_and_rounds_only_where_there_ar
         with CaptureQueriesContext(connection) as ctx:
             html = client.get(url).content.decode()
         froms = [q["sql"].split(" FROM ", 1)[1].split(" ", 1)[0].strip('"') for q in ctx]
-        return html, {table: froms.count(table) for table in tables}
+        return html, {table: froms.count(table) for table in tables}, froms
 
-    html, counts = read(member_user)
+    html, counts, froms = read(member_user)
     assert "Punkt ohne alles" in html and "Interner Punkt" in html
     assert counts == dict.fromkeys(tables, 0)
+    # user, memberships, meeting, agenda (with its flags), the member's answer
+    assert len(froms) == 5, froms
 
     other = Committee.objects.get(slug="anderes-gremium")
     ConsultationFactory(
@@ -815,14 +817,14 @@ def test_meeting_page_reads_papers_comments_votes_and_rounds_only_where_there_ar
         notify=False,
     )
 
-    html, counts = read(member_user)
+    html, counts, _froms = read(member_user)
     assert counts == dict.fromkeys(tables, 1)
     assert "Offene Vorlage" in html and "Interner Kommentar" in html
     assert "Eigene Frage?" in html and "Eigene Runde" in html
     # the other committee's paper and vote stay hidden from this committee's members
     assert "Fremde Vorlage" not in html and "Fremde Frage?" not in html
 
-    html, _counts = read(outsider_user)
+    html, _counts, _froms = read(outsider_user)
     assert "Fremde Frage?" in html and "Offene Vorlage" in html
     assert "Interner Punkt" not in html and "Interner Kommentar" not in html
     assert "Eigene Frage?" not in html and "Eigene Runde" not in html
