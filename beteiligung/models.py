@@ -11,7 +11,6 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, F, Q, Sum, Value, When
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -198,11 +197,6 @@ def held_places_expr(prefix: str = ""):
         When(**{f"{prefix}status": "confirmed"}, then=F(f"{prefix}places")),
         default=Value(1),
     )
-
-
-def held_places_sum(now, prefix: str = ""):
-    """Sum of the places held (0 when none), for aggregate() and annotate()."""
-    return Coalesce(Sum(held_places_expr(prefix), filter=holding_q(now, prefix)), 0)
 
 
 class RegistrationQuerySet(models.QuerySet):

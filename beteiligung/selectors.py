@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from erfurt_srp.core import versioned_cache
 
-from .models import Event, EventTable, Registration, held_places_sum, split_token
+from .models import Event, EventTable, Registration, held_places_expr, split_token
 
 S = Registration.Status
 
@@ -34,8 +34,9 @@ def _held_subquery(now):
     return Coalesce(
         Subquery(
             Registration.objects.filter(event=OuterRef("pk"))
+            .holding(now)
             .values("event")
-            .annotate(n=held_places_sum(now))
+            .annotate(n=Sum(held_places_expr()))
             .values("n")
         ),
         0,

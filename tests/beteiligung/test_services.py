@@ -433,6 +433,12 @@ def test_the_one_rule_counts_confirmed_groups_and_one_place_per_running_hold(eve
 
     assert event_availability(event=event, now=now)[0] == 20 - 6
     assert event_list_public(now=now).get(pk=event.pk).held == 6
+    from beteiligung.selectors import event_list_staff
+
+    assert event_list_staff().get(pk=event.pk).n_held == 6
+    # An event whose registrations hold no place (here: only a waiting one) holds 0.
+    waiting_only = RegistrationFactory(table=None, status=S.WAITING).event
+    assert event_list_staff().get(pk=waiting_only.pk).n_held == 0
 
 
 def test_registration_commits_durably(event, tables, monkeypatch):
