@@ -404,10 +404,6 @@ def staff_registrations(request, pk):
     # (get_FOO_display hashes every lazy choice on each call).
     kinds = {value: str(label) for value, label in Registration.Kind.choices}
     statuses = {value: str(label) for value, label in Registration.Status.choices}
-    # The rows' cancel addresses differ only in the registration's id: reversed once.
-    cancel_head, _sep, cancel_tail = reverse(
-        "beteiligung:staff_registration_cancel", args=[event.pk, 0]
-    ).rpartition("/0/")
     cancel_label = _("%(name)s abmelden")
     page.object_list = list(page.object_list)
     for registration in page.object_list:
@@ -415,7 +411,9 @@ def staff_registrations(request, pk):
         registration.status_label = statuses.get(registration.status, registration.status)
         registration.needs_text = ", ".join(registration.needs_labels)
         if registration.status in Registration.ACTIVE_STATUSES:
-            registration.cancel_url = f"{cancel_head}/{registration.pk}/{cancel_tail}"
+            registration.cancel_url = reverse(
+                "beteiligung:staff_registration_cancel", args=[event.pk, registration.pk]
+            )
             registration.cancel_label = cancel_label % {"name": registration.name}
     query = request.GET.copy()
     query.pop(PAGE_PARAM, None)

@@ -4,27 +4,9 @@ from erfurt_srp.accounts.roles import is_staff, role_of
 
 from . import registry
 
-# URLs are language-neutral, so a URL without arguments only depends on the script prefix:
-# reverse once per process instead of on every request.
+# URLs are language-neutral, so a nav item's URL depends only on the script prefix and its
+# arguments: reversed once per process instead of on every request.
 _url_cache: dict[tuple, str | None] = {}
-
-# The links of the layout itself (templates/base.html: brand, account menu, language form,
-# footer), as `layout_urls.<name>` with ":" written "_".
-LAYOUT_URL_NAMES = (
-    "home",
-    "dashboard",
-    "account_login",
-    "account_signup",
-    "account_email",
-    "accounts:my_data",
-    "accounts:settings",
-    "account_logout",
-    "set_language",
-    "impressum",
-    "privacy",
-    "accessibility",
-)
-_layout_urls: dict[str, dict[str, str]] = {}
 
 
 def _nav_url(item, prefix: str) -> str | None:
@@ -36,14 +18,6 @@ def _nav_url(item, prefix: str) -> str | None:
         except NoReverseMatch:
             _url_cache[key] = None
     return _url_cache[key]
-
-
-def layout_urls(prefix: str) -> dict[str, str]:
-    urls = _layout_urls.get(prefix)
-    if urls is None:
-        urls = {name.replace(":", "_"): reverse(name) for name in LAYOUT_URL_NAMES}
-        _layout_urls[prefix] = urls
-    return urls
 
 
 def _navigation(request, user) -> dict:
@@ -71,19 +45,18 @@ def _navigation(request, user) -> dict:
         "nav_items": main,
         "staff_nav_items": staff,
         "user_role": role_of(user),
-        "layout_urls": layout_urls(prefix),
     }
 
 
 def navigation(request):
-    """Navigation entries the user may see, split into the main and the staff section; the
-    user's role; the layout's links.
+    """Navigation entries the user may see, split into the main and the staff section, and the
+    user's role.
 
     Computed once per request and user: a page whose parts render with the request (the home
     page's sections, htmx partials) runs the context processors for each part."""
     user = getattr(request, "user", None)
     if user is None:
-        return {"layout_urls": layout_urls(get_script_prefix())}
+        return {}
     memo = getattr(request, "_srp_navigation", None)
     if memo is None or memo[0] is not user:
         memo = (user, _navigation(request, user))
