@@ -3,6 +3,7 @@
 import functools
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import (
     CharField,
     Count,
@@ -175,8 +176,9 @@ def responses_for_meeting(meeting: Meeting) -> list[dict]:
 
 
 def dashboard_meetings_for_user(user, *, limit: int = 5) -> tuple[list[Meeting], list[Meeting]]:
-    """Coming and past meetings of the user's committees (staff: all), in one query; a member's
-    coming meetings carry `my_response` (their answer to the invitation, or None).
+    """Coming and past meetings of the user's committees (staff: all), in one query (two on
+    SQLite, which cannot slice the parts of a UNION); a member's coming meetings carry
+    `my_response` (their answer to the invitation, or None).
 
     The panel shows no item counts: no join and GROUP BY over every meeting's agenda (which made
     PostgreSQL aggregate all meetings before the LIMIT), and only the columns it shows."""
@@ -197,11 +199,12 @@ def dashboard_meetings_for_user(user, *, limit: int = 5) -> tuple[list[Meeting],
         ).order_by("-answered_at")
         base = base.annotate(my_answer=Subquery(answers.values("answer")[:1]))
     now = timezone.now()
-    rows = list(
-        base.filter(end__gte=now)
-        .order_by("start", "id")[:limit]
-        .union(base.filter(end__lt=now).order_by("-start", "-id")[:limit], all=True)
-    )
+    coming_rows = base.filter(end__gte=now).order_by("start", "id")[:limit]
+    past_rows = base.filter(end__lt=now).order_by("-start", "-id")[:limit]
+    if connection.features.supports_slicing_ordering_in_compound:
+        rows = list(coming_rows.union(past_rows, all=True))
+    else:  # SQLite (the demo site): two queries
+        rows = [*coming_rows, *past_rows]
     coming = sorted((m for m in rows if m.end >= now), key=lambda m: (m.start, m.pk))
     past = sorted((m for m in rows if m.end < now), key=lambda m: (m.start, m.pk), reverse=True)
     for meeting in coming:
